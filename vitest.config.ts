@@ -1,15 +1,56 @@
+/**
+ * Three projects share one run:
+ * - `workers`: the app inside the Workers runtime (miniflare), bindings pointing at the local emulators;
+ * - `node`: tools (emulators, CLI) tested from Node with the official clients;
+ * - `e2e`: wrangler dev + headless Chromium.
+ * The global setup starts the emulators once per run and provides their URLs to every project.
+ */
+import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/setup/global-setup.ts'],
     projects: [
       {
+        extends: true,
+        plugins: [
+          cloudflareTest(async ({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                ENVIRONMENT: 'test',
+                LOG_LEVEL: 'warn',
+                CORS_ALLOWED_ORIGINS: 'https://admin.example.com',
+                ...inject('workerBindings'),
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'workers',
+          include: ['test/**/*.test.{ts,tsx}'],
+          exclude: ['test/tools/**', 'test/e2e/**'],
+        },
+      },
+      {
+        extends: true,
         test: {
           name: 'node',
           environment: 'node',
           include: ['test/tools/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
         },
       },
     ],

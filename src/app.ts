@@ -1,0 +1,81 @@
+/**
+ * Assembles the app: middleware stack, pages, one router per API version, fallbacks and the single error handler.
+ * Order matters: the request context comes first so every later failure is answered with a trace id and language.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { timing } from 'hono/timing'
+import { APP_VERSION } from './core/app-info'
+import type { AppEnv } from './core/context'
+import { handleError } from './core/error-handler'
+import { BadRequestError } from './core/errors'
+import { documentVersion } from './core/openapi'
+import { throwRouteMiss } from './core/route-miss'
+import { createRouter, type Router } from './core/router'
+import { INVALID_VERSION_SEGMENT, versionedPath } from './core/versioning'
+import { healthRoutes } from './domains/health/routes'
+import { accessLog } from './middleware/access-log'
+import { apiVersionHeaders } from './middleware/api-version'
+import { bodyLimit } from './middleware/body-limit'
+import { cors } from './middleware/cors'
+import { demoMode } from './middleware/demo-mode'
+import { requestContext } from './middleware/request-context'
+import { secureHeaders } from './middleware/secure-headers'
+import { pageRoutes } from './views/pages'
+
+/** The API versions this build serves, each with the domain routers mounted in it. */
+const API_VERSIONS: Record<string, () => Router> = {
+  v1: () => createRouter().route('/', healthRoutes()),
+  v2: () => createRouter().route('/', healthRoutes()),
+}
+
+export const SUPPORTED_VERSIONS = Object.keys(API_VERSIONS)
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({ getPath: versionedPath })
+
+  app.use(
+    requestContext,
+    accessLog,
+    timing({ crossOrigin: true }),
+    secureHeaders,
+    cors,
+    apiVersionHeaders,
+    demoMode,
+    bodyLimit,
+  )
+  app.route('/', pageRoutes(SUPPORTED_VERSIONS))
+
+  for (const [version, build] of Object.entries(API_VERSIONS)) {
+    const router = build()
+    documentVersion(router, version, APP_VERSION)
+    app.route(`/api/${version}`, router)
+  }
+
+  // Reached only when no versioned route matched: an unknown version is a 400 naming the supported ones.
+  const versionFallback = (c: Context<AppEnv>) => {
+    const segment = c.req.param('version') ?? ''
+    if (SUPPORTED_VERSIONS.includes(segment)) return throwRouteMiss(c, app)
+    const requested =
+      segment === INVALID_VERSION_SEGMENT ? (c.req.header('x-api-version') ?? c.req.header('accept-version')) : segment
+    throw new BadRequestError('error.unsupported_version', {
+      params: { version: requested ?? segment, supported: SUPPORTED_VERSIONS.join(', ') },
+      data: { supported_versions: SUPPORTED_VERSIONS },
+    })
+  }
+  app.all('/api/:version', versionFallback)
+  app.all('/api/:version/*', versionFallback)
+
+  // notFound runs outside the middleware chain's error handling, so map the error here explicitly.
+  app.notFound((c) => {
+    try {
+      return throwRouteMiss(c, app)
+    } catch (err) {
+      return handleError(err, c)
+    }
+  })
+  app.onError(handleError)
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,105 @@
+/**
+ * One zod schema over the Worker's bindings, vars and secrets. Parsed once per `env` object (a WeakMap keyed by it,
+ * which holds no I/O) so a request pays for parsing only on an isolate's first request.
+ * Invalid config fails fast: the first request answers 500 with one message listing every bad key (details only
+ * outside production; always logged).
+ */
+import { z } from 'zod'
+
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''])])
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes' || v === 'on')
+
+const list = z
+  .union([z.array(z.string()), z.string()])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
+
+const httpUrl = z.url({ protocol: /^(https?|libsql|wss?)$/ })
+
+/** `{ "v1": { "deprecated": "2026-10-01", "sunset": "2027-06-30" } }` — as a JSON string (from .dev.vars) or a TOML table. */
+const deprecations = z
+  .union([z.string(), z.record(z.string(), z.unknown())])
+  .transform((v, ctx) => {
+    if (typeof v !== 'string') return v
+    if (!v.trim()) return {}
+    try {
+      return JSON.parse(v) as unknown
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON' })
+      return z.NEVER
+    }
+  })
+  .pipe(z.record(z.string().regex(/^v\d+$/), z.object({ deprecated: z.iso.date(), sunset: z.iso.date().optional() })))
+
+export const ENVIRONMENTS = ['development', 'test', 'production'] as const
+
+export const configSchema = z
+  .object({
+    ENVIRONMENT: z.enum(ENVIRONMENTS).default('development'),
+    APP_NAME: z.string().min(1).default('Stratum'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** Version served to an unversioned `/api/...` request without a version header. */
+    API_DEFAULT_VERSION: z
+      .string()
+      .regex(/^v\d+$/)
+      .default('v1'),
+    API_DEPRECATIONS: deprecations.default({}),
+    CORS_ALLOWED_ORIGINS: list.default([]),
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024),
+    DEMO_MODE: bool.default(false),
+    /** `METHOD /path` entries that still pass in demo mode. */
+    DEMO_MODE_ALLOWLIST: list.default([
+      'POST /api/v1/auth/login',
+      'POST /api/v1/auth/logout',
+      'POST /api/v1/auth/refresh',
+    ]),
+    TURSO_DATABASE_URL: httpUrl.optional(),
+    TURSO_AUTH_TOKEN: z.string().optional(),
+    UPSTASH_REDIS_REST_URL: httpUrl.optional(),
+    UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+    QSTASH_URL: httpUrl.optional(),
+    QSTASH_TOKEN: z.string().optional(),
+    QSTASH_CURRENT_SIGNING_KEY: z.string().optional(),
+    QSTASH_NEXT_SIGNING_KEY: z.string().optional(),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.ENVIRONMENT !== 'production') return
+    // Production must talk to real services: a missing endpoint would otherwise surface only at the first query.
+    for (const key of [
+      'TURSO_DATABASE_URL',
+      'UPSTASH_REDIS_REST_URL',
+      'UPSTASH_REDIS_REST_TOKEN',
+      'QSTASH_TOKEN',
+    ] as const) {
+      if (!cfg[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required in production' })
+    }
+  })
+
+export type Config = z.infer<typeof configSchema>
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const cache = new WeakMap<object, Config>()
+
+/** Parses (once per env object) or throws one `ConfigError` naming every bad key. */
+export function loadConfig(env: object): Config {
+  const hit = cache.get(env)
+  if (hit) return hit
+  const result = configSchema.safeParse(env)
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`))
+  }
+  cache.set(env, result.data)
+  return result.data
+}
+
+export const isProduction = (config: Config): boolean => config.ENVIRONMENT === 'production'

@@ -1,0 +1,33 @@
+/**
+ * The typed per-request context every router shares. Dependencies reach handlers through `c.var` (set by the
+ * `context` middleware), never through module globals that hold I/O — so a tenant-specific DB can later be chosen
+ * per request without touching repositories.
+ */
+
+import type { Services } from '../infra/services'
+import type { Config } from './config'
+import type { Lang } from './i18n'
+import type { Logger } from './logging'
+
+/** Worker bindings: vars and secrets are validated into `Config`; these are the non-string bindings. */
+export interface Bindings {
+  ASSETS?: Fetcher
+  [key: string]: unknown
+}
+
+export interface Variables {
+  config: Config
+  services: Services
+  traceId: string
+  lang: Lang
+  logger: Logger
+  /** Resolved API version (`v1`, `v2`) for `/api` requests; the default version elsewhere. */
+  apiVersion: string
+  /** Set by the auth middleware once a user is known; appears in the access log. */
+  userId?: number
+}
+
+export interface AppEnv {
+  Bindings: Bindings
+  Variables: Variables
+}

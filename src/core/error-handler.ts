@@ -1,0 +1,86 @@
+/**
+ * The single error mapper: everything thrown anywhere becomes the envelope with the right status.
+ * In production, 5xx bodies say only "internal server error" — the details go to the log line.
+ */
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { ConfigError, isProduction } from './config'
+import type { AppEnv } from './context'
+import type { ErrorEnvelope } from './envelope'
+import {
+  type AppError,
+  AppError as AppErrorBase,
+  BadRequestError,
+  ForbiddenError,
+  InternalError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  ValidationError,
+} from './errors'
+import { DEFAULT_LANG, t } from './i18n'
+import { createLogger, describeError } from './logging'
+import { newTraceId } from './trace'
+import { jsonInvalidError } from './validation'
+
+/** Hono's own HTTP exceptions (from built-in middleware) mapped onto our hierarchy. */
+function fromHttpException(err: HTTPException, c: Context<AppEnv>): AppError {
+  const lang = c.var.lang ?? DEFAULT_LANG
+  // hono's JSON validator signals unparsable JSON with this 400; fba answers it as a 422 `json_invalid`.
+  if (err.status === 400 && err.message.startsWith('Malformed JSON'))
+    return new ValidationError([jsonInvalidError(lang)])
+  switch (err.status) {
+    case 400:
+      return new BadRequestError(undefined, { cause: err })
+    case 401:
+      return new UnauthorizedError(undefined, { cause: err })
+    case 403:
+      return new ForbiddenError(undefined, { cause: err })
+    case 404:
+      return new NotFoundError(undefined, { cause: err })
+    case 405:
+      return new MethodNotAllowedError(undefined, { cause: err })
+    case 413:
+      return new PayloadTooLargeError(undefined, { cause: err })
+    case 429:
+      return new TooManyRequestsError(undefined, { cause: err })
+    case 503:
+      return new ServiceUnavailableError(undefined, { cause: err })
+    default:
+      return new InternalError(undefined, { cause: err })
+  }
+}
+
+export function handleError(err: unknown, c: Context<AppEnv>): Response {
+  const lang = c.var.lang ?? DEFAULT_LANG
+  const traceId = c.var.traceId ?? newTraceId()
+  const logger = c.var.logger ?? createLogger({ trace_id: traceId })
+  // Without a valid config, trust only an explicit ENVIRONMENT=production to hide details (the default is development).
+  const production = c.var.config ? isProduction(c.var.config) : c.env?.ENVIRONMENT === 'production'
+
+  let error: AppError
+  if (err instanceof AppErrorBase) error = err
+  else if (err instanceof HTTPException) error = fromHttpException(err, c)
+  else if (err instanceof ConfigError)
+    error = new InternalError('error.config_invalid', { params: { detail: err.problems.join('; ') }, cause: err })
+  else
+    error = new InternalError(undefined, {
+      cause: err,
+      data: { error: err instanceof Error ? err.message : String(err) },
+    })
+
+  if (error.status >= 500)
+    logger.error('request failed', { status: error.status, ...describeError(error.cause ?? error) })
+
+  const hideInternals = production && error.status >= 500
+  const body: ErrorEnvelope = {
+    code: error.code,
+    msg: hideInternals ? t(lang, 'error.internal') : t(lang, error.messageKey, error.params),
+    data: hideInternals ? null : error.data,
+    trace_id: traceId,
+  }
+  return c.json(body, error.status, error.headers)
+}

@@ -1,0 +1,115 @@
+/**
+ * The one error hierarchy. Services throw these; the single `onError` (core/error-handler.ts) turns them into the
+ * `{code, msg, data, trace_id}` envelope with the real HTTP status. Messages are i18n keys, rendered per request.
+ */
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { MessageKey, MessageParams } from './i18n'
+
+export interface AppErrorOptions {
+  /** Parameters interpolated into the message. */
+  params?: MessageParams
+  /** Goes to the envelope's `data`. */
+  data?: unknown
+  /** Envelope `code` when it differs from the HTTP status (e.g. 40001 on a 400). */
+  code?: number
+  headers?: Record<string, string>
+  cause?: unknown
+}
+
+export abstract class AppError extends Error {
+  abstract readonly status: ContentfulStatusCode
+  abstract readonly defaultKey: MessageKey
+  readonly key: MessageKey | undefined
+  readonly params: MessageParams | undefined
+  readonly data: unknown
+  readonly headers: Record<string, string>
+  readonly #code: number | undefined
+
+  constructor(key?: MessageKey, options: AppErrorOptions = {}) {
+    super(key ?? new.target.name, { cause: options.cause })
+    this.name = new.target.name
+    this.key = key
+    this.params = options.params
+    this.data = options.data ?? null
+    this.headers = options.headers ?? {}
+    this.#code = options.code
+  }
+
+  get code(): number {
+    return this.#code ?? this.status
+  }
+
+  get messageKey(): MessageKey {
+    return this.key ?? this.defaultKey
+  }
+}
+
+export class BadRequestError extends AppError {
+  readonly status = 400
+  readonly defaultKey = 'error.bad_request'
+}
+
+export class UnauthorizedError extends AppError {
+  readonly status = 401
+  readonly defaultKey = 'error.unauthorized'
+  constructor(key?: MessageKey, options: AppErrorOptions = {}) {
+    super(key, { ...options, headers: { 'WWW-Authenticate': 'Bearer', ...options.headers } })
+  }
+}
+
+export class ForbiddenError extends AppError {
+  readonly status = 403
+  readonly defaultKey = 'error.forbidden'
+}
+
+export class NotFoundError extends AppError {
+  readonly status = 404
+  readonly defaultKey = 'error.not_found'
+}
+
+export class MethodNotAllowedError extends AppError {
+  readonly status = 405
+  readonly defaultKey = 'error.method_not_allowed'
+}
+
+export class ConflictError extends AppError {
+  readonly status = 409
+  readonly defaultKey = 'error.conflict'
+}
+
+export class PayloadTooLargeError extends AppError {
+  readonly status = 413
+  readonly defaultKey = 'error.payload_too_large'
+}
+
+/** One field-level problem, in the shape fba's admin UI reads: where, what, which kind. */
+export interface FieldError {
+  loc: (string | number)[]
+  msg: string
+  type: string
+}
+
+export class ValidationError extends AppError {
+  readonly status = 422
+  readonly defaultKey = 'error.validation'
+  constructor(readonly errors: FieldError[]) {
+    const first = errors[0]
+    const detail = first ? `${[...first.loc].pop() ?? ''} ${first.msg}`.trim() : ''
+    super(undefined, { data: { errors }, params: { detail } })
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  readonly status = 429
+  readonly defaultKey = 'error.too_many_requests'
+}
+
+export class InternalError extends AppError {
+  readonly status = 500
+  readonly defaultKey = 'error.internal'
+}
+
+export class ServiceUnavailableError extends AppError {
+  readonly status = 503
+  readonly defaultKey = 'error.service_unavailable'
+}

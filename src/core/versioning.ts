@@ -1,0 +1,51 @@
+/**
+ * API versioning. The URL is the source of truth (`/api/v1/...`); `X-API-Version: v2` (or `Accept-Version: 2`) on
+ * an unversioned `/api/...` request is an alias, folded into the path by Hono's `getPath` *before routing*, so both
+ * forms reach the very same handler. Without a header the configured default version is used.
+ */
+import { getPath as honoGetPath } from 'hono/utils/url'
+import { loadConfig } from './config'
+
+const VERSIONED = /^\/api\/(v\d+)(?:\/|$)/
+/** Segment used when a version header is present but malformed; routed to the "unsupported version" answer. */
+export const INVALID_VERSION_SEGMENT = '_invalid'
+
+/** The version a request asks for in its headers: `v2` for `v2`/`2`/`V2`, the invalid marker for junk, or undefined. */
+export function headerVersion(headers: Headers): string | undefined {
+  const raw = headers.get('x-api-version') ?? headers.get('accept-version')
+  if (raw === null) return undefined
+  const match = /^\s*v?(\d{1,3})\s*$/i.exec(raw)
+  return match ? `v${Number(match[1])}` : INVALID_VERSION_SEGMENT
+}
+
+function defaultVersion(env: unknown): string {
+  try {
+    return loadConfig((env ?? {}) as object).API_DEFAULT_VERSION
+  } catch {
+    return 'v1' // invalid config is reported by the context middleware; routing must not throw
+  }
+}
+
+/** Hono `getPath`: the path the router matches, with the header version folded into unversioned `/api` paths. */
+export function versionedPath(request: Request, options?: { env?: unknown }): string {
+  const path = honoGetPath(request)
+  if (path !== '/api' && !path.startsWith('/api/')) return path
+  if (VERSIONED.test(path)) return path
+  const version = headerVersion(request.headers) ?? defaultVersion(options?.env)
+  return `/api/${version}${path.slice(4)}`
+}
+
+/** The version a request was served as: from the URL, else the header, else the default. */
+export function resolvedVersion(path: string, headers: Headers, fallback: string): string {
+  const fromUrl = VERSIONED.exec(path)?.[1]
+  if (fromUrl) return fromUrl
+  if (path === '/api' || path.startsWith('/api/')) return headerVersion(headers) ?? fallback
+  return fallback
+}
+
+/** `Deprecation` (RFC 9745, `@<unix seconds>`) and `Sunset` (RFC 8594, HTTP-date) headers for a deprecated version. */
+export function deprecationHeaders(info: { deprecated: string; sunset?: string | undefined }): Record<string, string> {
+  const headers: Record<string, string> = { Deprecation: `@${Math.floor(Date.parse(info.deprecated) / 1000)}` }
+  if (info.sunset) headers.Sunset = new Date(info.sunset).toUTCString()
+  return headers
+}

@@ -1,0 +1,46 @@
+/**
+ * Health endpoints. Mounted in every API version: `ping` has no dependencies (liveness); `health` probes the
+ * database, Redis and QStash (readiness) and answers 503 when one is down.
+ */
+import { isProduction } from '../../core/config'
+import { envelopeOf, ok } from '../../core/envelope'
+import { t } from '../../core/i18n'
+import { defineRoute, jsonEnvelope } from '../../core/openapi'
+import { createRouter } from '../../core/router'
+import { HealthSchema, PingSchema } from './dto'
+import { checkDependencies } from './service'
+
+const ping = defineRoute({
+  method: 'get',
+  path: '/health/ping',
+  tags: ['Health'],
+  summary: 'Liveness: answers without touching any dependency',
+  access: 'public',
+  responses: { 200: jsonEnvelope(PingSchema, 'The API is up') },
+})
+
+const health = defineRoute({
+  method: 'get',
+  path: '/health',
+  tags: ['Health'],
+  summary: 'Readiness: probes the database, Redis and QStash with latencies',
+  access: 'public',
+  errors: [503],
+  responses: {
+    200: jsonEnvelope(HealthSchema, 'Every configured dependency answers'),
+    503: { description: 'A dependency is down', content: { 'application/json': { schema: envelopeOf(HealthSchema) } } },
+  },
+})
+
+export function healthRoutes() {
+  return createRouter()
+    .openapi(ping, (c) =>
+      ok(c, { status: 'ok' as const, api_version: c.var.apiVersion, time: new Date().toISOString() }),
+    )
+    .openapi(health, async (c) => {
+      const { healthy, checks } = await checkDependencies(c.var.services, !isProduction(c.var.config))
+      const data = { status: healthy ? ('ok' as const) : ('degraded' as const), api_version: c.var.apiVersion, checks }
+      if (healthy) return ok(c, data)
+      return c.json({ code: 503, msg: t(c.var.lang, 'health.degraded'), data }, 503)
+    })
+}

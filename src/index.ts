@@ -1,0 +1,16 @@
+/**
+ * The Worker entry: HTTP through the Hono app, cron triggers through the scheduler. Workers-only APIs stay here
+ * and in `src/infra/` so the same app can run on Bun, Deno and Node.
+ */
+import { createApp } from './app'
+import type { Bindings } from './core/context'
+import { runScheduled } from './scheduled'
+
+const app = createApp()
+
+export default {
+  fetch: app.fetch,
+  scheduled: (controller, env, ctx) => {
+    ctx.waitUntil(runScheduled(controller.cron, new Date(controller.scheduledTime), env))
+  },
+} satisfies ExportedHandler<Bindings>

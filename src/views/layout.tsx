@@ -1,0 +1,17 @@
+import type { Child } from 'hono/jsx'
+
+/** Minimal HTML shell shared by the server-rendered pages (styles are inline attributes-free CSS in /assets). */
+export function Layout(props: { title: string; children: Child; head?: Child }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{props.title}</title>
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+        {props.head}
+      </head>
+      <body>{props.children}</body>
+    </html>
+  )
+}

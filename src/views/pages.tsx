@@ -1,0 +1,28 @@
+/** Server-rendered pages: the landing page and the docs UI shell. */
+import { Hono } from 'hono'
+import { APP_VERSION } from '../core/app-info'
+import type { AppEnv } from '../core/context'
+import { Docs } from './docs'
+import { Landing } from './landing'
+
+export function pageRoutes(apiVersions: string[]) {
+  return new Hono<AppEnv>()
+    .get('/', (c) =>
+      c.html(
+        <Landing
+          name={c.var.config.APP_NAME}
+          version={APP_VERSION}
+          environment={c.var.config.ENVIRONMENT}
+          apiVersions={apiVersions}
+        />,
+      ),
+    )
+    .get('/docs', (c) =>
+      c.html(
+        <Docs
+          title={c.var.config.APP_NAME}
+          specs={apiVersions.map((v) => ({ name: v, url: `/api/${v}/openapi.json` }))}
+        />,
+      ),
+    )
+}

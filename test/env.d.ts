@@ -1,0 +1,6 @@
+declare namespace Cloudflare {
+  interface Env {
+    ENVIRONMENT: string
+    [key: string]: unknown
+  }
+}
