@@ -4,7 +4,12 @@ import type { Config } from '../core/config'
 
 export function createRedis(config: Config): Redis | undefined {
   if (!config.UPSTASH_REDIS_REST_URL || !config.UPSTASH_REDIS_REST_TOKEN) return undefined
-  return new Redis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN })
+  return new Redis({
+    url: config.UPSTASH_REDIS_REST_URL,
+    token: config.UPSTASH_REDIS_REST_TOKEN,
+    // The SDK default (5 retries, exponential) can hold a request for seconds; on a request path, fail fast.
+    retry: { retries: 2, backoff: (attempt) => Math.min(50 * 2 ** attempt, 200) },
+  })
 }
 
 export type { Redis }

@@ -5,6 +5,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { createApp } from '../../src/app'
+import { fileBindings } from './isolation'
 
 export const app = createApp()
 
@@ -12,7 +13,7 @@ export type Overrides = Record<string, unknown>
 
 export async function call(path: string, init: RequestInit = {}, overrides: Overrides = {}): Promise<Response> {
   const ctx = createExecutionContext()
-  const res = await app.request(path, init, { ...env, ...overrides }, ctx)
+  const res = await app.request(path, init, { ...env, ...fileBindings, ...overrides }, ctx)
   await waitOnExecutionContext(ctx)
   return res
 }

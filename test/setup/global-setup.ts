@@ -1,16 +1,27 @@
 /**
- * Runs once per `vitest run`: starts the local emulators and provides their endpoints to the test projects.
+ * Runs once per `vitest run`: starts the local cloud (redis-server + the three emulators, in memory) and provides
+ * the endpoints to every project. Worker tests get them as bindings; each test file then derives its own database
+ * and Redis namespace from the `TEST_*` base URLs (see test/helpers/isolation.ts).
  */
 import type { TestProject } from 'vitest/node'
+import { startLocalStack } from '../../tools/cli/lib/local-stack'
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** Extra Worker bindings (emulator URLs and tokens) for the `workers` project. */
+    /** Worker bindings for the local emulators (endpoints, tokens, signing keys) plus per-file isolation bases. */
     workerBindings: Record<string, string>
   }
 }
 
 export default async function setup(project: TestProject) {
-  project.provide('workerBindings', {})
-  return async () => {}
+  const stack = await startLocalStack({ qstashTimeScale: 0.001 })
+  const base = (name: string) => stack.emulators.find((e) => e.name === name)?.url ?? ''
+  project.provide('workerBindings', {
+    ...stack.vars,
+    TEST_LIBSQL_URL: base('libsql'),
+    TEST_REDIS_URL: base('redis'),
+  })
+  return async () => {
+    await stack.stop()
+  }
 }

@@ -1,0 +1,15 @@
+/**
+ * Per-test-file isolation: every test file (its own isolate) gets a fresh database and Redis namespace on the shared
+ * emulators, so files run in parallel without seeing each other's data.
+ */
+import { env } from 'cloudflare:workers'
+
+const id = crypto.randomUUID().replaceAll('-', '').slice(0, 12)
+const bindings = env as unknown as Record<string, string>
+
+export const FILE_ID = id
+
+export const fileBindings: Record<string, string> = {
+  TURSO_DATABASE_URL: `${bindings.TEST_LIBSQL_URL}/t_${id}/`,
+  UPSTASH_REDIS_REST_URL: `${bindings.TEST_REDIS_URL}/ns/t_${id}`,
+}

@@ -1,0 +1,104 @@
+/**
+ * `stratum dev` (npm run dev): local cloud + migrations + `wrangler dev` on 127.0.0.1:8787.
+ * `stratum emulators` (npm run emulators): the same without the Worker.
+ *
+ * Ports come from env (PORT, STRATUM_LIBSQL_PORT, STRATUM_REDIS_PORT, STRATUM_QSTASH_PORT) or are picked free.
+ * A service whose variables are set in the environment (e.g. TURSO_DATABASE_URL for real Turso) is not started.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { configSchema } from '../../../src/core/config'
+import { freePort } from '../../emulators/shared/http'
+import { mergeDevVars, readDevVars, writeDevVars } from '../lib/dev-vars'
+import { startLocalStack } from '../lib/local-stack'
+import { applyMigrations } from '../lib/migrate'
+import { PROJECT_ROOT } from '../lib/paths'
+import { onShutdown } from '../lib/signals'
+
+const envPort = (name: string): number | undefined => {
+  const value = process.env[name]
+  return value ? Number(value) : undefined
+}
+
+export async function dev(options: { worker: boolean }): Promise<void> {
+  const dataDir = process.env.STRATUM_DATA_DIR ?? join(PROJECT_ROOT, '.data')
+  const devVarsPath = process.env.STRATUM_DEV_VARS ?? join(PROJECT_ROOT, '.dev.vars')
+  const env = process.env
+  const skip = new Set<'libsql' | 'redis' | 'qstash'>()
+  if (env.TURSO_DATABASE_URL) skip.add('libsql')
+  if (env.UPSTASH_REDIS_REST_URL) skip.add('redis')
+  if (env.QSTASH_URL || env.QSTASH_TOKEN) skip.add('qstash')
+
+  const stack = await startLocalStack({
+    dataDir,
+    ports: {
+      libsql: envPort('STRATUM_LIBSQL_PORT'),
+      redis: envPort('STRATUM_REDIS_PORT'),
+      qstash: envPort('STRATUM_QSTASH_PORT'),
+    },
+    skip,
+    onStart: (e) => console.log(`stratum: ${e.name.padEnd(7)} ${e.url}`),
+  })
+  let worker: ChildProcess | undefined
+  const shutdown = onShutdown(async (signal) => {
+    console.log(`stratum: ${signal}, stopping…`)
+    await stopChild(worker)
+    await stack.stop()
+  })
+
+  try {
+    const vars = mergeDevVars(
+      readDevVars(devVarsPath),
+      { ENVIRONMENT: 'development', ...stack.vars },
+      env,
+      Object.keys(configSchema.shape),
+    )
+    writeDevVars(devVarsPath, vars)
+    console.log(`stratum: wrote ${devVarsPath}`)
+    if (vars.TURSO_DATABASE_URL && (await applyMigrations(vars.TURSO_DATABASE_URL, vars.TURSO_AUTH_TOKEN))) {
+      console.log('stratum: migrations applied')
+    }
+  } catch (err) {
+    console.error('stratum: start-up failed:', err)
+    await shutdown('error')
+    return
+  }
+
+  if (!options.worker) {
+    console.log('stratum: emulators running; Ctrl-C stops them')
+    return
+  }
+  const port = envPort('PORT') ?? 8787
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort())]
+  args.push('--test-scheduled', '--show-interactive-dev-session=false')
+  if (env.STRATUM_DEV_VARS) args.push('--env-file', devVarsPath)
+  worker = spawn(join(PROJECT_ROOT, 'node_modules', '.bin', 'wrangler'), args, {
+    cwd: PROJECT_ROOT,
+    stdio: 'inherit',
+    // Own process group: a stop signal reaches wrangler and the workerd processes it starts.
+    detached: true,
+    env: { ...env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+  })
+  console.log(`stratum: api     http://127.0.0.1:${port}  (docs: http://127.0.0.1:${port}/docs)`)
+  worker.once('exit', (code) => {
+    console.log(`stratum: wrangler exited (${code ?? 'signal'})`)
+    worker = undefined
+    void shutdown('wrangler exit')
+  })
+}
+
+async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.pid === undefined) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const kill = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), signal)
+    } catch {
+      // already gone
+    }
+  }
+  kill('SIGINT')
+  const timer = setTimeout(() => kill('SIGKILL'), 10_000)
+  await exited
+  clearTimeout(timer)
+}

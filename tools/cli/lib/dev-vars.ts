@@ -1,0 +1,64 @@
+/**
+ * `.dev.vars` handling for `stratum dev`: the file wrangler reads for local secrets. Keys the local stack manages
+ * are rewritten on every start; keys a developer added by hand are kept; any known config key set in the
+ * environment of `npm run dev` wins over both, so a one-off setting needs no file edit.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+
+export type Vars = Record<string, string>
+
+export function parseDevVars(text: string): Vars {
+  const vars: Vars = {}
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim()
+    if (!line || line.startsWith('#')) continue
+    const eq = line.indexOf('=')
+    if (eq <= 0) continue
+    const key = line.slice(0, eq).trim()
+    let value = line.slice(eq + 1).trim()
+    if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0]))
+      value = value.slice(1, -1)
+    vars[key] = value
+  }
+  return vars
+}
+
+const quote = (value: string) => (/^[\w./:@+-]*$/.test(value) ? value : JSON.stringify(value))
+
+export function formatDevVars(vars: Vars, header: string): string {
+  const lines = Object.entries(vars).map(([k, v]) => `${k}=${quote(v)}`)
+  return `${header
+    .split('\n')
+    .map((l) => `# ${l}`)
+    .join('\n')}\n${lines.join('\n')}\n`
+}
+
+/** Existing file < managed (emulator) values < environment overrides for `knownKeys`. */
+export function mergeDevVars(
+  existing: Vars,
+  managed: Vars,
+  env: NodeJS.ProcessEnv,
+  knownKeys: readonly string[],
+): Vars {
+  const merged: Vars = { ...existing, ...managed }
+  for (const key of knownKeys) {
+    const value = env[key]
+    if (value !== undefined) merged[key] = value
+  }
+  return merged
+}
+
+export function readDevVars(path: string): Vars {
+  return existsSync(path) ? parseDevVars(readFileSync(path, 'utf8')) : {}
+}
+
+export function writeDevVars(path: string, vars: Vars): void {
+  writeFileSync(
+    path,
+    formatDevVars(
+      vars,
+      'Written by `stratum dev` (npm run dev). Emulator endpoints are rewritten on each start;\nkeys you add are kept. Environment variables override values here. Do not commit.',
+    ),
+    { mode: 0o600 },
+  )
+}
