@@ -3,7 +3,7 @@
  * never builds a database client. `undefined` means "not configured" (allowed outside production).
  */
 import type { Config } from '../core/config'
-import { createDb, type Db } from './db'
+import { createDb, type Db } from './db/client'
 import { createQstash, type Qstash } from './qstash'
 import { createRedis, type Redis } from './redis'
 

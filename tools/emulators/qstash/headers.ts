@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { HttpError } from '../shared/http'
 import { parseDuration } from './duration'
 import { parseRetryDelay, RetryDelayError } from './retry-delay'
-import { type CallbackOptions, HTTP_METHODS, type HeaderMap, type HttpMethod, type PublishSpec } from './types'
+import { type CallbackOptions, type HeaderMap, HTTP_METHODS, type HttpMethod, type PublishSpec } from './types'
 
 /** Lower-cased header name → value. */
 export type HeaderSource = Map<string, string>

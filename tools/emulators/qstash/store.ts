@@ -293,9 +293,7 @@ function whereClause(filters: Filters, columns: FilterColumns, extra: Record<str
       clauses.push(`${column} IN (${values.map(() => '?').join(',')})`)
       params.push(...values)
     } else if (name === 'label') {
-      clauses.push(
-        `EXISTS (SELECT 1 FROM json_each(${a}labels) WHERE value IN (${values.map(() => '?').join(',')}))`,
-      )
+      clauses.push(`EXISTS (SELECT 1 FROM json_each(${a}labels) WHERE value IN (${values.map(() => '?').join(',')}))`)
       params.push(...values)
     } else if (name === 'fromDate' || name === 'toDate') {
       const value = Number(values[0])
@@ -403,6 +401,12 @@ export class Store {
   }
 
   close(): void {
+    try {
+      // Fold the WAL back into the main file so a stopped emulator leaves a single self-contained .db.
+      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
+    } catch {
+      // In-memory databases have no WAL.
+    }
     this.db.close()
   }
 
@@ -544,8 +548,10 @@ export class Store {
 
   queueLag(queueName: string): number {
     return num(
-      this.get(`SELECT count(*) AS n FROM messages WHERE queue_name = ? AND state IN ('pending', 'active')`, queueName) ??
-        {},
+      this.get(
+        `SELECT count(*) AS n FROM messages WHERE queue_name = ? AND state IN ('pending', 'active')`,
+        queueName,
+      ) ?? {},
       'n',
     )
   }

@@ -40,7 +40,11 @@ export function parseScalarReply(data: Buffer): string | number | null | undefin
   }
 }
 
-export function sendRawCommand(port: number, args: readonly string[], host = '127.0.0.1'): Promise<string | number | null> {
+export function sendRawCommand(
+  port: number,
+  args: readonly string[],
+  host = '127.0.0.1',
+): Promise<string | number | null> {
   return new Promise((resolve, reject) => {
     const socket = connect({ port, host })
     let data = Buffer.alloc(0)

@@ -10,8 +10,8 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { accessSync, constants, mkdirSync } from 'node:fs'
 import { Socket } from 'node:net'
 import { delimiter, join, resolve } from 'node:path'
-import { freePort } from '../shared/http.js'
-import { sendRawCommand } from './raw-command.js'
+import { freePort } from '../shared/http'
+import { sendRawCommand } from './raw-command'
 
 export interface RedisServerOptions {
   /** Keep data in this folder (AOF persistence) so a dev restart keeps it; default: in memory only. */
@@ -80,7 +80,12 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   throw lastError
 }
 
-async function spawnOnce(binary: string, port: number, databases: number, dataDir?: string): Promise<RunningRedisServer> {
+async function spawnOnce(
+  binary: string,
+  port: number,
+  databases: number,
+  dataDir?: string,
+): Promise<RunningRedisServer> {
   const args = [
     '--port',
     String(port),
@@ -156,9 +161,13 @@ async function spawnOnce(binary: string, port: number, databases: number, dataDi
  * then stops redis-server. `read` is a shell builtin, so this is a single extra process.
  */
 function startWatchdog(pid: number): ChildProcess {
-  const watchdog = spawn('sh', ['-c', 'read -r _; kill -TERM "$1" 2>/dev/null', 'stratum-redis-watchdog', String(pid)], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  })
+  const watchdog = spawn(
+    'sh',
+    ['-c', 'read -r _; kill -TERM "$1" 2>/dev/null', 'stratum-redis-watchdog', String(pid)],
+    {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    },
+  )
   watchdog.on('error', () => undefined)
   watchdog.stdin?.on('error', () => undefined)
   unrefChild(watchdog)
@@ -208,5 +217,7 @@ async function waitUntilReady(port: number): Promise<void> {
     }
     await new Promise((done) => setTimeout(done, 25))
   }
-  throw new Error(`redis-server on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms: ${String(lastError)}`)
+  throw new Error(
+    `redis-server on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms: ${String(lastError)}`,
+  )
 }

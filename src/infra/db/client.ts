@@ -5,7 +5,7 @@
  */
 import { createClient } from '@libsql/client/web'
 import { drizzle } from 'drizzle-orm/libsql/web'
-import type { Config } from '../core/config'
+import type { Config } from '../../core/config'
 
 export function createDb(config: Config) {
   if (!config.TURSO_DATABASE_URL) return undefined
