@@ -143,12 +143,15 @@ async function spawnOnce(
     return closing
   }
 
+  // 'close' (not 'exit') so the output that explains the failure has been read.
+  const closed = new Promise<number | null>((done) => child.once('close', (code) => done(code)))
   const failure = Promise.race([
-    exited.then((code) => new Error(`redis-server exited with code ${code} before it was ready:\n${output()}`)),
+    closed.then((code) => new Error(`redis-server exited with code ${code} before it was ready:\n${output()}`)),
     spawnError,
   ])
   try {
     await Promise.race([waitUntilReady(port), failure.then((err) => Promise.reject(err))])
+    await assertAnsweredBy(port, pid)
   } catch (err) {
     await close()
     throw err
@@ -220,4 +223,16 @@ async function waitUntilReady(port: number): Promise<void> {
   throw new Error(
     `redis-server on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms: ${String(lastError)}`,
   )
+}
+
+/**
+ * A PONG may come from another Redis that grabbed the port first (ours then fails to bind): make sure the
+ * server on the port is our child. The message matches the retry in startRedisServer.
+ */
+async function assertAnsweredBy(port: number, pid: number): Promise<void> {
+  const info = await sendRawCommand(port, ['INFO', 'server'])
+  const answering = Number(/process_id:(\d+)/.exec(String(info))?.[1])
+  if (answering !== pid) {
+    throw new Error(`Address already in use: port ${port} is served by another Redis (pid ${answering})`)
+  }
 }

@@ -1,0 +1,11 @@
+/** `GET /v2/keys` and `POST /v2/keys/rotate` (rotation lasts until the emulator restarts with its configured keys). */
+import { sendJson } from '../../shared/http'
+import type { ApiContext } from './context'
+
+export function getKeys(ctx: ApiContext): void {
+  sendJson(ctx.res, 200, { current: ctx.core.keys.current, next: ctx.core.keys.next })
+}
+
+export function rotateKeys(ctx: ApiContext): void {
+  sendJson(ctx.res, 200, ctx.core.rotateKeys())
+}
