@@ -1,0 +1,146 @@
+/**
+ * Who is calling, for login logs and the session list: IP, rough location and a parsed User-Agent.
+ *
+ * The IP comes from `CF-Connecting-IP` only. Cloudflare sets it on every request and overwrites whatever a client
+ * sent, while `X-Forwarded-For`/`X-Real-IP` are whatever the client chose to write. Wrangler dev sets it too, so it
+ * is only missing when a request never went through Cloudflare (unit tests, a hand-built Request): that is recorded as
+ * `'unknown'` rather than a made-up `127.0.0.1`, which would read like a real local login in an audit log.
+ */
+
+export interface ClientInfo {
+  ip: string
+  country: string | null
+  region: string | null
+  city: string | null
+  userAgent: string | null
+  browser: string | null
+  os: string | null
+  device: string | null
+}
+
+export interface ParsedUserAgent {
+  /** Name and major version, e.g. `Chrome 120`, `curl 8`, `Googlebot 2`. */
+  browser: string | null
+  /** e.g. `Windows 10` (Windows 11 sends the same token), `macOS`, `iOS 17.1`, `Android 14`, `Linux`, `ChromeOS`. */
+  os: string | null
+  device: 'Mobile' | 'Tablet' | 'PC' | 'Bot' | 'Other'
+}
+
+export const UNKNOWN_IP = 'unknown'
+/** Longest user agent kept (and parsed); real ones are far shorter, a longer one is junk or an attack on the log. */
+export const MAX_USER_AGENT_LENGTH = 512
+
+// Digits, hex, dots and colons: an IPv4 or IPv6 address. Anything else never came from Cloudflare.
+const IP_SHAPE = /^[0-9A-Fa-f:.]{2,45}$/
+// ISO 3166-1 alpha-2, or Cloudflare's T1 for Tor. `XX` (unknown) is left out on purpose.
+const COUNTRY_SHAPE = /^(?!XX$)(?:[A-Z]{2}|T1)$/
+
+export function clientInfo(request: Request): ClientInfo {
+  const cf = request.cf as IncomingRequestCfProperties | undefined
+  const connectingIp = request.headers.get('CF-Connecting-IP')?.trim()
+  const country = cf?.country ?? request.headers.get('CF-IPCountry')?.trim().toUpperCase()
+  const userAgent = request.headers.get('User-Agent')?.trim().slice(0, MAX_USER_AGENT_LENGTH) || null
+  const parsed = userAgent ? parseUserAgent(userAgent) : { browser: null, os: null, device: null }
+  return {
+    ip: connectingIp && IP_SHAPE.test(connectingIp) ? connectingIp : UNKNOWN_IP,
+    country: country && COUNTRY_SHAPE.test(country) ? country : null,
+    region: cf?.region || null,
+    city: cf?.city || null,
+    userAgent,
+    ...parsed,
+  }
+}
+
+/** Crawlers first: many of them also claim to be Chrome or Safari. */
+const CRAWLER = /\b([A-Za-z][\w-]*(?:bot|spider|crawler))\/(\d+)/i
+const SCRIPTED_CLIENT =
+  /\b(curl|Wget|python-requests|python-httpx|Go-http-client|okhttp|PostmanRuntime|axios|node-fetch|undici|HeadlessChrome|facebookexternalhit)\/(\d+)/i
+// Without a version: a bare `bot`/`crawler` word, a name ending in `bot` right before `/`, `;` or `)`, or the
+// `+https://…` contact link crawlers put in their UA. Not `bot\b` alone: that would catch phones like `CUBOT X19`.
+const ANY_BOT = /\b(?:bot|crawler|spider)\b|bot[/;)]|\+https?:\/\/|slurp|headless/i
+
+/**
+ * Most specific first: Edge, Opera, Samsung Internet and WeChat all also carry `Chrome/` or `Safari/`, and Chrome
+ * carries `Safari/`.
+ */
+const BROWSERS: ReadonlyArray<[RegExp, string]> = [
+  [/\bMicroMessenger\/(\d+)/, 'WeChat'],
+  [/\bEdg(?:e|A|iOS)?\/(\d+)/, 'Edge'],
+  [/\b(?:OPR|OPiOS|OPT)\/(\d+)/, 'Opera'],
+  [/\bSamsungBrowser\/(\d+)/, 'Samsung Internet'],
+  [/\bUCBrowser\/(\d+)/, 'UC Browser'],
+  [/\bM?QQBrowser\/(\d+)/, 'QQ Browser'],
+  [/\b(?:Firefox|FxiOS)\/(\d+)/, 'Firefox'],
+  [/\b(?:Chrome|CriOS)\/(\d+)/, 'Chrome'],
+  [/\bMSIE (\d+)/, 'IE'],
+  [/\bTrident\/.*\brv:(\d+)/, 'IE'],
+  [/\bVersion\/(\d+)[^()]*\bSafari\//, 'Safari'],
+]
+
+const WINDOWS_VERSIONS: Record<string, string> = {
+  '10.0': '10',
+  '6.3': '8.1',
+  '6.2': '8',
+  '6.1': '7',
+  '6.0': 'Vista',
+  '5.2': 'XP',
+  '5.1': 'XP',
+}
+
+/** The same goes for systems: iOS claims `like Mac OS X`, Android and ChromeOS claim `Linux`. */
+function parseOs(ua: string): string | null {
+  if (/\b(?:HarmonyOS|OpenHarmony)\b/.test(ua)) return 'HarmonyOS'
+  if (/\bWindows Phone\b/.test(ua)) return 'Windows Phone'
+  const ios = /\b(?:iPhone|iPad|iPod)\b/.test(ua) ? /\bOS (\d+(?:_\d+)*) like Mac OS X/.exec(ua) : null
+  if (ios) return `iOS ${shortVersion(ios[1]!)}`
+  if (/\b(?:iPhone|iPad|iPod)\b/.test(ua)) return 'iOS'
+  const android = /\bAndroid(?:[ /](\d+(?:\.\d+)*))?/.exec(ua)
+  if (android) return android[1] ? `Android ${shortVersion(android[1])}` : 'Android'
+  if (/\bCrOS\b/.test(ua)) return 'ChromeOS'
+  const windows = /\bWindows NT (\d+\.\d+)/.exec(ua)
+  if (windows) return `Windows ${WINDOWS_VERSIONS[windows[1]!] ?? 'NT'}`
+  if (/\bWindows\b/.test(ua)) return 'Windows'
+  // Safari froze the reported macOS version at 10_15_7, so a version here would be wrong more often than not.
+  if (/\b(?:Macintosh|Mac OS X)\b/.test(ua)) return 'macOS'
+  if (/\b(?:Linux|X11|Ubuntu|Fedora)\b/.test(ua)) return 'Linux'
+  return null
+}
+
+/** `17_1_2` → `17.1`, `8.1.0` → `8.1`, `16_0` → `16`: enough to tell releases apart without noise. */
+function shortVersion(raw: string): string {
+  const parts = raw.split(/[._]/).slice(0, 2)
+  while (parts.length > 1 && parts.at(-1) === '0') parts.pop()
+  return parts.join('.')
+}
+
+function parseDevice(ua: string, os: string | null): ParsedUserAgent['device'] {
+  // Android tablets are Android without the `Mobile` token.
+  // Old IE on touch PCs says `Tablet PC 2.0`, which is not a tablet.
+  if (
+    /\b(?:iPad|Kindle|Silk|PlayBook)\b|\bTablet\b(?! PC)/.test(ua) ||
+    (/\bAndroid\b/.test(ua) && !/\bMobile\b/.test(ua))
+  ) {
+    return 'Tablet'
+  }
+  if (/\b(?:Mobi|Mobile|iPhone|iPod|Windows Phone)\b/.test(ua)) return 'Mobile'
+  if (os && /^(?:Windows|macOS|Linux|ChromeOS)\b/.test(os)) return 'PC'
+  return 'Other'
+}
+
+/** Dependency-free and deliberately small: the answer only has to be good enough for a person reading a log. */
+export function parseUserAgent(userAgent: string): ParsedUserAgent {
+  const ua = userAgent.slice(0, MAX_USER_AGENT_LENGTH)
+  const os = parseOs(ua)
+  const bot = CRAWLER.exec(ua) ?? SCRIPTED_CLIENT.exec(ua)
+  if (bot) return { browser: `${bot[1]} ${bot[2]}`, os, device: 'Bot' }
+  if (ANY_BOT.test(ua)) return { browser: null, os, device: 'Bot' }
+  let browser: string | null = null
+  for (const [pattern, name] of BROWSERS) {
+    const match = pattern.exec(ua)
+    if (match) {
+      browser = `${name} ${match[1]}`
+      break
+    }
+  }
+  return { browser, os, device: parseDevice(ua, os) }
+}
