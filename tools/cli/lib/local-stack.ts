@@ -14,6 +14,8 @@ import type { RunningEmulator } from '../../emulators/shared/emulator'
 import type { Vars } from './dev-vars'
 
 export interface Credentials {
+  jwtSecret: string
+  passwordPepper: string
   redisToken: string
   qstashToken: string
   qstashCurrentSigningKey: string
@@ -42,6 +44,8 @@ const token = (prefix: string) => `${prefix}${randomBytes(18).toString('base64ur
 
 function newCredentials(): Credentials {
   return {
+    jwtSecret: randomBytes(32).toString('base64url'),
+    passwordPepper: randomBytes(24).toString('base64url'),
     redisToken: token('local_redis_'),
     qstashToken: token('local_qstash_'),
     qstashCurrentSigningKey: token('sig_'),
@@ -53,8 +57,11 @@ function newCredentials(): Credentials {
 export function loadCredentials(dataDir: string | undefined): Credentials {
   if (!dataDir) return newCredentials()
   const path = join(dataDir, 'credentials.json')
-  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as Credentials
-  const created = newCredentials()
+  // Keys added to Credentials later are filled in for data folders created before them.
+  const created = {
+    ...newCredentials(),
+    ...(existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Partial<Credentials>) : {}),
+  }
   mkdirSync(dataDir, { recursive: true })
   writeFileSync(path, JSON.stringify(created, null, 2), { mode: 0o600 })
   return created
@@ -64,7 +71,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const { dataDir, ports = {}, skip = new Set() } = options
   const credentials = loadCredentials(dataDir)
   const emulators: RunningEmulator[] = []
-  const vars: Vars = {}
+  const vars: Vars = { JWT_SECRET: credentials.jwtSecret, PASSWORD_PEPPER: credentials.passwordPepper }
   const started = (emulator: RunningEmulator) => {
     emulators.push(emulator)
     options.onStart?.(emulator)

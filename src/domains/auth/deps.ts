@@ -1,0 +1,46 @@
+/**
+ * What the auth flows need, built from the request context: clients, key names, the session store, the password
+ * hasher and the caller's client info. Nothing here outlives the request except the hasher (plain key material,
+ * cached per pepper so the pepper key is imported once per isolate; it is created lazily inside a request because
+ * Workers forbid random bytes at module scope).
+ */
+import type { Context } from 'hono'
+import { clientInfo } from '../../core/client-info'
+import type { AppEnv } from '../../core/context'
+import { InternalError } from '../../core/errors'
+import { requestSettings } from '../../core/settings'
+import { redisKeys } from '../../infra/redis-keys'
+import { required } from '../../infra/services'
+import { createPasswordHasher, type PasswordHasher } from './password'
+import { SessionStore } from './sessions'
+
+const hashers = new Map<string, PasswordHasher>()
+
+export function passwordHasher(pepper: string | undefined): PasswordHasher {
+  if (!pepper) throw new InternalError('error.config_invalid', { params: { detail: 'PASSWORD_PEPPER is not set' } })
+  let hasher = hashers.get(pepper)
+  if (!hasher) {
+    hasher = createPasswordHasher({ pepper })
+    hashers.set(pepper, hasher)
+  }
+  return hasher
+}
+
+export async function authDeps(c: Context<AppEnv>) {
+  const { config, services } = c.var
+  const redis = required(services.redis, 'redis')
+  const keys = redisKeys(config)
+  return {
+    config,
+    db: required(services.db, 'database'),
+    redis,
+    keys,
+    sessions: new SessionStore(redis, keys),
+    settings: await requestSettings(c),
+    client: clientInfo(c.req.raw),
+    lang: c.var.lang,
+    logger: c.var.logger,
+  }
+}
+
+export type AuthDeps = Awaited<ReturnType<typeof authDeps>>

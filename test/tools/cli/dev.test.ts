@@ -1,0 +1,111 @@
+/**
+ * `npm run dev` end to end: from a clean data folder it brings up the emulators and wrangler dev, the API answers
+ * with every dependency up, Ctrl-C (SIGINT) leaves no process behind, and a restart keeps the data.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createClient } from '@libsql/client'
+import { afterAll, describe, expect, it } from 'vitest'
+import { parseDevVars } from '../../../tools/cli/lib/dev-vars'
+import { freePort } from '../../../tools/emulators/shared/http'
+import { groupAlive, startProcess, waitFor } from '../../e2e/helpers/processes'
+
+const dataDir = mkdtempSync(join(tmpdir(), 'stratum-dev-'))
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
+/** Every descendant pid of `pid` (children, grandchildren…). */
+function descendants(pid: number): number[] {
+  let out = ''
+  try {
+    out = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+  } catch {
+    return []
+  }
+  const children = new Map<number, number[]>()
+  for (const line of out.trim().split('\n')) {
+    const [child, parent] = line.trim().split(/\s+/).map(Number)
+    if (child === undefined || parent === undefined) continue
+    children.set(parent, [...(children.get(parent) ?? []), child])
+  }
+  const found: number[] = []
+  const stack = [pid]
+  while (stack.length) {
+    for (const c of children.get(stack.pop() as number) ?? []) {
+      found.push(c)
+      stack.push(c)
+    }
+  }
+  return found
+}
+
+const commandOf = (pid: number) => {
+  try {
+    return execFileSync('ps', ['-o', 'cmd=', '-p', String(pid)], { encoding: 'utf8' }).trim()
+  } catch {
+    return String(pid)
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function runDev() {
+  const port = await freePort()
+  const devVars = join(dataDir, '.dev.vars')
+  const proc = startProcess(process.execPath, ['--import', 'tsx', 'tools/cli/stratum.ts', 'dev'], {
+    PORT: String(port),
+    STRATUM_DATA_DIR: dataDir,
+    STRATUM_DEV_VARS: devVars,
+  })
+  const url = `http://127.0.0.1:${port}`
+  try {
+    await waitFor(`${url}/api/v1/health`, 90_000)
+  } catch (err) {
+    await proc.stop()
+    throw new Error(`${String(err)}\n${proc.output()}`)
+  }
+  return { url, proc, vars: parseDevVars(readFileSync(devVars, 'utf8')) }
+}
+
+describe('npm run dev', () => {
+  it('starts everything, stops cleanly, and keeps data across restarts', async () => {
+    const first = await runDev()
+    const health = (await (await fetch(`${first.url}/api/v1/health`)).json()) as {
+      data: { checks: Record<string, { status: string }> }
+    }
+    expect(Object.values(health.data.checks).map((c) => c.status)).toEqual(['up', 'up', 'up'])
+    expect(first.vars.TURSO_DATABASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+/)
+    expect(first.vars.JWT_SECRET?.length).toBeGreaterThanOrEqual(32)
+    expect((await fetch(`${first.url}/docs`)).status).toBe(200)
+
+    const db = createClient({ url: first.vars.TURSO_DATABASE_URL as string })
+    await db.execute('create table if not exists dev_probe (v text)')
+    await db.execute({ sql: 'insert into dev_probe values (?)', args: ['kept'] })
+    db.close()
+
+    const pid = first.proc.child.pid as number
+    const family = descendants(pid)
+    expect(family.length).toBeGreaterThan(0) // redis-server, wrangler, workerd…
+    await first.proc.stop()
+    // Children may take a moment to finish exiting after their parent returned.
+    for (let i = 0; i < 50 && family.some(alive); i++) await new Promise((r) => setTimeout(r, 200))
+    expect(family.filter(alive).map(commandOf)).toEqual([])
+    expect(groupAlive(pid)).toBe(false)
+
+    const second = await runDev()
+    const db2 = createClient({ url: second.vars.TURSO_DATABASE_URL as string })
+    const rows = await db2.execute('select v from dev_probe')
+    db2.close()
+    expect(rows.rows.map((r) => r.v)).toEqual(['kept'])
+    expect(second.vars.JWT_SECRET).toBe(first.vars.JWT_SECRET)
+    await second.proc.stop()
+  }, 240_000)
+})
