@@ -22,6 +22,8 @@ export default defineConfig({
                 ENVIRONMENT: 'test',
                 LOG_LEVEL: 'warn',
                 CORS_ALLOWED_ORIGINS: 'https://admin.example.com',
+                // Most tests log in directly; captcha tests switch it back on.
+                LOGIN_CAPTCHA_ENABLED: 'false',
                 ...inject('workerBindings'),
               },
             },

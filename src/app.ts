@@ -13,6 +13,7 @@ import { documentVersion } from './core/openapi'
 import { throwRouteMiss } from './core/route-miss'
 import { createRouter, type Router } from './core/router'
 import { INVALID_VERSION_SEGMENT, versionedPath } from './core/versioning'
+import { authRoutes } from './domains/auth/routes.v1'
 import { healthRoutes } from './domains/health/routes'
 import { accessLog } from './middleware/access-log'
 import { apiVersionHeaders } from './middleware/api-version'
@@ -25,7 +26,7 @@ import { pageRoutes } from './views/pages'
 
 /** The API versions this build serves, each with the domain routers mounted in it. */
 const API_VERSIONS: Record<string, () => Router> = {
-  v1: () => createRouter().route('/', healthRoutes()),
+  v1: () => createRouter().route('/', healthRoutes()).route('/', authRoutes()),
   v2: () => createRouter().route('/', healthRoutes()),
 }
 

@@ -57,6 +57,32 @@ export const configSchema = z
       'POST /api/v1/auth/logout',
       'POST /api/v1/auth/refresh',
     ]),
+    /** Prefix of every Redis key this app writes (one Redis can serve several apps and environments). */
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[\w.-]+$/)
+      .default('stratum'),
+    /** HS256 signing key for access and refresh tokens: at least 32 random bytes (secret). */
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    JWT_ISSUER: z.string().min(1).default('stratum'),
+    JWT_AUDIENCE: z.string().min(1).default('stratum-admin'),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
+    REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).default(604_800),
+    /** A rotated refresh token presented again within this window is treated as a lost response, not as theft. */
+    REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
+    /** Mixed into every password hash; keep it out of the database (secret). */
+    PASSWORD_PEPPER: z.string().min(16, 'must be at least 16 characters').optional(),
+    // Login and user-security defaults; read through core/settings.ts so the config plugin can override them.
+    LOGIN_CAPTCHA_ENABLED: bool.default(true),
+    LOGIN_CAPTCHA_EXPIRE_SECONDS: z.coerce.number().int().positive().default(300),
+    USER_LOCK_THRESHOLD: z.coerce.number().int().min(0).default(5),
+    USER_LOCK_SECONDS: z.coerce.number().int().positive().default(300),
+    USER_PASSWORD_EXPIRY_DAYS: z.coerce.number().int().min(0).default(365),
+    USER_PASSWORD_REMINDER_DAYS: z.coerce.number().int().min(0).default(7),
+    USER_PASSWORD_HISTORY_CHECK_COUNT: z.coerce.number().int().min(0).default(3),
+    USER_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(1).default(6),
+    USER_PASSWORD_MAX_LENGTH: z.coerce.number().int().min(1).default(32),
+    USER_PASSWORD_REQUIRE_SPECIAL_CHAR: bool.default(false),
     TURSO_DATABASE_URL: httpUrl.optional(),
     TURSO_AUTH_TOKEN: z.string().optional(),
     UPSTASH_REDIS_REST_URL: httpUrl.optional(),

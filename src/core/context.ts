@@ -4,10 +4,13 @@
  * per request without touching repositories.
  */
 
+import type { AuthUser } from '../domains/auth/auth-user'
+import type { Session } from '../domains/auth/sessions'
 import type { Services } from '../infra/services'
 import type { Config } from './config'
 import type { Lang } from './i18n'
 import type { Logger } from './logging'
+import type { SettingsProvider } from './settings'
 
 /** Worker bindings: vars and secrets are validated into `Config`; these are the non-string bindings. */
 export interface Bindings {
@@ -23,8 +26,12 @@ export interface Variables {
   logger: Logger
   /** Resolved API version (`v1`, `v2`) for `/api` requests; the default version elsewhere. */
   apiVersion: string
-  /** Set by the auth middleware once a user is known; appears in the access log. */
+  /** Set once the Bearer token is authenticated; `userId` also appears in the access log. */
   userId?: number
+  user?: AuthUser
+  /** Set by a plugin that backs login/user-security settings with its own storage (see core/settings.ts). */
+  settingsProvider?: SettingsProvider
+  session?: Session
 }
 
 export interface AppEnv {

@@ -3,6 +3,7 @@
  * never builds a database client. `undefined` means "not configured" (allowed outside production).
  */
 import type { Config } from '../core/config'
+import { ServiceUnavailableError } from '../core/errors'
 import { createDb, type Db } from './db/client'
 import { createQstash, type Qstash } from './qstash'
 import { createRedis, type Redis } from './redis'
@@ -40,4 +41,11 @@ export function createServices(config: Config): Services {
       return qstash()
     },
   }
+}
+
+/** The configured client, or a 503: a feature that needs a service cannot run without it. */
+export function required<T>(client: T | undefined, name: 'database' | 'redis' | 'qstash'): T {
+  if (client === undefined)
+    throw new ServiceUnavailableError(undefined, { data: { service: name, reason: 'not configured' } })
+  return client
 }

@@ -37,6 +37,8 @@ describe('error envelope', () => {
       UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9',
       UPSTASH_REDIS_REST_TOKEN: 'x',
       QSTASH_TOKEN: 'x',
+      JWT_SECRET: 'x'.repeat(32),
+      PASSWORD_PEPPER: 'y'.repeat(16),
     }
     const { res, body } = await callJson('/test/throw/999', {}, prod)
     expect(res.status).toBe(500)

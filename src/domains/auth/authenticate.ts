@@ -1,0 +1,67 @@
+/**
+ * Bearer authentication. Warm path: verify the JWT locally, then one Redis pipeline reads the session (is this
+ * token still the session's current one?) and the cached user snapshot — no database query. Cold path: the
+ * snapshot is loaded from the database and cached after the response (`waitUntil`).
+ */
+import type { Context } from 'hono'
+import { background } from '../../core/background'
+import type { AppEnv } from '../../core/context'
+import { ForbiddenError, UnauthorizedError } from '../../core/errors'
+import { redisKeys } from '../../infra/redis-keys'
+import { required } from '../../infra/services'
+import { type AuthUser, enabledRoles } from './auth-user'
+import { loadAuthUser } from './auth-user-loader'
+import type { Session } from './sessions'
+import { ACCESS_TYP, verifyToken } from './tokens'
+
+/** How long a user snapshot may live in Redis; writes that change it delete it sooner. */
+export const AUTH_USER_CACHE_SECONDS = 86_400
+
+export function bearerToken(c: Context<AppEnv>): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('Authorization') ?? '')
+  return match?.[1]
+}
+
+/** Account-state checks (contract §3.3): a locked user, a locked or deleted department, or only disabled roles. */
+export function assertActive(user: AuthUser): void {
+  if (user.status !== 1) throw new ForbiddenError('auth.user_locked')
+  if (user.deptId !== null && user.deptDeleted) throw new ForbiddenError('auth.dept_deleted')
+  if (user.deptId !== null && user.deptStatus !== 1) throw new ForbiddenError('auth.dept_locked')
+  if (user.roles.length && !enabledRoles(user).length) throw new ForbiddenError('auth.roles_locked')
+}
+
+export async function authenticate(c: Context<AppEnv>): Promise<AuthUser> {
+  if (c.var.user) return c.var.user
+  const token = bearerToken(c)
+  if (!token) throw new UnauthorizedError()
+  const { config, services } = c.var
+  const claims = await verifyToken(config, ACCESS_TYP, token)
+  const redis = required(services.redis, 'redis')
+  const keys = redisKeys(config)
+  const [session, cached] = await redis
+    .pipeline()
+    .get<Session>(keys.session(claims.sid))
+    .get<AuthUser>(keys.authUser(claims.userId))
+    .exec<[Session | null, AuthUser | null]>()
+  if (!session || session.accessJti !== claims.jti || session.userId !== claims.userId) {
+    throw new UnauthorizedError('auth.session_revoked')
+  }
+  let user = cached
+  if (!user) {
+    user = await loadAuthUser(required(services.db, 'database'), claims.userId)
+    if (!user) throw new UnauthorizedError('auth.token_invalid')
+    background(c, 'cache auth user', redis.set(keys.authUser(user.id), user, { ex: AUTH_USER_CACHE_SECONDS }))
+  }
+  assertActive(user)
+  c.set('user', user)
+  c.set('userId', user.id)
+  c.set('session', session)
+  return user
+}
+
+/** Drops a user's cached snapshot so the next request reloads it (after any change to the user or its roles). */
+export async function invalidateAuthUser(c: Context<AppEnv>, ...userIds: number[]): Promise<void> {
+  if (!userIds.length) return
+  const keys = redisKeys(c.var.config)
+  await required(c.var.services.redis, 'redis').del(...userIds.map((id) => keys.authUser(id)))
+}

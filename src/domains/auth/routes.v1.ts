@@ -1,0 +1,142 @@
+/**
+ * `/auth/*` (contract §2.1): captcha, login (+ the docs-UI login), refresh via HttpOnly cookie, logout, and the
+ * caller's permission codes.
+ */
+import type { Context } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { isProduction } from '../../core/config'
+import type { AppEnv } from '../../core/context'
+import { formatDateTime } from '../../core/datetime'
+import { ok } from '../../core/envelope'
+import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
+import { createRouter } from '../../core/router'
+import { toUserInfo } from '../users/dto'
+import { bearerToken } from './authenticate'
+import { createCaptcha } from './captcha'
+import { authDeps } from './deps'
+import {
+  AccessTokenSchema,
+  CaptchaSchema,
+  LoginBodySchema,
+  LoginSchema,
+  SwaggerLoginQuerySchema,
+  SwaggerTokenSchema,
+} from './dto'
+import { AuthService, type IssuedTokens } from './service'
+
+/** fba's cookie name, kept so existing deployments of the admin UI need no change. */
+export const REFRESH_COOKIE = 'fba_refresh_token'
+/** Sent only to API paths (both `/api/v1/...` and the header-versioned `/api/...`). */
+const REFRESH_COOKIE_PATH = '/api'
+
+function setRefreshCookie(c: Context<AppEnv>, tokens: IssuedTokens): void {
+  if (!tokens.refreshToken || !tokens.refreshExp) return
+  setCookie(c, REFRESH_COOKIE, tokens.refreshToken, {
+    httpOnly: true,
+    secure: isProduction(c.var.config),
+    sameSite: 'Lax',
+    path: REFRESH_COOKIE_PATH,
+    maxAge: Math.max(0, tokens.refreshExp - Math.floor(Date.now() / 1000)),
+    expires: new Date(tokens.refreshExp * 1000),
+  })
+}
+
+const accessTokenData = (tokens: IssuedTokens) => ({
+  access_token: tokens.accessToken,
+  access_token_expire_time: formatDateTime(new Date(tokens.accessExp * 1000)) ?? '',
+  session_uuid: tokens.session.sid,
+})
+
+const captcha = defineRoute({
+  method: 'get',
+  path: '/auth/captcha',
+  tags: ['Auth'],
+  summary: 'Get a login captcha',
+  access: 'public',
+  responses: { 200: jsonEnvelope(CaptchaSchema, 'Captcha image and id') },
+})
+
+const login = defineRoute({
+  method: 'post',
+  path: '/auth/login',
+  tags: ['Auth'],
+  summary: 'Log in; sets the refresh-token cookie',
+  access: 'public',
+  errors: [403],
+  request: { body: { content: { 'application/json': { schema: LoginBodySchema } }, required: true } },
+  responses: { 200: jsonEnvelope(LoginSchema, 'Access token and user') },
+})
+
+const swaggerLogin = defineRoute({
+  method: 'post',
+  path: '/auth/login/swagger',
+  tags: ['Auth'],
+  summary: 'Log in from the docs UI (no captcha, no refresh token; body not enveloped)',
+  access: 'public',
+  errors: [403],
+  request: { query: SwaggerLoginQuerySchema },
+  responses: { 200: { description: 'Bearer token', content: { 'application/json': { schema: SwaggerTokenSchema } } } },
+})
+
+const refresh = defineRoute({
+  method: 'post',
+  path: '/auth/refresh',
+  tags: ['Auth'],
+  summary: 'Rotate the refresh-token cookie and issue a new access token',
+  access: 'public',
+  errors: [401, 403],
+  responses: { 200: jsonEnvelope(AccessTokenSchema, 'New access token') },
+})
+
+const logout = defineRoute({
+  method: 'post',
+  path: '/auth/logout',
+  tags: ['Auth'],
+  summary: 'End the session (works with an expired or missing access token)',
+  access: 'public',
+  responses: { 200: jsonEnvelope(z.null(), 'Logged out') },
+})
+
+const codes = defineRoute({
+  method: 'get',
+  path: '/auth/codes',
+  tags: ['Auth'],
+  summary: "The caller's permission codes",
+  access: 'authenticated',
+  responses: { 200: jsonEnvelope(z.array(z.string()), 'Permission codes') },
+})
+
+export function authRoutes() {
+  return createRouter()
+    .openapi(captcha, async (c) => {
+      const deps = await authDeps(c)
+      return ok(c, await createCaptcha(deps.redis, deps.keys, deps.settings.login))
+    })
+    .openapi(login, async (c) => {
+      const result = await new AuthService(await authDeps(c)).login(c.req.valid('json'))
+      setRefreshCookie(c, result)
+      return ok(c, {
+        ...accessTokenData(result),
+        password_expire_days_remaining: result.passwordExpireDaysRemaining,
+        user: toUserInfo(result.user),
+      })
+    })
+    .openapi(swaggerLogin, async (c) => {
+      const result = await new AuthService(await authDeps(c)).login({ ...c.req.valid('query'), swagger: true })
+      return c.json(
+        { access_token: result.accessToken, token_type: 'Bearer' as const, user: toUserInfo(result.user) },
+        200,
+      )
+    })
+    .openapi(refresh, async (c) => {
+      const tokens = await new AuthService(await authDeps(c)).refresh(getCookie(c, REFRESH_COOKIE))
+      setRefreshCookie(c, tokens)
+      return ok(c, accessTokenData(tokens))
+    })
+    .openapi(logout, async (c) => {
+      await new AuthService(await authDeps(c)).logout(bearerToken(c), getCookie(c, REFRESH_COOKIE))
+      deleteCookie(c, REFRESH_COOKIE, { path: REFRESH_COOKIE_PATH })
+      return ok(c, null)
+    })
+    .openapi(codes, (c) => ok(c, c.var.user?.perms ?? []))
+}

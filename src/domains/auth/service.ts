@@ -1,0 +1,230 @@
+/**
+ * Login, token refresh and logout (contract §3, with Stratum's decisions: every attempt is logged, unknown user and
+ * wrong password look the same, refresh tokens rotate with reuse detection).
+ */
+import { eq } from 'drizzle-orm'
+import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../core/errors'
+import { type MessageKey, t } from '../../core/i18n'
+import { loginLogInsert } from '../logs/login-log'
+import { sysUser, type User } from '../users/schema'
+import { loadAuthUser } from './auth-user-loader'
+import { assertActive } from './authenticate'
+import { consumeCaptcha } from './captcha'
+import { type AuthDeps, passwordHasher } from './deps'
+import { Lockout } from './lockout'
+import type { Session } from './sessions'
+import { ACCESS_TYP, REFRESH_TYP, signToken, verifyToken } from './tokens'
+
+const DAY_MS = 86_400_000
+
+export interface IssuedTokens {
+  accessToken: string
+  /** Epoch seconds. */
+  accessExp: number
+  refreshToken: string | null
+  refreshExp: number | null
+  session: Session
+}
+
+export interface LoginResult extends IssuedTokens {
+  user: User
+  passwordExpireDaysRemaining: number | null
+}
+
+async function issueTokens(deps: AuthDeps, session: Session, withRefresh: boolean) {
+  const { config } = deps
+  const access = await signToken(config, ACCESS_TYP, {
+    userId: session.userId,
+    sid: session.sid,
+    jti: session.accessJti,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  })
+  const refresh = withRefresh
+    ? await signToken(config, REFRESH_TYP, {
+        userId: session.userId,
+        sid: session.sid,
+        jti: session.refreshJti,
+        ttlSeconds: Math.max(1, Math.floor((session.expiresAt - Date.now()) / 1000)),
+      })
+    : null
+  return {
+    accessToken: access.token,
+    accessExp: access.exp,
+    refreshToken: refresh?.token ?? null,
+    refreshExp: refresh?.exp ?? null,
+    session,
+  }
+}
+
+export class AuthService {
+  constructor(private readonly deps: AuthDeps) {}
+
+  private async fail(username: string, user: User | undefined, key: MessageKey, error: Error): Promise<never> {
+    const { db, lang, client } = this.deps
+    await loginLogInsert(db, { username, userUuid: user?.uuid ?? null, success: false, msg: t(lang, key), client })
+    throw error
+  }
+
+  async login(input: {
+    username: string
+    password: string
+    uuid?: string | null
+    captcha?: string | null
+    swagger?: boolean
+  }): Promise<LoginResult> {
+    const { db, redis, keys, settings, config } = this.deps
+    const { username, password } = input
+    if (settings.login.captchaEnabled && !input.swagger) {
+      try {
+        await consumeCaptcha(redis, keys, input.uuid, input.captcha)
+      } catch (err) {
+        const key = err instanceof BadRequestError ? err.messageKey : 'auth.captcha_invalid'
+        return this.fail(username, undefined, key, err as Error)
+      }
+    }
+
+    const [user] = await db.select().from(sysUser).where(eq(sysUser.username, username)).limit(1)
+    const hasher = passwordHasher(config.PASSWORD_PEPPER)
+    const lockout = new Lockout(redis, keys, settings.userSecurity)
+    if (!user) {
+      await hasher.verify(password, null) // same work as a real check: no timing oracle for usernames
+      return this.fail(username, undefined, 'auth.invalid_credentials', new ForbiddenError('auth.invalid_credentials'))
+    }
+    const minutes = await lockout.minutesLocked(user.id)
+    if (minutes > 0) {
+      return this.fail(
+        username,
+        user,
+        'auth.account_locked',
+        new ForbiddenError('auth.account_locked', { params: { minutes } }),
+      )
+    }
+    const verdict = await hasher.verify(password, user.password)
+    if (!verdict.ok) {
+      const locked = await lockout.recordFailure(user.id)
+      const key = locked ? 'auth.too_many_failures' : 'auth.invalid_credentials'
+      return this.fail(username, user, key, new ForbiddenError(key))
+    }
+    if (user.status !== 1) return this.fail(username, user, 'auth.user_locked', new ForbiddenError('auth.user_locked'))
+
+    let passwordExpireDaysRemaining: number | null = null
+    const { passwordExpiryDays, passwordReminderDays } = settings.userSecurity
+    if (passwordExpiryDays > 0) {
+      const changed = user.lastPasswordChangedTime?.getTime()
+      const expiresAt = changed === undefined ? 0 : changed + passwordExpiryDays * DAY_MS
+      if (expiresAt <= Date.now()) {
+        return this.fail(username, user, 'auth.password_expired', new ForbiddenError('auth.password_expired'))
+      }
+      const remaining = Math.floor((expiresAt - Date.now()) / DAY_MS)
+      if (remaining <= passwordReminderDays) passwordExpireDaysRemaining = remaining
+    }
+
+    const tokens = await this.startSession(user, Boolean(input.swagger))
+    const now = new Date()
+    await db.batch([
+      db
+        .update(sysUser)
+        .set({ lastLoginTime: now, ...(verdict.needsRehash ? { password: await hasher.hash(password) } : {}) })
+        .where(eq(sysUser.id, user.id)),
+      loginLogInsert(db, {
+        username,
+        userUuid: user.uuid,
+        success: true,
+        msg: t(this.deps.lang, 'auth.login_success'),
+        client: this.deps.client,
+      }),
+    ])
+    // The cached snapshot carries last_login_time: drop it together with the failure counters.
+    await redis.del(keys.authUser(user.id), keys.loginFailures(user.id), keys.userLock(user.id))
+    return { ...tokens, user: { ...user, lastLoginTime: now }, passwordExpireDaysRemaining }
+  }
+
+  /** A new session (= token family); without multi-login, the user's other sessions end. */
+  private async startSession(user: User, swagger: boolean): Promise<IssuedTokens> {
+    const { sessions, config, client } = this.deps
+    if (!user.isMultiLogin) await sessions.revokeAllForUser(user.id)
+    const now = Date.now()
+    const session: Session = {
+      sid: crypto.randomUUID(),
+      userId: user.id,
+      accessJti: crypto.randomUUID(),
+      refreshJti: crypto.randomUUID(),
+      prevRefreshJti: null,
+      rotatedAt: null,
+      swagger,
+      loginTime: now,
+      expiresAt: now + (swagger ? config.ACCESS_TOKEN_TTL_SECONDS : config.REFRESH_TOKEN_TTL_SECONDS) * 1000,
+      ip: client.ip,
+      os: client.os,
+      browser: client.browser,
+      device: client.device,
+      country: client.country,
+      region: client.region,
+      city: client.city,
+    }
+    await sessions.save(session)
+    return issueTokens(this.deps, session, !swagger)
+  }
+
+  /**
+   * Rotates the refresh token. The current token rotates; the previous one is honoured only inside the grace window
+   * (a response lost in transit) and then re-issues the current state; anything else is a replay of a stolen token,
+   * so the whole session is revoked.
+   */
+  async refresh(refreshToken: string | undefined): Promise<IssuedTokens> {
+    if (!refreshToken) throw new BadRequestError('auth.refresh_expired')
+    const { sessions, config, db, logger } = this.deps
+    const claims = await verifyToken(config, REFRESH_TYP, refreshToken)
+    const session = await sessions.get(claims.sid)
+    if (!session || session.userId !== claims.userId || session.swagger)
+      throw new UnauthorizedError('auth.refresh_expired')
+
+    const now = Date.now()
+    let next: Session
+    if (claims.jti === session.refreshJti) {
+      next = {
+        ...session,
+        accessJti: crypto.randomUUID(),
+        refreshJti: crypto.randomUUID(),
+        prevRefreshJti: session.refreshJti,
+        rotatedAt: now,
+      }
+    } else if (
+      claims.jti === session.prevRefreshJti &&
+      session.rotatedAt !== null &&
+      now - session.rotatedAt <= config.REFRESH_REUSE_GRACE_SECONDS * 1000
+    ) {
+      next = { ...session, accessJti: crypto.randomUUID() }
+    } else {
+      await sessions.revoke(session)
+      logger.warn('refresh token reuse: session revoked', { security: true, user_id: session.userId, sid: session.sid })
+      throw new UnauthorizedError('auth.refresh_reused')
+    }
+
+    const user = await loadAuthUser(db, session.userId)
+    if (!user) {
+      await sessions.revoke(session)
+      throw new UnauthorizedError('auth.refresh_expired')
+    }
+    assertActive(user)
+    await sessions.save(next)
+    return issueTokens(this.deps, next, true)
+  }
+
+  /** Ends the session named by the access token (even an expired one) or, failing that, by the refresh cookie. */
+  async logout(accessToken: string | undefined, refreshToken: string | undefined): Promise<void> {
+    const { sessions, config } = this.deps
+    const candidates: [typeof ACCESS_TYP | typeof REFRESH_TYP, string | undefined][] = [
+      [ACCESS_TYP, accessToken],
+      [REFRESH_TYP, refreshToken],
+    ]
+    for (const [typ, token] of candidates) {
+      if (!token) continue
+      const claims = await verifyToken(config, typ, token, { ignoreExpiry: true }).catch(() => null)
+      if (!claims) continue
+      const session = await sessions.get(claims.sid)
+      if (session && session.userId === claims.userId) await sessions.revoke(session)
+      return
+    }
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Login sessions in Redis: one record per session, a per-user index and a global index for the online list.
+ * A session is the family of one login: it holds the jti of the current access token and of the current (and the
+ * previous) refresh token. Anything not matching the record is dead, so revoking a session ends access *and*
+ * refresh at once, and a replayed old refresh token is detected (see auth service).
+ */
+import type { Redis } from '../../infra/redis'
+import type { RedisKeys } from '../../infra/redis-keys'
+
+export interface SessionClient {
+  ip: string
+  os: string | null
+  browser: string | null
+  device: string | null
+  country: string | null
+  region: string | null
+  city: string | null
+}
+
+export interface Session extends SessionClient {
+  sid: string
+  userId: number
+  accessJti: string
+  refreshJti: string
+  /** The refresh jti replaced by the last rotation, accepted again only within the grace window. */
+  prevRefreshJti: string | null
+  /** When the last rotation happened (epoch ms). */
+  rotatedAt: number | null
+  /** Docs-UI logins get no refresh token and stay out of the online list. */
+  swagger: boolean
+  loginTime: number
+  /** Epoch ms after which the session is gone (the refresh token's expiry). */
+  expiresAt: number
+}
+
+export class SessionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  /** Writes (or rewrites) a session and its index entries in one pipeline. */
+  async save(session: Session): Promise<void> {
+    const ttl = Math.max(1, Math.ceil((session.expiresAt - Date.now()) / 1000))
+    const p = this.redis.pipeline()
+    p.set(this.keys.session(session.sid), session, { ex: ttl })
+    p.sadd(this.keys.userSessions(session.userId), session.sid)
+    p.expire(this.keys.userSessions(session.userId), ttl)
+    if (!session.swagger) p.zadd(this.keys.allSessions(), { score: session.expiresAt, member: session.sid })
+    await p.exec()
+  }
+
+  async get(sid: string): Promise<Session | null> {
+    return this.redis.get<Session>(this.keys.session(sid))
+  }
+
+  /** Ends one session (access and refresh). */
+  async revoke(session: Pick<Session, 'sid' | 'userId'>): Promise<void> {
+    const p = this.redis.pipeline()
+    p.del(this.keys.session(session.sid))
+    p.srem(this.keys.userSessions(session.userId), session.sid)
+    p.zrem(this.keys.allSessions(), session.sid)
+    await p.exec()
+  }
+
+  /** Ends every session of a user, except `keepSid` when given. Returns how many ended. */
+  async revokeAllForUser(userId: number, keepSid?: string): Promise<number> {
+    const sids = (await this.redis.smembers(this.keys.userSessions(userId))).filter((sid) => sid !== keepSid)
+    if (!sids.length) return 0
+    const p = this.redis.pipeline()
+    p.del(...sids.map((sid) => this.keys.session(sid)))
+    p.srem(this.keys.userSessions(userId), ...sids)
+    p.zrem(this.keys.allSessions(), ...sids)
+    await p.exec()
+    return sids.length
+  }
+
+  /** Live sessions for the online list (expired index entries are pruned on the way). */
+  async listActive(): Promise<Session[]> {
+    const now = Date.now()
+    await this.redis.zremrangebyscore(this.keys.allSessions(), 0, now)
+    const sids = await this.redis.zrange<string[]>(this.keys.allSessions(), 0, -1)
+    if (!sids.length) return []
+    const sessions = await this.redis.mget<(Session | null)[]>(...sids.map((sid) => this.keys.session(sid)))
+    return sessions.filter((s): s is Session => s !== null)
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Redis key names in one place, namespaced by `REDIS_KEY_PREFIX` (per app and environment; a tenant segment can be
+ * added here later). Segments are joined with `:` and ids are always whole segments, so a prefix never matches
+ * another user's keys (fba's `token:1*` also matched user 10).
+ */
+import type { Config } from '../core/config'
+
+export function redisKeys(config: Pick<Config, 'REDIS_KEY_PREFIX'>) {
+  const p = config.REDIS_KEY_PREFIX
+  return {
+    session: (sid: string) => `${p}:session:${sid}`,
+    /** SET of a user's live session ids. */
+    userSessions: (userId: number) => `${p}:user:${userId}:sessions`,
+    /** ZSET of every live session id, scored by expiry (ms) — the online list. */
+    allSessions: () => `${p}:sessions`,
+    /** Cached authenticated-user snapshot (roles, permission codes). */
+    authUser: (userId: number) => `${p}:user:${userId}:auth`,
+    captcha: (uuid: string) => `${p}:captcha:${uuid}`,
+    loginFailures: (userId: number) => `${p}:user:${userId}:login-failures`,
+    userLock: (userId: number) => `${p}:user:${userId}:lock`,
+    emailCode: (userId: number, address: string) => `${p}:user:${userId}:email-code:${address.toLowerCase()}`,
+  }
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>
