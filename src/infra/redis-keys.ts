@@ -15,6 +15,11 @@ export function redisKeys(config: Pick<Config, 'REDIS_KEY_PREFIX'>) {
     allSessions: () => `${p}:sessions`,
     /** Cached authenticated-user snapshot (roles, permission codes). */
     authUser: (userId: number) => `${p}:user:${userId}:auth`,
+    /**
+     * Authorization generation: bumped by any change to roles, menus, departments, data scopes or rules. A snapshot
+     * built at an older generation is reloaded, so such changes apply on every user's next request.
+     */
+    authzGeneration: () => `${p}:authz:generation`,
     captcha: (uuid: string) => `${p}:captcha:${uuid}`,
     loginFailures: (userId: number) => `${p}:user:${userId}:login-failures`,
     userLock: (userId: number) => `${p}:user:${userId}:lock`,

@@ -17,7 +17,7 @@ export function splitPerms(perms: (string | null)[]): string[] {
   return [...codes].sort()
 }
 
-export async function loadAuthUser(db: Db, userId: number): Promise<AuthUser | null> {
+export async function loadAuthUser(db: Db, userId: number, generation = 0): Promise<AuthUser | null> {
   const [userRows, roles, roleMenus, allMenus] = await db.batch([
     db
       .select({ user: sysUser, deptName: sysDept.name, deptStatus: sysDept.status, deptDeleted: sysDept.delFlag })
@@ -43,6 +43,7 @@ export async function loadAuthUser(db: Db, userId: number): Promise<AuthUser | n
   const { user } = row
   const enabledMenus = roleMenus.filter((m) => m.status === 1)
   return {
+    generation,
     id: user.id,
     uuid: user.uuid,
     username: user.username,

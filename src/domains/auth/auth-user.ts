@@ -11,6 +11,8 @@ export interface AuthRole {
 }
 
 export interface AuthUser {
+  /** The authorization generation this snapshot was built at (see redis-keys `authzGeneration`). */
+  generation: number
   id: number
   uuid: string
   username: string

@@ -1,6 +1,7 @@
 /**
  * Bearer authentication. Warm path: verify the JWT locally, then one Redis pipeline reads the session (is this
- * token still the session's current one?) and the cached user snapshot — no database query. Cold path: the
+ * token still the session's current one?), the cached user snapshot and the authorization generation (is the
+ * snapshot still current?) — no database query. Cold path: the
  * snapshot is loaded from the database and cached after the response (`waitUntil`).
  */
 import type { Context } from 'hono'
@@ -38,17 +39,19 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthUser> {
   const claims = await verifyToken(config, ACCESS_TYP, token)
   const redis = required(services.redis, 'redis')
   const keys = redisKeys(config)
-  const [session, cached] = await redis
+  const [session, cached, generation] = await redis
     .pipeline()
     .get<Session>(keys.session(claims.sid))
     .get<AuthUser>(keys.authUser(claims.userId))
-    .exec<[Session | null, AuthUser | null]>()
+    .get<number>(keys.authzGeneration())
+    .exec<[Session | null, AuthUser | null, number | null]>()
   if (!session || session.accessJti !== claims.jti || session.userId !== claims.userId) {
     throw new UnauthorizedError('auth.session_revoked')
   }
-  let user = cached
+  const currentGeneration = generation ?? 0
+  let user = cached?.generation === currentGeneration ? cached : null
   if (!user) {
-    user = await loadAuthUser(required(services.db, 'database'), claims.userId)
+    user = await loadAuthUser(required(services.db, 'database'), claims.userId, currentGeneration)
     if (!user) throw new UnauthorizedError('auth.token_invalid')
     background(c, 'cache auth user', redis.set(keys.authUser(user.id), user, { ex: AUTH_USER_CACHE_SECONDS }))
   }
@@ -57,6 +60,14 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthUser> {
   c.set('userId', user.id)
   c.set('session', session)
   return user
+}
+
+/**
+ * After a change to roles, menus, departments, data scopes or rules: every user's snapshot is stale from the next
+ * request on (one INCR instead of finding and deleting every affected user's snapshot).
+ */
+export async function bumpAuthzGeneration(c: Context<AppEnv>): Promise<void> {
+  await required(c.var.services.redis, 'redis').incr(redisKeys(c.var.config).authzGeneration())
 }
 
 /** Drops a user's cached snapshot so the next request reloads it (after any change to the user or its roles). */
