@@ -23,9 +23,9 @@ export interface SqlInfo {
   mayChangeSchema: boolean
 }
 
-// Token kinds of SQLite's `sqlite3_complete` state machine (complete.c).
+// Token kinds of SQLite's `sqlite3_complete` state machine (complete.c). Kind 1 (whitespace) never reaches it:
+// the lexer skips blanks and comments.
 const SEMI = 0
-const WS = 1
 const OTHER = 2
 const EXPLAIN = 3
 const CREATE = 4
@@ -45,6 +45,15 @@ const TRANSITIONS: readonly (readonly number[])[] = [
   /* 6 SEMI    */ [6, 6, 5, 5, 5, 5, 5, 7],
   /* 7 END     */ [1, 7, 5, 5, 5, 5, 5, 5],
 ]
+
+const KEYWORD_KINDS = new Map([
+  ['EXPLAIN', EXPLAIN],
+  ['CREATE', CREATE],
+  ['TEMP', TEMP],
+  ['TEMPORARY', TEMP],
+  ['TRIGGER', TRIGGER],
+  ['END', END],
+])
 
 const DML_WORDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'REPLACE'])
 const READONLY_FIRST = new Set(['SELECT', 'VALUES', 'EXPLAIN', 'BEGIN', 'COMMIT', 'END', 'SAVEPOINT', 'RELEASE'])
@@ -125,21 +134,7 @@ export function analyzeSql(sql: string): SqlInfo {
     const upper = text.toUpperCase()
     if (!sawFirstToken) firstKeyword = upper
     if (statements === 0 && DML_WORDS.has(upper)) sawDmlWord = true
-    switch (upper) {
-      case 'EXPLAIN':
-        return token(EXPLAIN)
-      case 'CREATE':
-        return token(CREATE)
-      case 'TEMP':
-      case 'TEMPORARY':
-        return token(TEMP)
-      case 'TRIGGER':
-        return token(TRIGGER)
-      case 'END':
-        return token(END)
-      default:
-        return token(OTHER)
-    }
+    token(KEYWORD_KINDS.get(upper) ?? OTHER)
   }
   const param = (name: string | null, explicitIndex: number | null): void => {
     // SQLite numbering: `?` takes max+1, `?NNN` takes NNN, a name reuses its first index or takes max+1.
@@ -192,7 +187,8 @@ export function analyzeSql(sql: string): SqlInfo {
       while (j < n) {
         const d = sql.charCodeAt(j)
         if (isIdChar(d)) j++
-        else if (c === 0x24 && d === 0x3a && sql.charCodeAt(j + 1) === 0x3a) j += 2 // Tcl-style `$a::b`
+        else if (c === 0x24 && d === 0x3a && sql.charCodeAt(j + 1) === 0x3a)
+          j += 2 // Tcl-style `$a::b`
         else break
       }
       if (c === 0x24 && sql.charCodeAt(j) === 0x28) {
