@@ -3,11 +3,13 @@
  *   stratum dev          emulators + migrations + wrangler dev     (npm run dev)
  *   stratum emulators    emulators only                            (npm run emulators)
  *   stratum db migrate   apply migrations/ to TURSO_DATABASE_URL   (npm run db:migrate)
+ *   stratum db seed      insert the core seed data (idempotent)    (npm run db:seed)
+ *   stratum db reset     drop all tables, migrate, seed (not prod) (npm run db:reset)
  */
 import { db } from './commands/db'
 import { dev } from './commands/dev'
 
-const USAGE = 'usage: stratum <dev|emulators|db migrate>'
+const USAGE = 'usage: stratum <dev|emulators|db migrate|db seed|db reset>'
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv

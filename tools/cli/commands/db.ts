@@ -1,19 +1,217 @@
-/** `stratum db migrate`: applies `migrations/` to TURSO_DATABASE_URL (env or .dev.vars). */
+/**
+ * `stratum db <migrate|seed|reset>` against TURSO_DATABASE_URL (environment first, then .dev.vars):
+ *   migrate  apply migrations/                                                       (npm run db:migrate)
+ *   seed     insert the core seed data; idempotent                                   (npm run db:seed)
+ *   reset    drop every table, migrate, seed; refused in production                  (npm run db:reset)
+ *
+ * Seed passwords: `STRATUM_ADMIN_PASSWORD` / `STRATUM_TEST_PASSWORD` when set; otherwise `123456` for both users,
+ * but only in development and test. In production the admin password is required and the `test` user is created only
+ * when `STRATUM_TEST_PASSWORD` is set. Hashes use `PASSWORD_PEPPER` — it must be the Worker's value, or nobody can
+ * log in.
+ *
+ * Safety: the environment is `ENVIRONMENT` (environment, then .dev.vars). When it is not set and the database is not
+ * local, the target is treated as production.
+ */
 import { join } from 'node:path'
+import { createClient } from '@libsql/client'
+import { drizzle } from 'drizzle-orm/libsql'
+import { createPasswordHasher } from '../../../src/domains/auth/password'
+import { type SeedSummary, seedDatabase } from '../../../src/infra/db/seed'
 import { readDevVars } from '../lib/dev-vars'
 import { applyMigrations } from '../lib/migrate'
 import { PROJECT_ROOT } from '../lib/paths'
 
-export function databaseTarget(): { url: string; authToken?: string } {
-  const file = readDevVars(process.env.STRATUM_DEV_VARS ?? join(PROJECT_ROOT, '.dev.vars'))
-  const url = process.env.TURSO_DATABASE_URL ?? file.TURSO_DATABASE_URL
+export const DEV_SEED_PASSWORD = '123456'
+
+type Env = Record<string, string | undefined>
+
+/** Settings for the db commands: the process environment wins over `.dev.vars`. */
+export function dbSettings(env: Env = process.env): Env {
+  const file = readDevVars(env.STRATUM_DEV_VARS ?? join(PROJECT_ROOT, '.dev.vars'))
+  return { ...file, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) }
+}
+
+export function databaseTarget(settings: Env = dbSettings()): { url: string; authToken?: string } {
+  const url = settings.TURSO_DATABASE_URL
   if (!url) throw new Error('TURSO_DATABASE_URL is not set (run `npm run emulators` or set it in the environment)')
-  return { url, authToken: process.env.TURSO_AUTH_TOKEN ?? file.TURSO_AUTH_TOKEN }
+  return { url, authToken: settings.TURSO_AUTH_TOKEN || undefined }
+}
+
+/** `file:`/`:memory:` databases and loopback hosts. */
+export function isLocalDatabase(url: string): boolean {
+  if (url.startsWith('file:') || url === ':memory:') return true
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '')
+    return host === 'localhost' || host === '::1' || /^127\./.test(host)
+  } catch {
+    return false
+  }
+}
+
+export type TargetEnvironment = 'development' | 'test' | 'production'
+
+/** The environment the target database belongs to (see the header for the rule). */
+export function targetEnvironment(settings: Env, url: string): TargetEnvironment {
+  const value = settings.ENVIRONMENT
+  if (value === 'development' || value === 'test' || value === 'production') return value
+  if (value) throw new Error(`ENVIRONMENT must be development, test or production (got ${JSON.stringify(value)})`)
+  return isLocalDatabase(url) ? 'development' : 'production'
+}
+
+export interface SeedPasswords {
+  adminPassword: string
+  testPassword: string | undefined
+}
+
+export function seedPasswords(settings: Env, environment: TargetEnvironment): SeedPasswords {
+  const admin = settings.STRATUM_ADMIN_PASSWORD || undefined
+  const test = settings.STRATUM_TEST_PASSWORD || undefined
+  if (environment === 'production') {
+    if (!admin) {
+      throw new Error(
+        'refusing to seed a production database with the default password: set STRATUM_ADMIN_PASSWORD ' +
+          '(and STRATUM_TEST_PASSWORD to also create the `test` user)',
+      )
+    }
+    return { adminPassword: admin, testPassword: test }
+  }
+  return { adminPassword: admin ?? DEV_SEED_PASSWORD, testPassword: test ?? DEV_SEED_PASSWORD }
+}
+
+export function passwordPepper(settings: Env): string {
+  const pepper = settings.PASSWORD_PEPPER
+  if (!pepper) {
+    throw new Error(
+      'PASSWORD_PEPPER is not set: `npm run dev`/`npm run emulators` write one to .dev.vars; for a deployed database ' +
+        "use the Worker's secret value (hashes made with another pepper never verify)",
+    )
+  }
+  if (pepper.length < 16) throw new Error('PASSWORD_PEPPER must be at least 16 characters')
+  return pepper
+}
+
+export interface DbCommandOptions {
+  settings?: Env
+  log?: (line: string) => void
+}
+
+async function withDb<T>(
+  url: string,
+  authToken: string | undefined,
+  run: (db: ReturnType<typeof drizzle>, client: ReturnType<typeof createClient>) => Promise<T>,
+): Promise<T> {
+  const client = createClient({ url, authToken })
+  try {
+    return await run(drizzle({ client, casing: 'snake_case' }), client)
+  } finally {
+    client.close()
+  }
+}
+
+/** `stratum db seed`. */
+export async function seed(options: DbCommandOptions = {}): Promise<SeedSummary> {
+  const settings = options.settings ?? dbSettings()
+  const log = options.log ?? console.log
+  const { url, authToken } = databaseTarget(settings)
+  const environment = targetEnvironment(settings, url)
+  const passwords = seedPasswords(settings, environment)
+  const hasher = createPasswordHasher({ pepper: passwordPepper(settings) })
+  const summary = await withDb(url, authToken, (db) =>
+    seedDatabase(db, { hashPassword: (plain) => hasher.hash(plain), ...passwords }),
+  )
+  const inserted = Object.entries(summary.inserted).filter(([, n]) => n > 0)
+  log(
+    inserted.length
+      ? `stratum: seeded ${url} (${environment}): ${inserted.map(([t, n]) => `${t} +${n}`).join(', ')}`
+      : `stratum: ${url} (${environment}) already holds the seed data; nothing changed`,
+  )
+  if (inserted.some(([t]) => t === 'sys_user') && !settings.STRATUM_ADMIN_PASSWORD)
+    log(`stratum: users admin / test, password ${DEV_SEED_PASSWORD}`)
+  return summary
+}
+
+/**
+ * Drops every table, view and trigger (not SQLite's or libSQL's own) in one batch, children before parents, with
+ * foreign-key checks deferred to the commit. Returns the dropped tables.
+ */
+export async function dropAllTables(client: ReturnType<typeof createClient>): Promise<string[]> {
+  const objects = await client.execute(
+    `select type, name from sqlite_master
+      where type in ('table', 'view', 'trigger')
+        and name not like 'sqlite\\_%' escape '\\' and name not like 'libsql\\_%' escape '\\'
+        and name not like '\\_cf\\_%' escape '\\' and name not like '\\_litestream%' escape '\\'`,
+  )
+  const tables = objects.rows.filter((r) => r.type === 'table').map((r) => String(r.name))
+  const others = objects.rows.filter((r) => r.type !== 'table').map((r) => [String(r.type), String(r.name)] as const)
+  const fks = await client.execute(
+    `select m.name as child, f."table" as parent
+       from sqlite_master m join pragma_foreign_key_list(m.name) f where m.type = 'table'`,
+  )
+  // Topological order: a table is dropped once no remaining table references it.
+  const parents = new Map<string, Set<string>>(tables.map((t) => [t, new Set()]))
+  for (const row of fks.rows) {
+    const child = String(row.child)
+    const parent = String(row.parent)
+    if (child !== parent) parents.get(child)?.add(parent)
+  }
+  const order: string[] = []
+  const remaining = new Set(tables)
+  while (remaining.size) {
+    const free = [...remaining].filter((t) => ![...remaining].some((other) => parents.get(other)?.has(t)))
+    const next = free.length ? free : [...remaining] // a cycle: deferred FK checks take care of it
+    for (const t of next) {
+      order.push(t)
+      remaining.delete(t)
+    }
+  }
+  const quote = (name: string) => `"${name.replaceAll('"', '""')}"`
+  await client.batch(
+    [
+      'PRAGMA defer_foreign_keys = ON',
+      ...others.map(([type, name]) => `DROP ${type.toUpperCase()} IF EXISTS ${quote(name)}`),
+      ...order.map((t) => `DROP TABLE IF EXISTS ${quote(t)}`),
+    ],
+    'write',
+  )
+  return order
+}
+
+/** `stratum db reset`: drop everything, migrate, seed. */
+export async function reset(options: DbCommandOptions = {}): Promise<SeedSummary> {
+  const settings = options.settings ?? dbSettings()
+  const log = options.log ?? console.log
+  const { url, authToken } = databaseTarget(settings)
+  const environment = targetEnvironment(settings, url)
+  if (environment === 'production') {
+    throw new Error(
+      `refusing to reset ${url}: it is a production database` +
+        (settings.ENVIRONMENT ? '' : ' (remote and ENVIRONMENT is not set; set ENVIRONMENT=development to reset it)'),
+    )
+  }
+  // Fail on missing seed settings before anything is dropped.
+  seedPasswords(settings, environment)
+  passwordPepper(settings)
+  const dropped = await withDb(url, authToken, (_db, client) => dropAllTables(client))
+  log(`stratum: dropped ${dropped.length} table(s) from ${url}`)
+  if (await applyMigrations(url, authToken)) log('stratum: migrations applied')
+  return seed({ settings, log })
 }
 
 export async function db(sub: string | undefined): Promise<void> {
-  if (sub !== 'migrate') throw new Error('usage: stratum db migrate')
-  const { url, authToken } = databaseTarget()
-  const applied = await applyMigrations(url, authToken)
-  console.log(applied ? `stratum: migrations applied to ${url}` : 'stratum: no migrations yet')
+  switch (sub) {
+    case 'migrate': {
+      const { url, authToken } = databaseTarget()
+      const applied = await applyMigrations(url, authToken)
+      console.log(applied ? `stratum: migrations applied to ${url}` : 'stratum: no migrations yet')
+      return
+    }
+    case 'seed':
+      await seed()
+      return
+    case 'reset':
+      await reset()
+      return
+    default:
+      throw new Error('usage: stratum db <migrate|seed|reset>')
+  }
 }

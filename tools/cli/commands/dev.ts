@@ -1,5 +1,5 @@
 /**
- * `stratum dev` (npm run dev): local cloud + migrations + `wrangler dev` on 127.0.0.1:8787.
+ * `stratum dev` (npm run dev): local cloud + migrations + seed data + `wrangler dev` on 127.0.0.1:8787.
  * `stratum emulators` (npm run emulators): the same without the Worker.
  *
  * Ports come from env (PORT, STRATUM_LIBSQL_PORT, STRATUM_REDIS_PORT, STRATUM_QSTASH_PORT) or are picked free.
@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { configSchema } from '../../../src/core/config'
 import { freePort } from '../../emulators/shared/http'
 import { mergeDevVars, readDevVars, writeDevVars } from '../lib/dev-vars'
+import { seed } from './db'
 import { startLocalStack } from '../lib/local-stack'
 import { applyMigrations } from '../lib/migrate'
 import { PROJECT_ROOT } from '../lib/paths'
@@ -57,6 +58,8 @@ export async function dev(options: { worker: boolean }): Promise<void> {
     console.log(`stratum: wrote ${devVarsPath}`)
     if (vars.TURSO_DATABASE_URL && (await applyMigrations(vars.TURSO_DATABASE_URL, vars.TURSO_AUTH_TOKEN))) {
       console.log('stratum: migrations applied')
+      // Idempotent: a restart changes nothing; a fresh database gets admin/test (password 123456 in development).
+      await seed({ settings: { ...env, ...vars } })
     }
   } catch (err) {
     console.error('stratum: start-up failed:', err)

@@ -1,0 +1,280 @@
+/**
+ * The base every domain repository builds on: typed CRUD, paged lists with whitelisted filters and sorts, and
+ * un-executed query builders that a service combines into one atomic `db.batch([...])`.
+ *
+ * The Drizzle handle comes in through the constructor (never a module global), so a repository can be built per
+ * request against whichever database serves that request (per-tenant databases later).
+ *
+ *   class UserRepository extends Repository<typeof sysUser> {
+ *     constructor(db: RepositoryDb) {
+ *       super(db, sysUser, {
+ *         filters: { username: filter.like(sysUser.username), status: filter.eq(sysUser.status) },
+ *         sorts: { id: sysUser.id, username: sysUser.username },
+ *         defaultOrder: [desc(sysUser.id)],
+ *       })
+ *     }
+ *   }
+ */
+
+import { and, asc, count, desc, eq, getTableColumns, getTableName, inArray, is, isNull, SQL } from 'drizzle-orm'
+import type { LibSQLDatabase } from 'drizzle-orm/libsql/driver-core'
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
+import { BadRequestError } from '../../core/errors'
+import { buildFilters, type FilterSpec } from './filters'
+
+/**
+ * A Drizzle libSQL database: the Worker's web driver (`drizzle-orm/libsql/web`) and the Node driver
+ * (`drizzle-orm/libsql`) both produce one, with or without a schema.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any schema (or none) — repositories use the query builder only
+export type RepositoryDb = LibSQLDatabase<any>
+
+/** A table with an integer `id` primary key. */
+export type TableWithId = SQLiteTable & { id: SQLiteColumn }
+
+export type Row<T extends SQLiteTable> = T['$inferSelect']
+export type NewRow<T extends SQLiteTable> = T['$inferInsert']
+/** Columns to change; `id` and `created_time` are not meant to change but are not blocked here. */
+export type RowUpdate<T extends SQLiteTable> = Partial<T['$inferInsert']>
+
+/** A condition: SQL, or an object of column values compared with `=` (`null` → `IS NULL`). */
+export type Where<T extends SQLiteTable> = SQL | undefined | Partial<{ [K in keyof Row<T>]: Row<T>[K] }>
+
+export type OrderTerm = SQL | SQLiteColumn
+
+export interface RepositoryOptions {
+  /** Query field → filter (see `filter.*` in ./filters). Only these fields filter `list()`. */
+  filters?: Readonly<Record<string, FilterSpec>>
+  /** Sort field → column: the only fields `sort` may name. */
+  sorts?: Readonly<Record<string, SQLiteColumn>>
+  /** Order when no `sort` is given (default: `id` ascending). */
+  defaultOrder?: readonly OrderTerm[]
+}
+
+/**
+ * `sort` names whitelisted fields: `'name'` ascending, `'-name'` descending, several comma-separated or as an array
+ * (`'status,-id'`). An unknown field is rejected (400): ignoring it would return a silently wrong order.
+ */
+export type Sort = string | readonly string[]
+
+export interface ListQuery {
+  /** Extra condition, AND-ed with everything else. */
+  where?: SQL | undefined
+  /** Filter values by query field (undeclared fields and blank values are ignored). */
+  filters?: Readonly<Record<string, unknown>> | undefined
+  sort?: Sort | undefined
+  /** 1-based page (default 1). */
+  page?: number | undefined
+  /** Page size (default 20). */
+  size?: number | undefined
+  /** Data-permission condition (from the data-scope rules), AND-ed in; undefined = unrestricted. */
+  permission?: SQL | undefined
+}
+
+export interface AllOptions {
+  sort?: Sort | undefined
+  /** Data-permission condition, AND-ed in; undefined = unrestricted. */
+  permission?: SQL | undefined
+}
+
+export interface ListResult<T> {
+  items: T[]
+  total: number
+}
+
+export const DEFAULT_PAGE = 1
+export const DEFAULT_PAGE_SIZE = 20
+
+export class Repository<TTable extends TableWithId> {
+  readonly table: TTable
+  protected readonly db: RepositoryDb
+  readonly filters: Readonly<Record<string, FilterSpec>>
+  readonly sorts: Readonly<Record<string, SQLiteColumn>>
+  readonly defaultOrder: readonly OrderTerm[]
+  /** Property key of the `updated_time` column, when the table has one. */
+  readonly #updatedKey: string | undefined
+  readonly #columns: Record<string, SQLiteColumn>
+
+  constructor(db: RepositoryDb, table: TTable, options: RepositoryOptions = {}) {
+    this.db = db
+    this.table = table
+    this.filters = options.filters ?? {}
+    this.sorts = options.sorts ?? {}
+    this.defaultOrder = options.defaultOrder ?? [asc(table.id)]
+    this.#columns = getTableColumns(table) as Record<string, SQLiteColumn>
+    this.#updatedKey = Object.entries(this.#columns).find(([, c]) => c.name === 'updated_time')?.[0]
+  }
+
+  /** Names `sort` accepts (for DTOs: `z.enum(repo.sortFields)`). */
+  get sortFields(): string[] {
+    return Object.keys(this.sorts)
+  }
+
+  // ---- reads ----------------------------------------------------------------------------------------------------
+
+  async get(id: number): Promise<Row<TTable> | undefined> {
+    return this.getBy(eq(this.table.id, id))
+  }
+
+  /** The first row matching `where` (in id order). */
+  async getBy(where: Where<TTable>): Promise<Row<TTable> | undefined> {
+    const rows = await this.#select().where(this.condition(where)).orderBy(asc(this.table.id)).limit(1)
+    return rows[0] as Row<TTable> | undefined
+  }
+
+  /** Rows with these ids (any order; missing ids are simply absent). */
+  async getMany(ids: readonly number[]): Promise<Row<TTable>[]> {
+    if (!ids.length) return []
+    return (await this.#select().where(inArray(this.table.id, [...ids]))) as Row<TTable>[]
+  }
+
+  async count(where?: Where<TTable>): Promise<number> {
+    const [row] = await this.db.select({ total: count() }).from(this.#anyTable).where(this.condition(where))
+    return row?.total ?? 0
+  }
+
+  async exists(where: Where<TTable>): Promise<boolean> {
+    const rows = await this.db.select({ id: this.table.id }).from(this.#anyTable).where(this.condition(where)).limit(1)
+    return rows.length > 0
+  }
+
+  /** Every row matching `where` (and the data-permission condition), in sort/default order. */
+  async all(where?: Where<TTable>, options: AllOptions = {}): Promise<Row<TTable>[]> {
+    const condition = and(this.condition(where), options.permission)
+    return (await this.#select()
+      .where(condition)
+      .orderBy(...this.order(options.sort))) as Row<TTable>[]
+  }
+
+  /** One page plus the total number of matching rows, read in one round trip (`db.batch`). */
+  async list(query: ListQuery = {}): Promise<ListResult<Row<TTable>>> {
+    const page = Math.max(1, Math.trunc(query.page ?? DEFAULT_PAGE))
+    const size = Math.max(1, Math.trunc(query.size ?? DEFAULT_PAGE_SIZE))
+    const condition = and(query.where, buildFilters(this.filters, query.filters), query.permission)
+    const [items, totals] = await this.db.batch([
+      this.#select()
+        .where(condition)
+        .orderBy(...this.order(query.sort))
+        .limit(size)
+        .offset(size * (page - 1)),
+      this.db.select({ total: count() }).from(this.#anyTable).where(condition),
+    ])
+    return { items: items as Row<TTable>[], total: totals[0]?.total ?? 0 }
+  }
+
+  // ---- single-row writes ----------------------------------------------------------------------------------------
+
+  /** Inserts one row and returns it as stored (defaults filled in). */
+  async create(values: NewRow<TTable>): Promise<Row<TTable>> {
+    const [row] = await this.insertQuery(values).returning()
+    return row as Row<TTable>
+  }
+
+  /** Updates one row (setting `updated_time`); returns the row as stored, or undefined when no such id. */
+  async update(id: number, values: RowUpdate<TTable>): Promise<Row<TTable> | undefined> {
+    const [row] = await this.updateQuery(id, values).returning()
+    return row as Row<TTable> | undefined
+  }
+
+  /** Deletes one row; returns whether it existed. Association rows go with it (`ON DELETE CASCADE`). */
+  async delete(id: number): Promise<boolean> {
+    const result = await this.deleteQuery(id)
+    return result.rowsAffected > 0
+  }
+
+  /** Deletes the rows with these ids; returns how many existed. */
+  async deleteMany(ids: readonly number[]): Promise<number> {
+    if (!ids.length) return 0
+    const result = await this.deleteManyQuery(ids)
+    return result.rowsAffected
+  }
+
+  // ---- builders for db.batch ------------------------------------------------------------------------------------
+  // Un-executed queries: `await db.batch([users.updateQuery(…), userRoles.deleteWhereQuery(…), …])` runs them in
+  // one implicit transaction — all or nothing. Awaiting one alone runs it on its own.
+
+  insertQuery(values: NewRow<TTable> | readonly NewRow<TTable>[]) {
+    const rows = (Array.isArray(values) ? values : [values]) as NewRow<TTable>[]
+    return this.db.insert(this.table).values(rows)
+  }
+
+  updateQuery(id: number, values: RowUpdate<TTable>) {
+    return this.updateWhereQuery(eq(this.table.id, id), values)
+  }
+
+  /** Updates every row matching `where` (setting `updated_time`). */
+  updateWhereQuery(where: Where<TTable>, values: RowUpdate<TTable>) {
+    return this.db.update(this.table).set(this.#withUpdatedTime(values)).where(this.condition(where))
+  }
+
+  deleteQuery(id: number) {
+    return this.db.delete(this.table).where(eq(this.table.id, id))
+  }
+
+  /** Deletes the rows with these ids (an empty list deletes nothing). */
+  deleteManyQuery(ids: readonly number[]) {
+    return this.db.delete(this.table).where(inArray(this.table.id, [...ids]))
+  }
+
+  /** Deletes every row matching `where` — refuses an empty condition (that would empty the table). */
+  deleteWhereQuery(where: Where<TTable>) {
+    const condition = this.condition(where)
+    if (!condition) throw new Error(`deleteWhereQuery on ${this.#tableName} needs a condition`)
+    return this.db.delete(this.table).where(condition)
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------------------------
+
+  /** Turns a `Where` into SQL: an object becomes `col = value AND …` (`null` → `IS NULL`). */
+  condition(where: Where<TTable>): SQL | undefined {
+    if (where === undefined || is(where, SQL)) return where
+    const conditions: SQL[] = []
+    for (const [key, value] of Object.entries(where)) {
+      if (value === undefined) continue
+      const column = this.#columns[key]
+      if (!column) throw new Error(`${this.#tableName} has no column ${key}`)
+      conditions.push(value === null ? isNull(column) : eq(column, value))
+    }
+    return and(...conditions)
+  }
+
+  /** ORDER BY terms for a sort spec (whitelisted fields), or the default order. */
+  order(sort: Sort | undefined): OrderTerm[] {
+    const fields = (typeof sort === 'string' ? sort.split(',') : (sort ?? [])).map((f) => f.trim()).filter(Boolean)
+    if (!fields.length) return [...this.defaultOrder]
+    const terms: OrderTerm[] = []
+    let hasId = false
+    for (const field of fields) {
+      const descending = field.startsWith('-')
+      const name = descending || field.startsWith('+') ? field.slice(1) : field
+      const column = Object.hasOwn(this.sorts, name) ? this.sorts[name] : undefined
+      if (!column) {
+        throw new BadRequestError(undefined, { data: { sort: name, allowed: this.sortFields } })
+      }
+      if (column === this.table.id) hasId = true
+      terms.push(descending ? desc(column) : asc(column))
+    }
+    // A unique tie-breaker keeps pages stable when the sort column has duplicates.
+    if (!hasId) terms.push(asc(this.table.id))
+    return terms
+  }
+
+  #withUpdatedTime(values: RowUpdate<TTable>) {
+    const set = { ...values } as Record<string, unknown>
+    if (this.#updatedKey && set[this.#updatedKey] === undefined) set[this.#updatedKey] = new Date()
+    return set as RowUpdate<TTable>
+  }
+
+  #select() {
+    return this.db.select().from(this.#anyTable)
+  }
+
+  /** The table without its generic parameter, so query-builder types stay shallow (rows are re-typed as `Row`). */
+  get #anyTable(): SQLiteTable {
+    return this.table
+  }
+
+  get #tableName(): string {
+    return getTableName(this.table)
+  }
+}

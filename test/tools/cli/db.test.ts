@@ -1,0 +1,214 @@
+/**
+ * `stratum db migrate|seed|reset` against the libSQL emulator, from Node with the official client: the migrations
+ * apply through drizzle's libsql migrator (`applyMigrations`), seeding is idempotent and guarded in production, and
+ * reset rebuilds the database from scratch.
+ */
+import { execFile } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { promisify } from 'node:util'
+import { createClient } from '@libsql/client'
+import { afterAll, describe, expect, inject, it } from 'vitest'
+import { createPasswordHasher } from '../../../src/domains/auth/password'
+import {
+  dropAllTables,
+  isLocalDatabase,
+  reset,
+  seed,
+  seedPasswords,
+  targetEnvironment,
+} from '../../../tools/cli/commands/db'
+import { applyMigrations } from '../../../tools/cli/lib/migrate'
+
+const base = inject('workerBindings').TEST_LIBSQL_URL as string
+const PEPPER = 'cli-test-pepper-0123456789'
+const clients: { close(): void }[] = []
+
+afterAll(() => {
+  for (const c of clients) c.close()
+})
+
+function freshUrl(): string {
+  return `${base}/cli_${randomUUID().replaceAll('-', '').slice(0, 12)}/`
+}
+
+function client(url: string) {
+  const c = createClient({ url })
+  clients.push(c)
+  return c
+}
+
+async function tables(url: string): Promise<string[]> {
+  const rs = await client(url).execute(
+    "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name",
+  )
+  return rs.rows.map((r) => String(r.name))
+}
+
+async function scalar(url: string, sql: string): Promise<unknown> {
+  const rs = await client(url).execute(sql)
+  return rs.rows[0]?.[0]
+}
+
+const settings = (url: string, extra: Record<string, string> = {}) => ({
+  TURSO_DATABASE_URL: url,
+  ENVIRONMENT: 'development',
+  PASSWORD_PEPPER: PEPPER,
+  ...extra,
+})
+
+const quiet = { log: () => {} }
+
+describe('applyMigrations (drizzle libsql migrator)', () => {
+  it('creates every table on an empty database and records the migration; a second run is a no-op', async () => {
+    const url = freshUrl()
+    expect(await applyMigrations(url)).toBe(true)
+    const created = await tables(url)
+    expect(created).toContain('__drizzle_migrations')
+    expect(created.filter((t) => t.startsWith('sys_'))).toHaveLength(13)
+    expect(await scalar(url, 'select count(*) from __drizzle_migrations')).toBe(1)
+    expect(await applyMigrations(url)).toBe(true)
+    expect(await scalar(url, 'select count(*) from __drizzle_migrations')).toBe(1)
+  })
+})
+
+describe('stratum db seed', () => {
+  it('seeds both users with 123456 in development, idempotently', async () => {
+    const url = freshUrl()
+    await applyMigrations(url)
+    const first = await seed({ settings: settings(url), ...quiet })
+    expect(first.inserted.sys_menu).toBe(50)
+    expect(first.inserted.sys_user).toBe(2)
+    const again = await seed({ settings: settings(url), ...quiet })
+    expect(Object.values(again.inserted).every((n) => n === 0)).toBe(true)
+    const hasher = createPasswordHasher({ pepper: PEPPER })
+    const rs = await client(url).execute('select username, password from sys_user order by id')
+    expect(rs.rows.map((r) => r.username)).toEqual(['admin', 'test'])
+    for (const row of rs.rows) expect((await hasher.verify('123456', String(row.password))).ok).toBe(true)
+  })
+
+  it('in production: refuses without STRATUM_ADMIN_PASSWORD; with it seeds only admin', async () => {
+    const url = freshUrl()
+    await applyMigrations(url)
+    await expect(seed({ settings: settings(url, { ENVIRONMENT: 'production' }), ...quiet })).rejects.toThrow(
+      /STRATUM_ADMIN_PASSWORD/,
+    )
+    expect(await scalar(url, 'select count(*) from sys_user')).toBe(0)
+    const summary = await seed({
+      settings: settings(url, { ENVIRONMENT: 'production', STRATUM_ADMIN_PASSWORD: 'Str0ng-admin!' }),
+      ...quiet,
+    })
+    expect(summary.inserted.sys_user).toBe(1)
+    const hash = String(await scalar(url, "select password from sys_user where username = 'admin'"))
+    const hasher = createPasswordHasher({ pepper: PEPPER })
+    expect((await hasher.verify('Str0ng-admin!', hash)).ok).toBe(true)
+    expect((await hasher.verify('123456', hash)).ok).toBe(false)
+  })
+
+  it('needs PASSWORD_PEPPER', async () => {
+    const url = freshUrl()
+    await expect(seed({ settings: { TURSO_DATABASE_URL: url, ENVIRONMENT: 'test' }, ...quiet })).rejects.toThrow(
+      /PASSWORD_PEPPER/,
+    )
+  })
+})
+
+describe('stratum db reset', () => {
+  it('drops everything (including stray tables), migrates and seeds', async () => {
+    const url = freshUrl()
+    await applyMigrations(url)
+    await seed({ settings: settings(url), ...quiet })
+    const c = client(url)
+    await c.batch(
+      [
+        "update sys_user set nickname = 'changed' where id = 1",
+        'create table stray (id integer primary key, user_id integer references sys_user(id))',
+        'insert into stray (user_id) values (1)',
+        'create view stray_view as select id from stray',
+      ],
+      'write',
+    )
+    const lines: string[] = []
+    const summary = await reset({ settings: settings(url), log: (l) => lines.push(l) })
+    expect(summary.inserted.sys_user).toBe(2)
+    expect(await tables(url)).not.toContain('stray')
+    expect(await scalar(url, "select count(*) from sqlite_master where name = 'stray_view'")).toBe(0)
+    expect(await scalar(url, 'select nickname from sys_user where id = 1')).toBe('用户88888')
+    expect(await scalar(url, 'select count(*) from sys_menu')).toBe(50)
+    expect(lines.join('\n')).toMatch(/dropped \d+ table/)
+  })
+
+  it('refuses production, and a remote database without ENVIRONMENT — before touching anything', async () => {
+    const url = freshUrl()
+    await applyMigrations(url)
+    await expect(reset({ settings: settings(url, { ENVIRONMENT: 'production' }), ...quiet })).rejects.toThrow(
+      /refusing to reset/,
+    )
+    expect(await tables(url)).toContain('sys_user')
+    await expect(
+      reset({ settings: { TURSO_DATABASE_URL: 'libsql://db.example.turso.io', PASSWORD_PEPPER: PEPPER }, ...quiet }),
+    ).rejects.toThrow(/ENVIRONMENT is not set/)
+  })
+
+  it('checks the seed settings before dropping', async () => {
+    const url = freshUrl()
+    await applyMigrations(url)
+    await expect(
+      reset({ settings: { TURSO_DATABASE_URL: url, ENVIRONMENT: 'development' }, ...quiet }),
+    ).rejects.toThrow(/PASSWORD_PEPPER/)
+    expect(await tables(url)).toContain('sys_user')
+  })
+
+  it('dropAllTables handles an empty database', async () => {
+    expect(await dropAllTables(client(freshUrl()))).toEqual([])
+  })
+})
+
+describe('settings', () => {
+  it('treats loopback and file databases as local', () => {
+    expect(isLocalDatabase('http://127.0.0.1:8081/db/')).toBe(true)
+    expect(isLocalDatabase('http://localhost:8080')).toBe(true)
+    expect(isLocalDatabase('http://[::1]:8080')).toBe(true)
+    expect(isLocalDatabase('file:local.db')).toBe(true)
+    expect(isLocalDatabase('libsql://db-org.turso.io')).toBe(false)
+  })
+
+  it('defaults the environment to development locally and production remotely', () => {
+    expect(targetEnvironment({}, 'http://127.0.0.1:1/')).toBe('development')
+    expect(targetEnvironment({}, 'libsql://x.turso.io')).toBe('production')
+    expect(targetEnvironment({ ENVIRONMENT: 'test' }, 'libsql://x.turso.io')).toBe('test')
+    expect(() => targetEnvironment({ ENVIRONMENT: 'prod' }, 'http://127.0.0.1:1/')).toThrow(/ENVIRONMENT/)
+  })
+
+  it('chooses seed passwords per environment', () => {
+    expect(seedPasswords({}, 'development')).toEqual({ adminPassword: '123456', testPassword: '123456' })
+    expect(seedPasswords({ STRATUM_ADMIN_PASSWORD: 'a' }, 'test')).toEqual({
+      adminPassword: 'a',
+      testPassword: '123456',
+    })
+    expect(seedPasswords({ STRATUM_ADMIN_PASSWORD: 'a' }, 'production')).toEqual({
+      adminPassword: 'a',
+      testPassword: undefined,
+    })
+    expect(() => seedPasswords({}, 'production')).toThrow(/STRATUM_ADMIN_PASSWORD/)
+  })
+})
+
+describe('the CLI', () => {
+  it('`stratum db seed` runs end to end', async () => {
+    const url = freshUrl()
+    await applyMigrations(url)
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'tools/cli/stratum.ts', 'db', 'seed'],
+      {
+        env: {
+          ...process.env,
+          ...settings(url),
+          STRATUM_DEV_VARS: '/nonexistent/.dev.vars',
+        },
+      },
+    )
+    expect(stdout).toMatch(/seeded .* sys_menu \+50/)
+    expect(await scalar(url, 'select count(*) from sys_user')).toBe(2)
+  })
+})
