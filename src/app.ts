@@ -4,29 +4,48 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { timing } from 'hono/timing'
 import { APP_VERSION } from './core/app-info'
 import type { AppEnv } from './core/context'
 import { handleError } from './core/error-handler'
 import { BadRequestError } from './core/errors'
 import { documentVersion } from './core/openapi'
-import { throwRouteMiss } from './core/route-miss'
+import { routeMiss } from './core/route-miss'
 import { createRouter, type Router } from './core/router'
 import { INVALID_VERSION_SEGMENT, versionedPath } from './core/versioning'
 import { authRoutes } from './domains/auth/routes.v1'
+import { dataRuleRoutes } from './domains/data-rules/routes.v1'
+import { dataScopeRoutes } from './domains/data-scopes/routes.v1'
+import { deptRoutes } from './domains/depts/routes.v1'
 import { healthRoutes } from './domains/health/routes'
-import { accessLog } from './middleware/access-log'
-import { apiVersionHeaders } from './middleware/api-version'
+import { logRoutes } from './domains/logs/routes.v1'
+import { menuRoutes } from './domains/menus/routes.v1'
+import { redisMonitorRoutes } from './domains/monitors/redis'
+import { monitorRoutes } from './domains/monitors/routes.v1'
+import { roleRoutes } from './domains/roles/routes.v1'
+import { userRoutes } from './domains/users/routes.v1'
 import { bodyLimit } from './middleware/body-limit'
 import { cors } from './middleware/cors'
 import { demoMode } from './middleware/demo-mode'
+import { defaultRateLimit } from './middleware/rate-limit'
 import { requestContext } from './middleware/request-context'
 import { secureHeaders } from './middleware/secure-headers'
 import { pageRoutes } from './views/pages'
 
 /** The API versions this build serves, each with the domain routers mounted in it. */
 const API_VERSIONS: Record<string, () => Router> = {
-  v1: () => createRouter().route('/', healthRoutes()).route('/', authRoutes()),
+  v1: () =>
+    createRouter()
+      .route('/', healthRoutes())
+      .route('/', authRoutes())
+      .route('/', userRoutes())
+      .route('/', logRoutes())
+      .route('/', monitorRoutes())
+      .route('/', redisMonitorRoutes())
+      .route('/', roleRoutes())
+      .route('/', menuRoutes())
+      .route('/', deptRoutes())
+      .route('/', dataRuleRoutes())
+      .route('/', dataScopeRoutes()),
   v2: () => createRouter().route('/', healthRoutes()),
 }
 
@@ -35,16 +54,8 @@ export const SUPPORTED_VERSIONS = Object.keys(API_VERSIONS)
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ getPath: versionedPath })
 
-  app.use(
-    requestContext,
-    accessLog,
-    timing({ crossOrigin: true }),
-    secureHeaders,
-    cors,
-    apiVersionHeaders,
-    demoMode,
-    bodyLimit,
-  )
+  app.use(requestContext, secureHeaders, cors, demoMode, bodyLimit)
+  app.use('/api/*', defaultRateLimit)
   app.route('/', pageRoutes(SUPPORTED_VERSIONS))
 
   for (const [version, build] of Object.entries(API_VERSIONS)) {
@@ -56,7 +67,7 @@ export function createApp() {
   // Reached only when no versioned route matched: an unknown version is a 400 naming the supported ones.
   const versionFallback = (c: Context<AppEnv>) => {
     const segment = c.req.param('version') ?? ''
-    if (SUPPORTED_VERSIONS.includes(segment)) return throwRouteMiss(c, app)
+    if (SUPPORTED_VERSIONS.includes(segment)) return routeMiss(c, app)
     const requested =
       segment === INVALID_VERSION_SEGMENT ? (c.req.header('x-api-version') ?? c.req.header('accept-version')) : segment
     throw new BadRequestError('error.unsupported_version', {
@@ -70,7 +81,7 @@ export function createApp() {
   // notFound runs outside the middleware chain's error handling, so map the error here explicitly.
   app.notFound((c) => {
     try {
-      return throwRouteMiss(c, app)
+      return routeMiss(c, app)
     } catch (err) {
       return handleError(err, c)
     }

@@ -1,6 +1,7 @@
 /**
  * Structured JSON-line logging. Every line carries the trace id; anything that looks like a secret is redacted
- * before it is written, however deeply it is nested.
+ * before it is written, however deeply it is nested. A logger is built per request, so it is a small class
+ * (methods on the prototype) and does no work until a line passes the level check.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
@@ -18,15 +19,6 @@ export function redact(value: unknown, depth = 0): unknown {
   return out
 }
 
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void
-  info(msg: string, fields?: Record<string, unknown>): void
-  warn(msg: string, fields?: Record<string, unknown>): void
-  error(msg: string, fields?: Record<string, unknown>): void
-  /** A logger whose lines also carry `fields` (e.g. the user id once known). */
-  child(fields: Record<string, unknown>): Logger
-}
-
 export type LogSink = (line: string, level: LogLevel) => void
 
 const consoleSink: LogSink = (line, level) => {
@@ -35,19 +27,51 @@ const consoleSink: LogSink = (line, level) => {
   else console.log(line)
 }
 
-export function createLogger(base: Record<string, unknown>, minLevel: LogLevel = 'info', sink = consoleSink): Logger {
-  const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
-    if (LEVELS[level] < LEVELS[minLevel]) return
-    const entry = redact({ time: new Date().toISOString(), level, msg, ...base, ...fields })
-    sink(JSON.stringify(entry), level)
+export class Logger {
+  readonly #min: number
+
+  constructor(
+    private readonly base: Record<string, unknown>,
+    private readonly minLevel: LogLevel = 'info',
+    private readonly sink: LogSink = consoleSink,
+  ) {
+    this.#min = LEVELS[minLevel]
   }
-  return {
-    debug: (msg, fields) => write('debug', msg, fields),
-    info: (msg, fields) => write('info', msg, fields),
-    warn: (msg, fields) => write('warn', msg, fields),
-    error: (msg, fields) => write('error', msg, fields),
-    child: (fields) => createLogger({ ...base, ...fields }, minLevel, sink),
+
+  enabled(level: LogLevel): boolean {
+    return LEVELS[level] >= this.#min
   }
+
+  #write(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
+    if (!this.enabled(level)) return
+    const entry = redact({ time: new Date().toISOString(), level, msg, ...this.base, ...fields })
+    this.sink(JSON.stringify(entry), level)
+  }
+
+  debug(msg: string, fields?: Record<string, unknown>): void {
+    this.#write('debug', msg, fields)
+  }
+
+  info(msg: string, fields?: Record<string, unknown>): void {
+    this.#write('info', msg, fields)
+  }
+
+  warn(msg: string, fields?: Record<string, unknown>): void {
+    this.#write('warn', msg, fields)
+  }
+
+  error(msg: string, fields?: Record<string, unknown>): void {
+    this.#write('error', msg, fields)
+  }
+
+  /** A logger whose lines also carry `fields` (e.g. the user id once known). */
+  child(fields: Record<string, unknown>): Logger {
+    return new Logger({ ...this.base, ...fields }, this.minLevel, this.sink)
+  }
+}
+
+export function createLogger(base: Record<string, unknown>, minLevel: LogLevel = 'info', sink?: LogSink): Logger {
+  return new Logger(base, minLevel, sink)
 }
 
 /** Serialises an unknown thrown value for a log line (stack included: logs are internal). */

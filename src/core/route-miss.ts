@@ -33,9 +33,11 @@ export function allowedMethods(app: AnyApp, path: string): string[] {
   return [...methods].sort()
 }
 
-export function throwRouteMiss(c: Context<AppEnv>, app: AnyApp): never {
+/** Answers a request no handler took: 204 + `Allow` for a plain OPTIONS on a known path, else 405 or 404. */
+export function routeMiss(c: Context<AppEnv>, app: AnyApp): Response {
   const path = versionedPath(c.req.raw, { env: c.env })
   const allowed = allowedMethods(app, path)
+  if (c.req.method === 'OPTIONS' && allowed.length) return c.body(null, 204, { Allow: allowed.join(', ') })
   if (allowed.length && !allowed.includes(c.req.method)) {
     throw new MethodNotAllowedError(undefined, {
       params: { method: c.req.method, allowed: allowed.join(', ') },

@@ -4,48 +4,52 @@
  */
 import type { Config } from '../core/config'
 import { ServiceUnavailableError } from '../core/errors'
+import { Cache } from './cache'
 import { createDb, type Db } from './db/client'
 import { createQstash, type Qstash } from './qstash'
 import { createRedis, type Redis } from './redis'
 
-export interface Services {
-  readonly db: Db | undefined
-  readonly redis: Redis | undefined
-  readonly qstash: Qstash | undefined
-}
+const UNSET = Symbol('unset')
 
-function lazy<T>(make: () => T): () => T {
-  let made = false
-  let value: T
-  return () => {
-    if (!made) {
-      value = make()
-      made = true
+export class Services {
+  #db: Db | undefined | typeof UNSET = UNSET
+  #redis: Redis | undefined | typeof UNSET = UNSET
+  #qstash: Qstash | undefined | typeof UNSET = UNSET
+  #cache: Cache | undefined | typeof UNSET = UNSET
+
+  constructor(private readonly config: Config) {}
+
+  get db(): Db | undefined {
+    if (this.#db === UNSET) this.#db = createDb(this.config)
+    return this.#db
+  }
+
+  get redis(): Redis | undefined {
+    if (this.#redis === UNSET) this.#redis = createRedis(this.config)
+    return this.#redis
+  }
+
+  get qstash(): Qstash | undefined {
+    if (this.#qstash === UNSET) this.#qstash = createQstash(this.config)
+    return this.#qstash
+  }
+
+  /** Two-level cache over Redis (undefined without Redis). */
+  get cache(): Cache | undefined {
+    if (this.#cache === UNSET) {
+      const redis = this.redis
+      this.#cache = redis && new Cache(redis, { prefix: this.config.REDIS_KEY_PREFIX })
     }
-    return value
+    return this.#cache
   }
 }
 
 export function createServices(config: Config): Services {
-  const db = lazy(() => createDb(config))
-  const redis = lazy(() => createRedis(config))
-  const qstash = lazy(() => createQstash(config))
-  return {
-    get db() {
-      return db()
-    },
-    get redis() {
-      return redis()
-    },
-    get qstash() {
-      return qstash()
-    },
-  }
+  return new Services(config)
 }
 
 /** The configured client, or a 503: a feature that needs a service cannot run without it. */
 export function required<T>(client: T | undefined, name: 'database' | 'redis' | 'qstash'): T {
-  if (client === undefined)
-    throw new ServiceUnavailableError(undefined, { data: { service: name, reason: 'not configured' } })
+  if (client === undefined) throw new ServiceUnavailableError(undefined, { data: { service: name, reason: 'not configured' } })
   return client
 }

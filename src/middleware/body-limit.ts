@@ -23,4 +23,9 @@ function limiter(limit: number): MiddlewareHandler {
   return mw
 }
 
-export const bodyLimit = createMiddleware<AppEnv>((c, next) => limiter(c.var.config.BODY_LIMIT_BYTES)(c, next))
+const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+export const bodyLimit = createMiddleware<AppEnv>(async (c, next) => {
+  if (NO_BODY.has(c.req.method)) return next()
+  return limiter(c.var.config.BODY_LIMIT_BYTES)(c, next)
+})

@@ -105,7 +105,7 @@ describe('cache', () => {
     const store = new Map([['a', 1]])
     const read = cached({ name: 'n8', key: (k: string) => k }, async (k: string) => store.get(k) ?? null)
     const write = invalidates(
-      { name: 'n8', key: (k: string) => k },
+      { name: 'n8', key: (k: string, _v: number) => k },
       async (k: string, v: number) => void store.set(k, v),
     )
     const cache = isolate()

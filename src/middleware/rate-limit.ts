@@ -1,0 +1,197 @@
+/**
+ * Rate limiting on `@upstash/ratelimit` (rules, keys and limiters: `infra/rate-limit-rules.ts`).
+ *
+ * - Routes declare `rateLimit` in `defineRoute` (checked after the access check, so `by: 'user'` sees the user);
+ *   every `/api/*` request also counts against the per-IP `default` rule (`RATE_LIMIT_DEFAULT`, fail open).
+ * - One `limit()` per rate, all issued in the same tick: auto-pipelining sends them to Redis in one request.
+ * - Every limited response carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds) of the
+ *   strictest rate seen so far for the request; a rejection is a 429 `TooManyRequestsError` with `Retry-After`.
+ * - Redis unreachable, slower than `RATE_LIMIT_TIMEOUT_MS`, or not configured: a `failClosed` rule answers 503
+ *   `ServiceUnavailableError`, any other rule lets the request through and logs a warning.
+ */
+import type { Context, MiddlewareHandler } from 'hono'
+import { createMiddleware } from 'hono/factory'
+import { background } from '../core/background'
+import type { AppEnv } from '../core/context'
+import { ServiceUnavailableError, TooManyRequestsError } from '../core/errors'
+import { describeError } from '../core/logging'
+import {
+  apiKeyDigest,
+  buildLimiter,
+  describeRule,
+  durationMs,
+  formatIdentity,
+  type Identity,
+  identifierKey,
+  ipBucket,
+  type Rate,
+  type RateLimitBy,
+  type RateLimitResponse,
+  type RateLimitRule,
+  type RouteRateLimit,
+  registerRateLimitRule,
+  resolveRates,
+} from '../infra/rate-limit-rules'
+
+/** Same rule as `core/client-info.ts`: only `CF-Connecting-IP`, only when it looks like an address. */
+const IP_SHAPE = /^[0-9A-Fa-f:.]{2,45}$/
+export const UNKNOWN_CLIENT = 'unknown'
+
+/** The client IP a per-IP limit counts (requests that never went through Cloudflare share `unknown`). */
+export function clientIp(c: Context<AppEnv>): string {
+  const ip = c.req.header('CF-Connecting-IP')?.trim()
+  return ip && IP_SHAPE.test(ip) ? ipBucket(ip) : UNKNOWN_CLIENT
+}
+
+/** Who this request counts against under `by` (falls back to the client IP when `by` has nothing to offer). */
+export async function identify(c: Context<AppEnv>, by: RateLimitBy = 'ip'): Promise<Identity> {
+  if (by === 'user' && c.var.userId !== undefined) return { kind: 'user', value: String(c.var.userId) }
+  if (typeof by === 'object') {
+    const key = c.req.header(by.header)?.trim()
+    if (key) return { kind: 'key', value: await apiKeyDigest(key) }
+  }
+  if (typeof by === 'function') {
+    const value = await by(c)
+    if (value) return { kind: 'custom', value }
+  }
+  return { kind: 'ip', value: clientIp(c) }
+}
+
+/** The numbers behind the headers: one rate's answer. */
+export interface Verdict {
+  success: boolean
+  limit: number
+  remaining: number
+  /** Epoch milliseconds. */
+  reset: number
+}
+
+/** Denied beats allowed; among denials the later reset wins; among passes the fewer remaining (then later reset). */
+export function stricter(a: Verdict | undefined, b: Verdict): Verdict {
+  if (!a) return b
+  if (a.success !== b.success) return a.success ? b : a
+  if (a.success && a.remaining !== b.remaining) return b.remaining < a.remaining ? b : a
+  return b.reset > a.reset ? b : a
+}
+
+const secondsUntil = (ms: number, now: number) => Math.max(0, Math.ceil((ms - now) / 1000))
+
+export function rateLimitHeaders(v: Verdict, now = Date.now()): Record<string, string> {
+  return {
+    'RateLimit-Limit': String(v.limit),
+    'RateLimit-Remaining': String(Math.max(0, v.remaining)),
+    'RateLimit-Reset': String(secondsUntil(v.reset, now)),
+  }
+}
+
+/** The strictest verdict so far per request (the default rule and a route's rule both report into it). */
+const strictestByRequest = new WeakMap<Request, Verdict>()
+
+type Outcome = PromiseSettledResult<RateLimitResponse>
+
+/**
+ * Turns the settled `limit()` calls into verdicts. A rejected call or a library timeout is a failure: a fail-closed
+ * rule throws 503, a fail-open one logs and drops that rate.
+ */
+export function settle(c: Context<AppEnv>, rule: RateLimitRule, identity: Identity, outcomes: Outcome[]): Verdict[] {
+  const verdicts: Verdict[] = []
+  let failure: { reason: string; cause: unknown } | undefined
+  for (const outcome of outcomes) {
+    if (outcome.status === 'rejected') {
+      failure ??= { reason: 'error', cause: outcome.reason }
+      continue
+    }
+    const res = outcome.value
+    background(c, 'rate limit', res.pending)
+    if (res.reason === 'timeout') {
+      failure ??= {
+        reason: 'timeout',
+        cause: new Error(`rate limit check timed out after ${c.var.config.RATE_LIMIT_TIMEOUT_MS} ms`),
+      }
+      continue
+    }
+    verdicts.push({ success: res.success, limit: res.limit, remaining: res.remaining, reset: res.reset })
+    if (!res.success && res.reason !== 'cacheBlock')
+      c.var.logger.info('rate limit exceeded', { rule: rule.name, identifier: formatIdentity(identity) })
+  }
+  if (failure) redisUnavailable(c, rule, failure.reason, failure.cause)
+  return verdicts
+}
+
+function redisUnavailable(c: Context<AppEnv>, rule: RateLimitRule, reason: string, cause: unknown): void {
+  if (rule.failClosed) {
+    throw new ServiceUnavailableError(undefined, { data: { service: 'redis', reason: `rate limit ${reason}` }, cause })
+  }
+  const fields = { rule: rule.name, reason, ...describeError(cause) }
+  // Without Redis configured (development only: production requires it) every request would warn.
+  if (reason === 'not configured') c.var.logger.debug('rate limit skipped', fields)
+  else c.var.logger.warn('rate limit check failed; request let through', fields)
+}
+
+/** Counts this request against every rate of `rule`; sets the headers, throws 429 (or 503 when failing closed). */
+export async function enforceRateLimit(c: Context<AppEnv>, rule: RateLimitRule): Promise<void> {
+  const { config, services } = c.var
+  const rates = resolveRates(rule, config)
+  if (!rates.length) return
+  const identity = await identify(c, rule.by)
+  const redis = services.redis
+  if (!redis) return redisUnavailable(c, rule, 'not configured', new Error('UPSTASH_REDIS_REST_URL is not set'))
+
+  const id = identifierKey(identity)
+  // Issued in one tick so the client's auto-pipelining batches them into a single HTTP request.
+  const outcomes = await Promise.allSettled(rates.map((rate) => buildLimiter(redis, config, rule, rate).limit(id)))
+  const verdicts = settle(c, rule, identity, outcomes)
+  if (!verdicts.length) return
+
+  let strictest = strictestByRequest.get(c.req.raw)
+  for (const v of verdicts) strictest = stricter(strictest, v)
+  if (!strictest) return
+  strictestByRequest.set(c.req.raw, strictest)
+  const now = Date.now()
+  const headers = rateLimitHeaders(strictest, now)
+  for (const [name, value] of Object.entries(headers)) c.header(name, value)
+
+  const denied = verdicts.filter((v) => !v.success)
+  if (denied.length) {
+    const retryAfter = Math.max(1, ...denied.map((v) => secondsUntil(v.reset, now)))
+    throw new TooManyRequestsError(undefined, { headers: { ...headers, 'Retry-After': String(retryAfter) } })
+  }
+}
+
+function assertValidRates(rule: RateLimitRule): void {
+  if (!/^[\w.\- /{}:]{1,100}$/.test(rule.name)) throw new Error(`invalid rate-limit rule name "${rule.name}"`)
+  if (typeof rule.rates === 'string') return
+  const rates: readonly Rate[] = Array.isArray(rule.rates) ? rule.rates : [rule.rates as Rate]
+  if (!rates.length) throw new Error(`rate-limit rule "${rule.name}" has no rates`)
+  for (const rate of rates) {
+    durationMs(rate.window)
+    if (!(Number.isInteger(rate.limit) && rate.limit >= 1))
+      throw new Error(`rate-limit rule "${rule.name}": limit must be a positive integer`)
+  }
+}
+
+/** Middleware enforcing `rule` (registered for the admin endpoints; invalid declarations throw at startup). */
+export function rateLimit(declared: RateLimitRule): MiddlewareHandler<AppEnv> {
+  assertValidRates(declared)
+  const rule = registerRateLimitRule(declared)
+  return createMiddleware<AppEnv>(async (c, next) => {
+    await enforceRateLimit(c, rule)
+    await next()
+  })
+}
+
+/**
+ * The `rateLimit` of a `defineRoute` config: its rule (named `METHOD /path` unless named; routes declaring the same
+ * name and settings share one rule and its counters), middleware and `x-rate-limit` document.
+ */
+export function routeRateLimit(limit: RouteRateLimit, method: string, path: string) {
+  const rule: RateLimitRule = { ...limit, name: limit.name ?? `${method.toUpperCase()} ${path}` }
+  return { rule, middleware: rateLimit(rule), extension: describeRule(rule) }
+}
+
+/** Every `/api/*` request, per client IP; lets requests through when Redis is down. */
+export const DEFAULT_RATE_LIMIT_RULE: RateLimitRule = { name: 'default', rates: 'RATE_LIMIT_DEFAULT', by: 'ip' }
+
+export const defaultRateLimit = rateLimit(DEFAULT_RATE_LIMIT_RULE)
+
+export type { RateLimitRule, RouteRateLimit } from '../infra/rate-limit-rules'

@@ -1,0 +1,135 @@
+/**
+ * In-process `app.fetch` benchmark (see docs/benchmarks.md):
+ *   (a) bare Hono returning JSON — the floor;
+ *   (b) a public route through Stratum's full middleware stack (`GET /api/v1/health/ping`);
+ *   (c) an authenticated, permission-checked, cached read (`GET /api/v1/sys/users/me`, warm path).
+ * The emulators run in a child process so their CPU is not counted; CPU per request is `process.cpuUsage()` around
+ * each call. Wall-clock throughput for (c) includes the Redis round trip to the local emulator.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createClient } from '@libsql/client'
+import { drizzle } from 'drizzle-orm/libsql'
+import { Hono } from 'hono'
+import { createApp } from '../../src/app'
+import { createPasswordHasher } from '../../src/domains/auth/password'
+import { seedDatabase } from '../../src/infra/db/seed'
+import { parseDevVars } from '../cli/lib/dev-vars'
+import { applyMigrations } from '../cli/lib/migrate'
+import { PROJECT_ROOT } from '../cli/lib/paths'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
+const AUTH_PATH = process.env.BENCH_AUTH_PATH ?? '/api/v1/sys/users/me'
+
+interface Ctx {
+  waitUntil(p: Promise<unknown>): void
+  passThroughOnException(): void
+  props: Record<string, unknown>
+}
+
+function context(pending: Promise<unknown>[]): Ctx {
+  return { waitUntil: (p) => void pending.push(p), passThroughOnException: () => undefined, props: {} }
+}
+
+type Fetch = (req: Request, env: Record<string, unknown>, ctx: Ctx) => Response | Promise<Response>
+
+async function measure(name: string, fetch: Fetch, makeRequest: () => Request, env: Record<string, unknown>) {
+  const pending: Promise<unknown>[] = []
+  for (let i = 0; i < 200; i++) await (await fetch(makeRequest(), env, context(pending))).arrayBuffer() // warm up
+  await Promise.all(pending.splice(0))
+  const cpu: number[] = []
+  let count = 0
+  const started = performance.now()
+  const deadline = started + SECONDS * 1000
+  while (performance.now() < deadline) {
+    const before = process.cpuUsage()
+    const res = await fetch(makeRequest(), env, context(pending))
+    await res.arrayBuffer()
+    const used = process.cpuUsage(before)
+    cpu.push((used.user + used.system) / 1000)
+    if (res.status !== 200) throw new Error(`${name}: status ${res.status}`)
+    count++
+  }
+  const elapsed = (performance.now() - started) / 1000
+  await Promise.all(pending)
+  cpu.sort((a, b) => a - b)
+  const pct = (p: number) => cpu[Math.min(cpu.length - 1, Math.floor(cpu.length * p))] ?? 0
+  return { name, rps: count / elapsed, cpuP50: pct(0.5), cpuP90: pct(0.9), count }
+}
+
+async function startEmulators() {
+  const dir = mkdtempSync(join(tmpdir(), 'stratum-bench-'))
+  const devVars = join(dir, '.dev.vars')
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/cli/stratum.ts', 'emulators'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, STRATUM_DATA_DIR: dir, STRATUM_DEV_VARS: devVars },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => d.toString().includes('emulators running') && resolve())
+    child.once('exit', () => reject(new Error('emulators exited')))
+  })
+  const vars = parseDevVars(readFileSync(devVars, 'utf8'))
+  return {
+    vars,
+    stop: async () => {
+      child.kill('SIGTERM')
+      await new Promise((r) => child.once('exit', r))
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+async function main() {
+  const emulators = await startEmulators()
+  try {
+    const env: Record<string, unknown> = { ...emulators.vars, ENVIRONMENT: 'production', LOG_LEVEL: 'warn' }
+    const url = emulators.vars.TURSO_DATABASE_URL as string
+    await applyMigrations(url)
+    const hasher = createPasswordHasher({ pepper: emulators.vars.PASSWORD_PEPPER as string })
+    const client = createClient({ url })
+    await seedDatabase(drizzle({ client }), { hashPassword: (p) => hasher.hash(p), adminPassword: 'bench-password-1' })
+    client.close()
+
+    const bare = new Hono().get('/ping', (c) => c.json({ code: 200, msg: 'ok', data: { status: 'ok' } }))
+    const app = createApp()
+    const login = await app.fetch(
+      new Request('http://bench.local/api/v1/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': '10.0.0.1' },
+        body: JSON.stringify({ username: 'admin', password: 'bench-password-1' }),
+      }),
+      { ...env, LOGIN_CAPTCHA_ENABLED: 'false' },
+      context([]),
+    )
+    const token = ((await login.json()) as { data: { access_token: string } }).data.access_token
+    const warmEnv = { ...env, LOGIN_CAPTCHA_ENABLED: 'false' }
+
+    const results = [
+      await measure('(a) bare Hono JSON', (r) => bare.fetch(r), () => new Request('http://bench.local/ping'), {}),
+      await measure('(b) public route, full stack', app.fetch as Fetch, () => new Request('http://bench.local/api/v1/health/ping'), warmEnv),
+      await measure(
+        '(c) authenticated cached read',
+        app.fetch as Fetch,
+        () => new Request(`http://bench.local${AUTH_PATH}`, { headers: { Authorization: `Bearer ${token}` } }),
+        warmEnv,
+      ),
+    ]
+    console.log('\n| scenario | req/s (1 in flight) | CPU p50 ms | CPU p90 ms | requests |')
+    console.log('| --- | ---: | ---: | ---: | ---: |')
+    for (const r of results) {
+      console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.cpuP50.toFixed(3)} | ${r.cpuP90.toFixed(3)} | ${r.count} |`)
+    }
+    const [a, b, c] = results
+    if (a && b && c) {
+      console.log(`\n(b)/(a) throughput: ${((b.rps / a.rps) * 100).toFixed(1)}% (target ≥ 70%)`)
+      console.log(`(c) CPU p50: ${c.cpuP50.toFixed(3)} ms (target ≤ 0.5 ms)`)
+    }
+  } finally {
+    await emulators.stop()
+  }
+}
+
+await main()
