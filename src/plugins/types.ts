@@ -1,0 +1,78 @@
+/**
+ * The plugin contract. Workers cannot install code at run time, so a Stratum plugin is a build-time module with a
+ * manifest, listed in `src/plugins/registry.ts`, and switched on and off at run time. A plugin reaches the core only
+ * through the extension points typed here.
+ */
+import type { z } from '@hono/zod-openapi'
+import type { BatchItem } from 'drizzle-orm/batch'
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
+import type { Router } from '../core/router'
+import type { SettingsProvider } from '../core/settings'
+import type { RepositoryDb } from '../infra/db/repository'
+
+export type ApiVersion = 'v1' | 'v2'
+
+/** A menu (or button) row the plugin adds to `sys_menu`; `parent` names the parent menu by its `name`. */
+export interface PluginMenu {
+  /** Unique menu `name` (vben route name), e.g. `PluginDict`. */
+  name: string
+  title: string
+  /** Parent menu `name` (e.g. `System`); omitted → top level. */
+  parent?: string
+  path?: string | null
+  component?: string | null
+  icon?: string | null
+  /** 0 directory, 1 menu, 2 button, 3 embedded, 4 link. */
+  type: 0 | 1 | 2 | 3 | 4
+  sort?: number
+  /** Permission code(s), comma-separated, e.g. `dict:type:add`. */
+  perms?: string | null
+  display?: 0 | 1
+}
+
+export interface PluginSeedContext {
+  db: RepositoryDb
+}
+
+export interface PluginManifest {
+  /** Folder name under src/plugins, lowercase: `dict`, `config`, `notice`. */
+  name: string
+  version: string
+  summary: string
+  description: string
+  author: string
+  tags: string[]
+  /**
+   * `app`: own routes under their own prefix; `extend`: routes injected into an existing app — `extends: 'admin'`
+   * puts them under `/api/<version>/sys/...` like fba's `dict`, `config`, `notice`.
+   */
+  kind: 'app' | 'extend'
+  extends?: 'admin'
+  /** Cannot be disabled (fba's `PLUGIN_REQUIRED`, e.g. `dict`: the admin UI reads its labels). */
+  required?: boolean
+  /** Names of plugins this one needs; checked when the app is built (missing or cyclic → error). */
+  dependencies?: string[]
+  /** Plugin settings: a zod object whose defaults apply when nothing overrides them. */
+  settings?: z.ZodObject
+  /** Routers per API version; each is mounted at `/api/<version>` (paths inside carry their own prefix). */
+  routes?: Partial<Record<ApiVersion, () => Router>>
+  /** The plugin's Drizzle tables (also exported from its schema.ts, which drizzle-kit reads). */
+  tables?: Record<string, SQLiteTable>
+  /** Menus and buttons (with their permission codes) the plugin contributes. */
+  menus?: PluginMenu[]
+  /** Seed rows: idempotent inserts (insert-or-ignore) run by `stratum db seed` in the same batch as the core's. */
+  seed?: (ctx: PluginSeedContext) => BatchItem<'sqlite'>[]
+  /** Backs login/user-security settings (see core/settings.ts) — the `config` plugin's extension point. */
+  settingsProvider?: (deps: { db: RepositoryDb; cache?: import('../infra/cache').Cache }) => SettingsProvider
+  /** Named async task and event handlers (dispatched through QStash by the task system). */
+  tasks?: Record<string, (payload: unknown) => Promise<void>>
+  events?: Record<string, (payload: unknown) => Promise<void>>
+  /** Called when an administrator switches the plugin on or off. */
+  onEnable?: (ctx: PluginSeedContext) => Promise<void>
+  onDisable?: (ctx: PluginSeedContext) => Promise<void>
+}
+
+/** Declares a plugin (identity function: it only checks the shape and keeps literal types). */
+export function definePlugin<const M extends PluginManifest>(manifest: M): M {
+  return manifest
+}
