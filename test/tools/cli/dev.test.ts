@@ -3,14 +3,13 @@
  * with every dependency up, Ctrl-C (SIGINT) leaves no process behind, and a restart keeps the data.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient } from '@libsql/client'
 import { afterAll, describe, expect, it } from 'vitest'
-import { parseDevVars } from '../../../tools/cli/lib/dev-vars'
-import { freePort } from '../../../tools/emulators/shared/http'
-import { groupAlive, startProcess, waitFor } from '../../e2e/helpers/processes'
+import { startDevServer } from '../../e2e/helpers/dev-server'
+import { groupAlive } from '../../e2e/helpers/processes'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stratum-dev-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
@@ -57,23 +56,7 @@ const alive = (pid: number) => {
   }
 }
 
-async function runDev() {
-  const port = await freePort()
-  const devVars = join(dataDir, '.dev.vars')
-  const proc = startProcess(process.execPath, ['--import', 'tsx', 'tools/cli/stratum.ts', 'dev'], {
-    PORT: String(port),
-    STRATUM_DATA_DIR: dataDir,
-    STRATUM_DEV_VARS: devVars,
-  })
-  const url = `http://127.0.0.1:${port}`
-  try {
-    await waitFor(`${url}/api/v1/health`, 90_000)
-  } catch (err) {
-    await proc.stop()
-    throw new Error(`${String(err)}\n${proc.output()}`)
-  }
-  return { url, proc, vars: parseDevVars(readFileSync(devVars, 'utf8')) }
-}
+const runDev = () => startDevServer(dataDir)
 
 describe('npm run dev', () => {
   it('starts everything, stops cleanly, and keeps data across restarts', async () => {

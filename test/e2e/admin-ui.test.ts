@@ -1,0 +1,102 @@
+/**
+ * The fba admin UI's traffic against `npm run dev`, over real HTTP: captcha → login (refresh cookie) →
+ * `users/me` + `auth/codes` + `menus/sidebar` → refresh via the cookie → logout, for the seeded `admin` and `test`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Redis } from '@upstash/redis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startDevServer } from './helpers/dev-server'
+
+const UI_ORIGIN = 'http://localhost:5173' // the admin UI's dev origin, allowed in wrangler.toml
+const dataDir = mkdtempSync(join(tmpdir(), 'stratum-ui-'))
+let server: Awaited<ReturnType<typeof startDevServer>>
+
+beforeAll(async () => {
+  server = await startDevServer(dataDir)
+})
+
+afterAll(async () => {
+  await server?.proc.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+interface Envelope<T> {
+  code: number
+  msg: string
+  data: T
+}
+
+async function api<T>(path: string, init: RequestInit & { token?: string; cookie?: string } = {}) {
+  const headers = new Headers(init.headers)
+  headers.set('Origin', UI_ORIGIN)
+  if (init.token) headers.set('Authorization', `Bearer ${init.token}`)
+  if (init.cookie) headers.set('Cookie', init.cookie)
+  if (init.body) headers.set('Content-Type', 'application/json')
+  const res = await fetch(`${server.url}${path}`, { ...init, headers })
+  return { res, body: (await res.json()) as Envelope<T> }
+}
+
+const cookieOf = (res: Response) => /fba_refresh_token=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? ''
+
+interface SidebarNode {
+  name: string
+  children?: SidebarNode[]
+}
+const names = (nodes: SidebarNode[]): string[] => nodes.flatMap((n) => [n.name, ...names(n.children ?? [])])
+
+async function uiLogin(username: string) {
+  const captcha = await api<{ is_enabled: boolean; uuid: string; image: string }>('/api/v1/auth/captcha')
+  expect(captcha.res.status).toBe(200)
+  expect(captcha.res.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN)
+  expect(captcha.body.data.is_enabled).toBe(true)
+  const redis = new Redis({
+    url: server.vars.UPSTASH_REDIS_REST_URL as string,
+    token: server.vars.UPSTASH_REDIS_REST_TOKEN as string,
+  })
+  const code = await redis.get<string>(`stratum:captcha:${captcha.body.data.uuid}`)
+  const login = await api<{ access_token: string; session_uuid: string; user: { username: string } }>(
+    '/api/v1/auth/login',
+    {
+      method: 'POST',
+      body: JSON.stringify({ username, password: '123456', uuid: captcha.body.data.uuid, captcha: String(code) }),
+    },
+  )
+  expect(login.res.status, JSON.stringify(login.body)).toBe(200)
+  expect(login.body.data.user.username).toBe(username)
+  return { token: login.body.data.access_token, cookie: cookieOf(login.res) }
+}
+
+describe('admin UI sequence against npm run dev', () => {
+  it('admin: login, me, codes, full sidebar, refresh, logout', async () => {
+    const { token, cookie } = await uiLogin('admin')
+    expect(cookie).toMatch(/^fba_refresh_token=/)
+    const me = await api<{ username: string; dept: string; roles: string[] }>('/api/v1/sys/users/me', { token })
+    expect(me.body.data).toMatchObject({ username: 'admin', dept: '测试', roles: ['测试'] })
+    const codes = await api<string[]>('/api/v1/auth/codes', { token })
+    expect(codes.body.data).toContain('sys:user:del')
+    const sidebar = await api<SidebarNode[]>('/api/v1/sys/menus/sidebar', { token })
+    expect(names(sidebar.body.data)).toEqual(
+      expect.arrayContaining(['Dashboard', 'Analytics', 'System', 'SysUser', 'Profile']),
+    )
+
+    const refreshed = await api<{ access_token: string }>('/api/v1/auth/refresh', { method: 'POST', cookie })
+    expect(refreshed.res.status).toBe(200)
+    const fresh = refreshed.body.data.access_token
+    expect((await api('/api/v1/sys/users/me', { token: fresh })).res.status).toBe(200)
+    expect((await api('/api/v1/sys/users/me', { token })).res.status).toBe(401) // rotated away
+
+    const out = await api('/api/v1/auth/logout', { method: 'POST', token: fresh, cookie: cookieOf(refreshed.res) })
+    expect(out.res.status).toBe(200)
+    expect((await api('/api/v1/sys/users/me', { token: fresh })).res.status).toBe(401)
+  })
+
+  it('test: only its role’s menus, no permission codes', async () => {
+    const { token } = await uiLogin('test')
+    const codes = await api<string[]>('/api/v1/auth/codes', { token })
+    expect(codes.body.data).toEqual([])
+    const sidebar = await api<SidebarNode[]>('/api/v1/sys/menus/sidebar', { token })
+    expect(names(sidebar.body.data).sort()).toEqual(['Analytics', 'Dashboard', 'Profile', 'Workspace'])
+  })
+})

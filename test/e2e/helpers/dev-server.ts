@@ -1,0 +1,25 @@
+/** Runs `stratum dev` (what `npm run dev` runs) on free ports with its own data folder, for end-to-end tests. */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseDevVars } from '../../../tools/cli/lib/dev-vars'
+import { freePort } from '../../../tools/emulators/shared/http'
+import { startProcess, waitFor } from './processes'
+
+export async function startDevServer(dataDir: string, env: Record<string, string> = {}) {
+  const port = await freePort()
+  const devVars = join(dataDir, '.dev.vars')
+  const proc = startProcess(process.execPath, ['--import', 'tsx', 'tools/cli/stratum.ts', 'dev'], {
+    PORT: String(port),
+    STRATUM_DATA_DIR: dataDir,
+    STRATUM_DEV_VARS: devVars,
+    ...env,
+  })
+  const url = `http://127.0.0.1:${port}`
+  try {
+    await waitFor(`${url}/api/v1/health`, 90_000)
+  } catch (err) {
+    await proc.stop()
+    throw new Error(`${String(err)}\n${proc.output()}`)
+  }
+  return { url, proc, vars: parseDevVars(readFileSync(devVars, 'utf8')) }
+}
