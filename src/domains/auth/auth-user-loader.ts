@@ -1,14 +1,17 @@
 /**
  * Loads the authenticated-user snapshot from the database in one `db.batch` (one round trip): the user with its
- * department, its roles, and the menus of its enabled roles (plus, for superusers, every enabled menu's codes).
+ * department, its roles, the menus of its enabled roles (plus, for superusers, every enabled menu's codes) and the
+ * data rules of the enabled data scopes of its enabled roles.
  */
 import { and, eq } from 'drizzle-orm'
 import type { Db } from '../../infra/db/client'
+import { sysDataRule } from '../data-rules/schema'
+import { sysDataScope, sysDataScopeRule } from '../data-scopes/schema'
 import { sysDept } from '../depts/schema'
 import { sysMenu } from '../menus/schema'
-import { sysRole, sysRoleMenu } from '../roles/schema'
+import { sysRole, sysRoleDataScope, sysRoleMenu } from '../roles/schema'
 import { sysUser, sysUserRole } from '../users/schema'
-import type { AuthUser } from './auth-user'
+import type { AuthDataRule, AuthUser } from './auth-user'
 
 /** A menu's `perms` may hold several comma-separated codes. */
 export function splitPerms(perms: (string | null)[]): string[] {
@@ -17,8 +20,15 @@ export function splitPerms(perms: (string | null)[]): string[] {
   return [...codes].sort()
 }
 
+/** A rule reached through several roles or scopes counts once; id order keeps the snapshot stable. */
+function uniqueRules(rows: AuthDataRule[]): AuthDataRule[] {
+  const byId = new Map<number, AuthDataRule>()
+  for (const rule of rows) byId.set(rule.id, rule)
+  return [...byId.values()].sort((a, b) => a.id - b.id)
+}
+
 export async function loadAuthUser(db: Db, userId: number, generation = 0): Promise<AuthUser | null> {
-  const [userRows, roles, roleMenus, allMenus] = await db.batch([
+  const [userRows, roles, roleMenus, allMenus, ruleRows] = await db.batch([
     db
       .select({ user: sysUser, deptName: sysDept.name, deptStatus: sysDept.status, deptDeleted: sysDept.delFlag })
       .from(sysUser)
@@ -37,6 +47,22 @@ export async function loadAuthUser(db: Db, userId: number, generation = 0): Prom
       .innerJoin(sysMenu, eq(sysMenu.id, sysRoleMenu.menuId))
       .where(eq(sysUserRole.userId, userId)),
     db.select({ perms: sysMenu.perms }).from(sysMenu).where(eq(sysMenu.status, 1)),
+    db
+      .select({
+        id: sysDataRule.id,
+        model: sysDataRule.model,
+        column: sysDataRule.column,
+        operator: sysDataRule.operator,
+        expression: sysDataRule.expression,
+        value: sysDataRule.value,
+      })
+      .from(sysUserRole)
+      .innerJoin(sysRole, and(eq(sysRole.id, sysUserRole.roleId), eq(sysRole.status, 1)))
+      .innerJoin(sysRoleDataScope, eq(sysRoleDataScope.roleId, sysRole.id))
+      .innerJoin(sysDataScope, and(eq(sysDataScope.id, sysRoleDataScope.dataScopeId), eq(sysDataScope.status, 1)))
+      .innerJoin(sysDataScopeRule, eq(sysDataScopeRule.dataScopeId, sysDataScope.id))
+      .innerJoin(sysDataRule, eq(sysDataRule.id, sysDataScopeRule.dataRuleId))
+      .where(eq(sysUserRole.userId, userId)),
   ])
   const row = userRows[0]
   if (!row) return null
@@ -59,6 +85,7 @@ export async function loadAuthUser(db: Db, userId: number, generation = 0): Prom
     roles: roles.sort((a, b) => a.id - b.id),
     hasMenus: roleMenus.length > 0,
     perms: splitPerms((user.isSuperuser ? allMenus : enabledMenus).map((m) => m.perms)),
+    dataRules: uniqueRules(ruleRows),
     avatar: user.avatar,
     email: user.email,
     phone: user.phone,

@@ -10,6 +10,20 @@ export interface AuthRole {
   isFilterScopes: boolean
 }
 
+/** A data rule as the data-permission engine reads it (`sys_data_rule`, contract §4.3). */
+export interface AuthDataRule {
+  id: number
+  /** Model name (`Dept`), table name (`sys_dept`) or `__ALL__`. */
+  model: string
+  /** Column name or a column template (`__dept_id__`, `__created_by__`). */
+  column: string
+  /** 0 AND, 1 OR. */
+  operator: number
+  /** 0 `==`, 1 `!=`, 2 `>`, 3 `>=`, 4 `<`, 5 `<=`, 6 `in`, 7 `not in`. */
+  expression: number
+  value: string
+}
+
 export interface AuthUser {
   /** The authorization generation this snapshot was built at (see redis-keys `authzGeneration`). */
   generation: number
@@ -30,6 +44,11 @@ export interface AuthUser {
   hasMenus: boolean
   /** Permission codes of enabled menus of enabled roles (every enabled menu's codes for superusers). */
   perms: string[]
+  /**
+   * Rules of the enabled data scopes of the user's enabled roles (deduplicated, by id), read by the data-permission
+   * engine (core/data-permission.ts) so filtering needs no database query.
+   */
+  dataRules: AuthDataRule[]
   // Profile fields, so `GET /sys/users/me` is served from this snapshot without a database query.
   avatar: string | null
   email: string | null

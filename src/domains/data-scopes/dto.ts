@@ -1,0 +1,92 @@
+/** Data-scope shapes of the v1 admin API (contract §2 "DataScopeDetail"/"DataScopeWithRules", §2.7). */
+import { z } from '@hono/zod-openapi'
+import { formatDateTime } from '../../core/datetime'
+import { PageQuerySchema, pageSchema } from '../../core/pagination'
+import { DataRuleDetailSchema, toDataRuleDetail } from '../data-rules/dto'
+import type { DataRule } from '../data-rules/schema'
+import type { DataScope } from './schema'
+
+const status = z.number().int().min(0).max(1).openapi({ description: '1 enabled, 0 disabled' })
+
+export const DataScopeDetailSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    status,
+    created_time: z.string().openapi({ example: '2026-11-22 02:00:00' }),
+    updated_time: z.string().nullable(),
+  })
+  .openapi('DataScopeDetail')
+
+export type DataScopeDetail = z.infer<typeof DataScopeDetailSchema>
+
+export const DataScopeWithRulesSchema = DataScopeDetailSchema.extend({
+  rules: z.array(DataRuleDetailSchema),
+}).openapi('DataScopeWithRules')
+
+export type DataScopeWithRules = z.infer<typeof DataScopeWithRulesSchema>
+
+export const PageDataScopeDetailSchema = pageSchema(DataScopeDetailSchema).openapi('PageDataScopeDetail')
+
+export function toDataScopeDetail(scope: DataScope): DataScopeDetail {
+  return {
+    id: scope.id,
+    name: scope.name,
+    status: scope.status,
+    created_time: formatDateTime(scope.createdTime) ?? '',
+    updated_time: formatDateTime(scope.updatedTime),
+  }
+}
+
+export function toDataScopeWithRules(scope: DataScope, rules: readonly DataRule[]): DataScopeWithRules {
+  return { ...toDataScopeDetail(scope), rules: rules.map(toDataRuleDetail) }
+}
+
+// ---- requests ------------------------------------------------------------------------------------------------------
+
+const blankToUndefined = (v: unknown) => (v === '' ? undefined : v)
+
+export const DataScopeListQuerySchema = PageQuerySchema.extend({
+  name: z
+    .preprocess(blankToUndefined, z.string().max(64).optional())
+    .openapi({ type: 'string', description: 'Name contains' }),
+  status: z
+    .preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1).optional())
+    .openapi({ type: 'integer', enum: [0, 1], description: '1 enabled, 0 disabled' }),
+})
+
+export const DataScopePkParamSchema = z.object({
+  pk: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'pk', in: 'path' }, example: 1, description: 'Data scope id' }),
+})
+
+export const DataScopeBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(64).openapi({ example: 'Own department' }),
+    status,
+  })
+  .openapi('DataScopeBody')
+
+export type DataScopeBody = z.infer<typeof DataScopeBodySchema>
+
+export const DataScopeRulesBodySchema = z
+  .object({
+    rules: z
+      .array(z.number().int().positive())
+      .max(1000)
+      .openapi({ description: 'The complete set of rule ids (`[]` removes every rule)', example: [1, 2] }),
+  })
+  .openapi('DataScopeRulesBody')
+
+export const DeleteDataScopesBodySchema = z
+  .object({
+    pks: z
+      .array(z.number().int().positive())
+      .min(1)
+      .max(1000)
+      .openapi({ example: [1, 2] }),
+  })
+  .openapi('DeleteDataScopesBody')

@@ -1,0 +1,100 @@
+/** `/sys/depts/*` (contract §2.5). The tree is filtered by the caller's data permission (§4.3). */
+import type { Context } from 'hono'
+import type { AppEnv } from '../../core/context'
+import { dataPermission } from '../../core/data-permission'
+import { ok } from '../../core/envelope'
+import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
+import { createRouter } from '../../core/router'
+import {
+  DeptBodySchema,
+  DeptDetailSchema,
+  DeptPkParamSchema,
+  DeptTreeQuerySchema,
+  DeptTreeSchema,
+  toDeptDetail,
+} from './dto'
+import { DEPT_PERMS } from './perms'
+import { sysDept } from './schema'
+import { DeptService, deptServiceDeps } from './service'
+
+const TAGS = ['System departments']
+
+const json = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { 'application/json': { schema } }, required: true },
+})
+
+const done = (description: string) => ({ 200: jsonEnvelope(z.null(), description) })
+
+const tree = defineRoute({
+  method: 'get',
+  path: '/sys/depts',
+  tags: TAGS,
+  summary: 'The department tree (live departments the caller may see, by sort)',
+  access: 'authenticated',
+  request: { query: DeptTreeQuerySchema },
+  responses: { 200: jsonEnvelope(z.array(DeptTreeSchema), 'Department tree') },
+})
+
+const detail = defineRoute({
+  method: 'get',
+  path: '/sys/depts/{pk}',
+  tags: TAGS,
+  summary: 'A department',
+  access: 'authenticated',
+  errors: [404],
+  request: { params: DeptPkParamSchema },
+  responses: { 200: jsonEnvelope(DeptDetailSchema, 'Department') },
+})
+
+const create = defineRoute({
+  method: 'post',
+  path: '/sys/depts',
+  tags: TAGS,
+  summary: 'Create a department',
+  access: { permission: DEPT_PERMS.add },
+  errors: [404, 409],
+  request: json(DeptBodySchema),
+  responses: done('Created'),
+})
+
+const update = defineRoute({
+  method: 'put',
+  path: '/sys/depts/{pk}',
+  tags: TAGS,
+  summary: 'Update a department (it cannot become its own ancestor)',
+  access: { permission: DEPT_PERMS.edit },
+  errors: [404, 409],
+  request: { params: DeptPkParamSchema, ...json(DeptBodySchema) },
+  responses: done('Updated'),
+})
+
+const remove = defineRoute({
+  method: 'delete',
+  path: '/sys/depts/{pk}',
+  tags: TAGS,
+  summary: 'Delete a department (logically; refused while it has users or sub-departments)',
+  access: { permission: DEPT_PERMS.delete },
+  errors: [404, 409],
+  request: { params: DeptPkParamSchema },
+  responses: done('Deleted'),
+})
+
+const service = (c: Context<AppEnv>) => new DeptService(deptServiceDeps(c))
+
+export function deptRoutes() {
+  return createRouter()
+    .openapi(tree, async (c) => ok(c, await service(c).tree(c.req.valid('query'), dataPermission(c, sysDept))))
+    .openapi(detail, async (c) => ok(c, toDeptDetail(await service(c).detail(c.req.valid('param').pk))))
+    .openapi(create, async (c) => {
+      await service(c).create(c.req.valid('json'))
+      return ok(c, null)
+    })
+    .openapi(update, async (c) => {
+      await service(c).update(c.req.valid('param').pk, c.req.valid('json'))
+      return ok(c, null)
+    })
+    .openapi(remove, async (c) => {
+      await service(c).delete(c.req.valid('param').pk)
+      return ok(c, null)
+    })
+}

@@ -1,0 +1,109 @@
+/**
+ * Departments (contract §2.5): the tree (filtered by the caller's data permission), details and writes. A write
+ * bumps the authorization generation, so every cached auth snapshot (which holds its department's state) is
+ * reloaded on its next request — fba only saw dept changes once its user cache expired.
+ */
+import type { SQL } from 'drizzle-orm'
+import type { Context } from 'hono'
+import type { AppEnv } from '../../core/context'
+import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors'
+import { isUniqueViolation } from '../../infra/db/errors'
+import type { RepositoryDb } from '../../infra/db/repository'
+import { required } from '../../infra/services'
+import { bumpAuthzGeneration } from '../auth/authenticate'
+import { buildTree, wouldCreateCycle } from '../menus/tree'
+import { type DeptBody, type DeptTree, toDeptTree } from './dto'
+import { DeptRepository, type DeptTreeFilters } from './repository'
+import type { Dept, NewDept } from './schema'
+
+export interface DeptServiceDeps {
+  db: RepositoryDb
+  /** Makes every cached auth snapshot stale (see `bumpAuthzGeneration`). */
+  bumpAuthz: () => Promise<void>
+}
+
+export const deptServiceDeps = (c: Context<AppEnv>): DeptServiceDeps => ({
+  db: required(c.var.services.db, 'database'),
+  bumpAuthz: () => bumpAuthzGeneration(c),
+})
+
+export class DeptService {
+  readonly depts: DeptRepository
+
+  constructor(private readonly deps: DeptServiceDeps) {
+    this.depts = new DeptRepository(deps.db)
+  }
+
+  /** Live departments matching the filters and `permission`, as a forest (an orphaned match becomes a root). */
+  async tree(filters: DeptTreeFilters, permission: SQL | undefined): Promise<DeptTree[]> {
+    return buildTree(await this.depts.listLive(filters, permission), toDeptTree)
+  }
+
+  async detail(id: number): Promise<Dept> {
+    const dept = await this.depts.getLive(id)
+    if (!dept) throw new NotFoundError('dept.not_found')
+    return dept
+  }
+
+  async create(body: DeptBody): Promise<void> {
+    const parentId = body.parent_id ?? null
+    const [taken, parent] = await Promise.all([
+      this.depts.nameTaken(body.name),
+      parentId === null ? undefined : this.depts.getLive(parentId),
+    ])
+    if (taken) throw new ConflictError('dept.name_exists')
+    if (parentId !== null && !parent) throw new NotFoundError('dept.parent_not_found')
+    await this.#write(() => this.depts.create(this.#values(body)))
+    await this.deps.bumpAuthz()
+  }
+
+  async update(id: number, body: DeptBody): Promise<void> {
+    const parentId = body.parent_id ?? null
+    const [dept, taken, links] = await Promise.all([
+      this.depts.getLive(id),
+      this.depts.nameTaken(body.name, id),
+      this.depts.liveLinks(),
+    ])
+    if (!dept) throw new NotFoundError('dept.not_found')
+    if (taken) throw new ConflictError('dept.name_exists')
+    if (parentId === id) throw new ForbiddenError('dept.parent_self')
+    if (parentId !== null) {
+      if (!links.some((link) => link.id === parentId)) throw new NotFoundError('dept.parent_not_found')
+      if (wouldCreateCycle(links, id, parentId)) throw new ForbiddenError('dept.parent_cycle')
+    }
+    await this.#write(() => this.depts.update(id, this.#values(body)))
+    await this.deps.bumpAuthz()
+  }
+
+  /** Logical delete; refused while users belong to the department or it has live sub-departments. */
+  async delete(id: number): Promise<void> {
+    const [dept, { hasUsers, hasChildren }] = await Promise.all([this.depts.getLive(id), this.depts.dependants(id)])
+    if (!dept) throw new NotFoundError('dept.not_found')
+    if (hasUsers) throw new ConflictError('dept.has_users')
+    if (hasChildren) throw new ConflictError('dept.has_children')
+    await this.depts.update(id, { delFlag: true })
+    await this.deps.bumpAuthz()
+  }
+
+  #values(body: DeptBody): NewDept {
+    return {
+      name: body.name,
+      parentId: body.parent_id ?? null,
+      sort: body.sort,
+      leader: body.leader ?? null,
+      phone: body.phone ?? null,
+      email: body.email ?? null,
+      status: body.status,
+    }
+  }
+
+  /** Runs a write; a lost race on the unique name is the same 409 as the check before it. */
+  async #write<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run()
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError('dept.name_exists')
+      throw err
+    }
+  }
+}
