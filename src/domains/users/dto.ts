@@ -1,7 +1,11 @@
 /** User shapes of the v1 admin API (contract §2 "UserInfo"). */
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
+import { PageQuerySchema, pageSchema } from '../../core/pagination'
 import type { AuthUser } from '../auth/auth-user'
+import { DeptDetailSchema, toDeptDetail } from '../depts/dto'
+import type { Dept } from '../depts/schema'
+import type { Role } from '../roles/schema'
 import type { User } from './schema'
 
 export const UserInfoSchema = z
@@ -68,3 +72,182 @@ export const CurrentUserSchema = UserInfoSchema.extend({
   dept: z.string().nullable().openapi({ description: 'Department name' }),
   roles: z.array(z.string()).openapi({ description: 'Role names' }),
 }).openapi('CurrentUser')
+
+// ---- relations (contract §2 "DeptDetail", "RoleDetail", "UserWithRelation") ---------------------------------------
+
+// `DeptDetail` belongs to the departments domain; users embed it.
+export { DeptDetailSchema, toDeptDetail }
+
+export const RoleDetailSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    status: z.number().int().openapi({ description: '1 enabled, 0 locked' }),
+    is_filter_scopes: z.boolean(),
+    remark: z.string().nullable(),
+    created_time: z.string().openapi({ example: '2026-11-22 02:00:00' }),
+    updated_time: z.string().nullable(),
+  })
+  .openapi('RoleDetail')
+
+export type RoleDetail = z.infer<typeof RoleDetailSchema>
+
+/** A role as listed with a user: `menus` and `scopes` are always empty here (as in fba's user list). */
+export const UserRoleDetailSchema = RoleDetailSchema.extend({
+  menus: z.array(z.unknown()).openapi({ description: 'Always empty here; see the role endpoints' }),
+  scopes: z.array(z.unknown()).openapi({ description: 'Always empty here; see the role endpoints' }),
+}).openapi('UserRoleDetail')
+
+export const UserWithRelationSchema = UserInfoSchema.extend({
+  dept: DeptDetailSchema.nullable(),
+  roles: z.array(UserRoleDetailSchema),
+}).openapi('UserWithRelation')
+
+export type UserWithRelation = z.infer<typeof UserWithRelationSchema>
+
+export const PageUserWithRelationSchema = pageSchema(UserWithRelationSchema).openapi('PageUserWithRelation')
+
+export function toRoleDetail(role: Role): RoleDetail {
+  return {
+    id: role.id,
+    name: role.name,
+    status: role.status,
+    is_filter_scopes: role.isFilterScopes,
+    remark: role.remark,
+    created_time: formatDateTime(role.createdTime) ?? '',
+    updated_time: formatDateTime(role.updatedTime),
+  }
+}
+
+export function toUserWithRelation(
+  user: User,
+  dept: Dept | null | undefined,
+  roles: readonly Role[],
+): UserWithRelation {
+  return {
+    ...toUserInfo(user),
+    dept: dept ? toDeptDetail(dept) : null,
+    roles: roles.map((role) => ({ ...toRoleDetail(role), menus: [], scopes: [] })),
+  }
+}
+
+/** `GET /sys/users/me` from the cached auth snapshot: no database query. */
+export function toCurrentUser(user: AuthUser): z.infer<typeof CurrentUserSchema> {
+  return { ...authUserInfo(user), dept: user.deptName, roles: user.roles.map((r) => r.name) }
+}
+
+// ---- requests ------------------------------------------------------------------------------------------------------
+
+const blankToUndefined = (v: unknown) => (v === '' ? undefined : v)
+
+/** An optional integer query parameter; an empty value (`?dept=`) means "not given". */
+const optionalIntQuery = (description: string) =>
+  z.preprocess(blankToUndefined, z.coerce.number().int().optional()).openapi({ type: 'integer', description })
+
+const optionalTextQuery = (description: string) =>
+  z.preprocess(blankToUndefined, z.string().max(64).optional()).openapi({ type: 'string', description })
+
+export const UserListQuerySchema = PageQuerySchema.extend({
+  dept: optionalIntQuery('Department id'),
+  username: optionalTextQuery('Username contains'),
+  phone: optionalTextQuery('Phone contains'),
+  status: z
+    .preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1).optional())
+    .openapi({ type: 'integer', enum: [0, 1], description: '1 enabled, 0 locked' }),
+})
+
+export const UserPkParamSchema = z.object({
+  pk: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'pk', in: 'path' }, example: 1, description: 'User id' }),
+})
+
+/** fba's `CustomEmailStr`: an email, with an empty string meaning "none". */
+const optionalEmail = z.preprocess(
+  (v) => (v === '' ? null : v),
+  z.email().max(256).nullish().openapi({ type: 'string', format: 'email', example: 'user@example.com' }),
+)
+
+/** fba's `CustomPhoneNumber` (a mainland-China mobile number); empty means "none". */
+const optionalPhone = z.preprocess(
+  (v) => (v === '' ? null : v),
+  z
+    .string()
+    .regex(/^1[3-9]\d{9}$/)
+    .nullish()
+    .openapi({ type: 'string', example: '13800138000' }),
+)
+
+const username = z.string().trim().min(1).max(64).openapi({ example: 'alice' })
+const nickname = z.string().trim().min(1).max(64).openapi({ example: 'Alice' })
+const roleIds = z
+  .array(z.number().int().positive())
+  .max(100)
+  .openapi({ example: [1] })
+
+export const CreateUserBodySchema = z
+  .object({
+    username,
+    password: z.string().max(256).openapi({ example: 'Passw0rd' }),
+    nickname: nickname.nullish().openapi({ description: 'Defaults to the username' }),
+    email: optionalEmail,
+    phone: optionalPhone,
+    dept_id: z.number().int().positive(),
+    roles: roleIds,
+  })
+  .openapi('CreateUserBody')
+
+export type CreateUserBody = z.infer<typeof CreateUserBodySchema>
+
+export const UpdateUserBodySchema = z
+  .object({
+    dept_id: z.number().int().positive().nullish(),
+    username,
+    nickname,
+    avatar: z.url().max(256).nullish(),
+    email: optionalEmail,
+    phone: optionalPhone,
+    roles: roleIds,
+  })
+  .openapi('UpdateUserBody')
+
+export type UpdateUserBody = z.infer<typeof UpdateUserBodySchema>
+
+export const PERMISSION_TYPES = ['superuser', 'staff', 'status', 'multi_login'] as const
+export type PermissionType = (typeof PERMISSION_TYPES)[number]
+
+export const PermissionQuerySchema = z.object({
+  type: z.enum(PERMISSION_TYPES).openapi({ description: 'Which flag of the target user to toggle' }),
+})
+
+export const ChangePasswordBodySchema = z
+  .object({
+    old_password: z.string().max(256),
+    new_password: z.string().max(256),
+    confirm_password: z.string().max(256),
+  })
+  .openapi('ChangePasswordBody')
+
+export const ResetPasswordBodySchema = z.object({ password: z.string().max(256) }).openapi('ResetPasswordBody')
+
+export const NicknameBodySchema = z.object({ nickname }).openapi('NicknameBody')
+
+/** fba does not validate the avatar as a URL here (the UI sends what its upload returned). */
+export const AvatarBodySchema = z.object({ avatar: z.string().trim().min(1).max(256) }).openapi('AvatarBody')
+
+export const EmailBodySchema = z
+  .object({
+    captcha: z.string().trim().min(1).max(16).openapi({ description: 'Code from POST /emails/captcha' }),
+    email: z.email().max(256),
+  })
+  .openapi('EmailBody')
+
+export const EmailCaptchaBodySchema = z
+  .object({
+    recipients: z
+      .union([z.email().max(256), z.array(z.email().max(256)).min(1).max(5)])
+      .openapi({ description: 'One address or a list' }),
+  })
+  .openapi('EmailCaptchaBody')

@@ -1,0 +1,73 @@
+/** Login-log shapes of the v1 admin API (contract §2.10). */
+import { z } from '@hono/zod-openapi'
+import { formatDateTime } from '../../core/datetime'
+import { PageQuerySchema, pageSchema } from '../../core/pagination'
+import type { LoginLog } from './schema'
+
+export const LoginLogSchema = z
+  .object({
+    id: z.number().int(),
+    user_uuid: z.string(),
+    username: z.string(),
+    status: z.number().int().openapi({ description: '1 success, 0 failure' }),
+    ip: z.string(),
+    country: z.string().nullable(),
+    region: z.string().nullable(),
+    city: z.string().nullable(),
+    user_agent: z.string().nullable(),
+    browser: z.string().nullable(),
+    os: z.string().nullable(),
+    device: z.string().nullable(),
+    msg: z.string(),
+    login_time: z.string().openapi({ example: '2026-11-22 02:00:00' }),
+    created_time: z.string().openapi({ example: '2026-11-22 02:00:00' }),
+  })
+  .openapi('LoginLog')
+
+export type LoginLogOut = z.infer<typeof LoginLogSchema>
+
+export const PageLoginLogSchema = pageSchema(LoginLogSchema).openapi('PageLoginLog')
+
+export function toLoginLog(row: LoginLog): LoginLogOut {
+  return {
+    id: row.id,
+    user_uuid: row.userUuid,
+    username: row.username,
+    status: row.status,
+    ip: row.ip,
+    country: row.country,
+    region: row.region,
+    city: row.city,
+    user_agent: row.userAgent,
+    browser: row.browser,
+    os: row.os,
+    device: row.device,
+    msg: row.msg,
+    login_time: formatDateTime(row.loginTime) ?? '',
+    created_time: formatDateTime(row.createdTime) ?? '',
+  }
+}
+
+const blankToUndefined = (v: unknown) => (v === '' ? undefined : v)
+
+export const LoginLogListQuerySchema = PageQuerySchema.extend({
+  username: z
+    .preprocess(blankToUndefined, z.string().max(64).optional())
+    .openapi({ type: 'string', description: 'Username contains' }),
+  status: z
+    .preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1).optional())
+    .openapi({ type: 'integer', enum: [0, 1], description: '1 success, 0 failure' }),
+  ip: z
+    .preprocess(blankToUndefined, z.string().max(64).optional())
+    .openapi({ type: 'string', description: 'IP contains' }),
+})
+
+export const DeleteLoginLogsBodySchema = z
+  .object({
+    pks: z
+      .array(z.number().int().positive())
+      .min(1)
+      .max(1000)
+      .openapi({ example: [1, 2] }),
+  })
+  .openapi('DeleteLoginLogsBody')

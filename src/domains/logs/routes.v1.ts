@@ -1,0 +1,60 @@
+/** `/logs/login*` (contract §2.10). */
+import type { Context } from 'hono'
+import type { AppEnv } from '../../core/context'
+import { ok } from '../../core/envelope'
+import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
+import { toPage } from '../../core/pagination'
+import { createRouter } from '../../core/router'
+import { required } from '../../infra/services'
+import { DeleteLoginLogsBodySchema, LoginLogListQuerySchema, PageLoginLogSchema, toLoginLog } from './dto'
+import { LoginLogService } from './service'
+
+const TAGS = ['Logs']
+
+const list = defineRoute({
+  method: 'get',
+  path: '/logs/login',
+  tags: TAGS,
+  summary: 'Login logs, paged (newest first)',
+  access: 'authenticated',
+  request: { query: LoginLogListQuerySchema },
+  responses: { 200: jsonEnvelope(PageLoginLogSchema, 'Page of login logs') },
+})
+
+const remove = defineRoute({
+  method: 'delete',
+  path: '/logs/login',
+  tags: TAGS,
+  summary: 'Delete login logs by id',
+  access: { permission: 'log:login:del' },
+  request: { body: { content: { 'application/json': { schema: DeleteLoginLogsBodySchema } }, required: true } },
+  responses: { 200: jsonEnvelope(z.null(), 'Deleted') },
+})
+
+const clear = defineRoute({
+  method: 'delete',
+  path: '/logs/login/all',
+  tags: TAGS,
+  summary: 'Delete every login log',
+  access: { permission: 'log:login:clear' },
+  responses: { 200: jsonEnvelope(z.null(), 'Cleared') },
+})
+
+const service = (c: Context<AppEnv>) => new LoginLogService(required(c.var.services.db, 'database'))
+
+export function logRoutes() {
+  return createRouter()
+    .openapi(list, async (c) => {
+      const query = c.req.valid('query')
+      const { items, total } = await service(c).list(query)
+      return ok(c, toPage(items.map(toLoginLog), total, query, c.req.url))
+    })
+    .openapi(remove, async (c) => {
+      await service(c).delete(c.req.valid('json').pks)
+      return ok(c, null)
+    })
+    .openapi(clear, async (c) => {
+      await service(c).clear()
+      return ok(c, null)
+    })
+}

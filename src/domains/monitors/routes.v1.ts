@@ -1,0 +1,82 @@
+/**
+ * `/monitors/sessions` (contract §2.11): the online list, read from the live-session index, and force-logout.
+ * Ending a session deletes its record, so its access token *and* its refresh token stop working (decision #4).
+ */
+import type { Context } from 'hono'
+import type { AppEnv } from '../../core/context'
+import { ok } from '../../core/envelope'
+import { NotFoundError } from '../../core/errors'
+import { t } from '../../core/i18n'
+import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
+import { createRouter } from '../../core/router'
+import { redisKeys } from '../../infra/redis-keys'
+import { required } from '../../infra/services'
+import { SessionStore } from '../auth/sessions'
+import { UserRepository } from '../users/repository'
+import {
+  OnlineSessionSchema,
+  SessionListQuerySchema,
+  SessionPkParamSchema,
+  SessionUuidQuerySchema,
+  toOnlineSession,
+} from './dto'
+
+const TAGS = ['Monitors']
+
+const list = defineRoute({
+  method: 'get',
+  path: '/monitors/sessions',
+  tags: TAGS,
+  summary: 'Live sessions (docs-UI logins excluded), newest login first',
+  access: 'superuser',
+  request: { query: SessionListQuerySchema },
+  responses: { 200: jsonEnvelope(z.array(OnlineSessionSchema), 'Online sessions') },
+})
+
+const kick = defineRoute({
+  method: 'delete',
+  path: '/monitors/sessions/{pk}',
+  tags: TAGS,
+  summary: 'Force-logout: end one session of a user (access and refresh)',
+  access: 'superuser',
+  errors: [404],
+  request: { params: SessionPkParamSchema, query: SessionUuidQuerySchema },
+  responses: { 200: jsonEnvelope(z.null(), 'Session ended') },
+})
+
+function sessionStore(c: Context<AppEnv>): SessionStore {
+  return new SessionStore(required(c.var.services.redis, 'redis'), redisKeys(c.var.config))
+}
+
+export function monitorRoutes() {
+  return createRouter()
+    .openapi(list, async (c) => {
+      const { username } = c.req.valid('query')
+      const sessions = await sessionStore(c).listActive()
+      if (!sessions.length) return ok(c, [])
+      const users = await new UserRepository(required(c.var.services.db, 'database')).getMany([
+        ...new Set(sessions.map((s) => s.userId)),
+      ])
+      const byId = new Map(users.map((u) => [u.id, u]))
+      const unknown = t(c.var.lang, 'monitor.unknown')
+      const rows = sessions
+        .filter((s) => !s.swagger)
+        .sort((a, b) => b.loginTime - a.loginTime)
+        .flatMap((s) => {
+          const user = byId.get(s.userId)
+          // A session whose user is gone is on its way out (deleting a user ends its sessions).
+          if (!user || (username && user.username !== username)) return []
+          return [toOnlineSession(s, user, unknown)]
+        })
+      return ok(c, rows)
+    })
+    .openapi(kick, async (c) => {
+      const { pk } = c.req.valid('param')
+      const { session_uuid } = c.req.valid('query')
+      const store = sessionStore(c)
+      const session = await store.get(session_uuid)
+      if (!session || session.userId !== pk) throw new NotFoundError('session.not_found')
+      await store.revoke(session)
+      return ok(c, null)
+    })
+}

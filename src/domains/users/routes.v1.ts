@@ -1,0 +1,262 @@
+/**
+ * `/sys/users/*` (contract §2.2) and `POST /emails/captcha` (§2.16, the code that confirms an email change).
+ * `/sys/users/me…` routes are registered before their `/sys/users/{pk}…` twins so `me` never reads as an id.
+ */
+import { ok } from '../../core/envelope'
+import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
+import { toPage } from '../../core/pagination'
+import { createRouter } from '../../core/router'
+import { emailSender } from '../../infra/email'
+import type { AuthUser } from '../auth/auth-user'
+import {
+  AvatarBodySchema,
+  ChangePasswordBodySchema,
+  CreateUserBodySchema,
+  CurrentUserSchema,
+  EmailBodySchema,
+  EmailCaptchaBodySchema,
+  NicknameBodySchema,
+  PageUserWithRelationSchema,
+  PermissionQuerySchema,
+  ResetPasswordBodySchema,
+  RoleDetailSchema,
+  toCurrentUser,
+  toRoleDetail,
+  toUserWithRelation,
+  UpdateUserBodySchema,
+  UserListQuerySchema,
+  UserPkParamSchema,
+  UserWithRelationSchema,
+} from './dto'
+import { USER_PERMS } from './perms'
+import { UserService, userServiceDeps } from './service'
+
+const TAGS = ['System users']
+
+const json = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { 'application/json': { schema } }, required: true },
+})
+
+const done = (description: string) => ({ 200: jsonEnvelope(z.null(), description) })
+
+const me = defineRoute({
+  method: 'get',
+  path: '/sys/users/me',
+  tags: TAGS,
+  summary: 'The current user (from the session snapshot)',
+  access: 'authenticated',
+  responses: { 200: jsonEnvelope(CurrentUserSchema, 'Current user with department and role names') },
+})
+
+const changePassword = defineRoute({
+  method: 'put',
+  path: '/sys/users/me/password',
+  tags: TAGS,
+  summary: "Change the current user's password; ends all of the user's sessions",
+  access: 'authenticated',
+  request: json(ChangePasswordBodySchema),
+  responses: done('Password changed'),
+})
+
+const updateNickname = defineRoute({
+  method: 'put',
+  path: '/sys/users/me/nickname',
+  tags: TAGS,
+  summary: "Change the current user's nickname",
+  access: 'authenticated',
+  request: json(NicknameBodySchema),
+  responses: done('Nickname changed'),
+})
+
+const updateAvatar = defineRoute({
+  method: 'put',
+  path: '/sys/users/me/avatar',
+  tags: TAGS,
+  summary: "Change the current user's avatar",
+  access: 'authenticated',
+  request: json(AvatarBodySchema),
+  responses: done('Avatar changed'),
+})
+
+const updateEmail = defineRoute({
+  method: 'put',
+  path: '/sys/users/me/email',
+  tags: TAGS,
+  summary: "Change the current user's email with the code sent by POST /emails/captcha",
+  access: 'authenticated',
+  errors: [409],
+  request: json(EmailBodySchema),
+  responses: done('Email changed'),
+})
+
+const emailCaptcha = defineRoute({
+  method: 'post',
+  path: '/emails/captcha',
+  tags: ['Email'],
+  summary: 'Send a 6-digit verification code to an address (confirms an email change)',
+  access: 'authenticated',
+  errors: [503],
+  request: json(EmailCaptchaBodySchema),
+  responses: done('Code sent'),
+})
+
+const detail = defineRoute({
+  method: 'get',
+  path: '/sys/users/{pk}',
+  tags: TAGS,
+  summary: 'A user with department and roles',
+  access: 'authenticated',
+  errors: [404],
+  request: { params: UserPkParamSchema },
+  responses: { 200: jsonEnvelope(UserWithRelationSchema, 'User') },
+})
+
+const roles = defineRoute({
+  method: 'get',
+  path: '/sys/users/{pk}/roles',
+  tags: TAGS,
+  summary: "A user's roles",
+  access: 'authenticated',
+  errors: [404],
+  request: { params: UserPkParamSchema },
+  responses: { 200: jsonEnvelope(z.array(RoleDetailSchema), 'Roles') },
+})
+
+const list = defineRoute({
+  method: 'get',
+  path: '/sys/users',
+  tags: TAGS,
+  summary: 'Users, paged (newest first)',
+  access: 'authenticated',
+  request: { query: UserListQuerySchema },
+  responses: { 200: jsonEnvelope(PageUserWithRelationSchema, 'Page of users') },
+})
+
+const create = defineRoute({
+  method: 'post',
+  path: '/sys/users',
+  tags: TAGS,
+  summary: 'Create a user',
+  access: 'superuser',
+  errors: [404, 409],
+  request: json(CreateUserBodySchema),
+  responses: { 200: jsonEnvelope(UserWithRelationSchema, 'The new user') },
+})
+
+const update = defineRoute({
+  method: 'put',
+  path: '/sys/users/{pk}',
+  tags: TAGS,
+  summary: 'Update a user (roles are replaced)',
+  access: 'superuser',
+  errors: [404, 409],
+  request: { params: UserPkParamSchema, ...json(UpdateUserBodySchema) },
+  responses: done('User updated'),
+})
+
+const permissions = defineRoute({
+  method: 'put',
+  path: '/sys/users/{pk}/permissions',
+  tags: TAGS,
+  summary:
+    "Toggle one of another user's flags; disabling ends its sessions, turning multi-login off keeps only its newest",
+  access: 'superuser',
+  errors: [404],
+  request: { params: UserPkParamSchema, query: PermissionQuerySchema },
+  responses: done('Flag toggled'),
+})
+
+const resetPassword = defineRoute({
+  method: 'put',
+  path: '/sys/users/{pk}/password',
+  tags: TAGS,
+  summary: "Reset a user's password; ends all of that user's sessions",
+  access: 'superuser',
+  errors: [404],
+  request: { params: UserPkParamSchema, ...json(ResetPasswordBodySchema) },
+  responses: done('Password reset'),
+})
+
+const remove = defineRoute({
+  method: 'delete',
+  path: '/sys/users/{pk}',
+  tags: TAGS,
+  summary: 'Delete a user, its role links and password history; ends its sessions',
+  access: { permission: USER_PERMS.delete },
+  errors: [404],
+  request: { params: UserPkParamSchema },
+  responses: done('User deleted'),
+})
+
+/** Set by the access middleware on every non-public route. */
+const currentUser = (user: AuthUser | undefined): AuthUser => {
+  if (!user) throw new Error('access middleware did not authenticate the request')
+  return user
+}
+
+export function userRoutes() {
+  const service = (c: Parameters<typeof userServiceDeps>[0]) => new UserService(userServiceDeps(c))
+  return (
+    createRouter()
+      // Served from the auth snapshot the access check already loaded: no database query on a warm path.
+      .openapi(me, (c) => ok(c, toCurrentUser(currentUser(c.var.user))))
+      .openapi(changePassword, async (c) => {
+        await service(c).changePassword(currentUser(c.var.user).id, c.req.valid('json'))
+        return ok(c, null)
+      })
+      .openapi(updateNickname, async (c) => {
+        await service(c).updateProfile(currentUser(c.var.user).id, { nickname: c.req.valid('json').nickname })
+        return ok(c, null)
+      })
+      .openapi(updateAvatar, async (c) => {
+        await service(c).updateProfile(currentUser(c.var.user).id, { avatar: c.req.valid('json').avatar })
+        return ok(c, null)
+      })
+      .openapi(updateEmail, async (c) => {
+        const { email, captcha } = c.req.valid('json')
+        await service(c).updateEmail(currentUser(c.var.user).id, email, captcha)
+        return ok(c, null)
+      })
+      .openapi(emailCaptcha, async (c) => {
+        const { recipients } = c.req.valid('json')
+        const sender = emailSender(c)
+        const addresses = typeof recipients === 'string' ? [recipients] : recipients
+        await service(c).sendEmailCode(currentUser(c.var.user).id, addresses, sender)
+        return ok(c, null)
+      })
+      .openapi(list, async (c) => {
+        const query = c.req.valid('query')
+        const { items, total } = await service(c).list(query)
+        const page = items.map((r) => toUserWithRelation(r.user, r.dept, r.roles))
+        return ok(c, toPage(page, total, query, c.req.url))
+      })
+      .openapi(create, async (c) => {
+        const created = await service(c).create(c.req.valid('json'))
+        return ok(c, toUserWithRelation(created.user, created.dept, created.roles))
+      })
+      .openapi(detail, async (c) => {
+        const found = await service(c).detail(c.req.valid('param').pk)
+        return ok(c, toUserWithRelation(found.user, found.dept, found.roles))
+      })
+      .openapi(roles, async (c) => {
+        const found = await service(c).detail(c.req.valid('param').pk)
+        return ok(c, found.roles.map(toRoleDetail))
+      })
+      .openapi(update, async (c) => {
+        await service(c).update(c.req.valid('param').pk, c.req.valid('json'))
+        return ok(c, null)
+      })
+      .openapi(permissions, async (c) => {
+        await service(c).togglePermission(currentUser(c.var.user), c.req.valid('param').pk, c.req.valid('query').type)
+        return ok(c, null)
+      })
+      .openapi(resetPassword, async (c) => {
+        await service(c).resetPassword(c.req.valid('param').pk, c.req.valid('json').password)
+        return ok(c, null)
+      })
+      .openapi(remove, async (c) => {
+        await service(c).delete(currentUser(c.var.user), c.req.valid('param').pk)
+        return ok(c, null)
+      })
+  )
+}
