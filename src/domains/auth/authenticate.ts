@@ -23,12 +23,16 @@ export function bearerToken(c: Context<AppEnv>): string | undefined {
   return match?.[1]
 }
 
-/** Account-state checks (contract §3.3): a locked user, a locked or deleted department, or only disabled roles. */
+/**
+ * Account-state checks (contract §3.3): a locked user, a locked or deleted department, or (non-superusers) only
+ * disabled roles.
+ */
 export function assertActive(user: AuthUser): void {
   if (user.status !== 1) throw new ForbiddenError('auth.user_locked')
   if (user.deptId !== null && user.deptDeleted) throw new ForbiddenError('auth.dept_deleted')
   if (user.deptId !== null && user.deptStatus !== 1) throw new ForbiddenError('auth.dept_locked')
-  if (user.roles.length && !enabledRoles(user).length) throw new ForbiddenError('auth.roles_locked')
+  // Superusers bypass role checks everywhere else; disabling their roles must not lock them out.
+  if (!user.isSuperuser && user.roles.length && !enabledRoles(user).length) throw new ForbiddenError('auth.roles_locked')
 }
 
 export async function authenticate(c: Context<AppEnv>): Promise<AuthUser> {

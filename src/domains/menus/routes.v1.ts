@@ -1,0 +1,118 @@
+/**
+ * `/sys/menus/*` (contract §2.4). `/sys/menus/sidebar` is registered before `/sys/menus/{pk}` so `sidebar` never
+ * reads as an id.
+ */
+import { ok } from '../../core/envelope'
+import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
+import { createRouter } from '../../core/router'
+import type { AuthUser } from '../auth/auth-user'
+import {
+  MenuBodySchema,
+  MenuDetailSchema,
+  MenuListQuerySchema,
+  MenuPkParamSchema,
+  MenuTreeSchema,
+  SidebarRouteSchema,
+  toMenuDetail,
+  toMenuTree,
+  toSidebar,
+} from './dto'
+import { MENU_PERMS } from './perms'
+import { MenuService, menuServiceDeps } from './service'
+
+const TAGS = ['System menus']
+
+const json = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { 'application/json': { schema } }, required: true },
+})
+
+const done = (description: string) => ({ 200: jsonEnvelope(z.null(), description) })
+
+const sidebar = defineRoute({
+  method: 'get',
+  path: '/sys/menus/sidebar',
+  tags: TAGS,
+  summary: "The caller's sidebar as a vben 5 route tree (no buttons; [] when the caller's roles have no menus)",
+  access: 'authenticated',
+  responses: { 200: jsonEnvelope(z.array(SidebarRouteSchema), 'Route tree') },
+})
+
+const detail = defineRoute({
+  method: 'get',
+  path: '/sys/menus/{pk}',
+  tags: TAGS,
+  summary: 'A menu',
+  access: 'authenticated',
+  errors: [404],
+  request: { params: MenuPkParamSchema },
+  responses: { 200: jsonEnvelope(MenuDetailSchema, 'Menu') },
+})
+
+const tree = defineRoute({
+  method: 'get',
+  path: '/sys/menus',
+  tags: TAGS,
+  summary: 'Every menu as a tree, optionally filtered (a match whose parent does not match becomes a root)',
+  access: 'authenticated',
+  request: { query: MenuListQuerySchema },
+  responses: { 200: jsonEnvelope(z.array(MenuTreeSchema), 'Menu tree') },
+})
+
+const create = defineRoute({
+  method: 'post',
+  path: '/sys/menus',
+  tags: TAGS,
+  summary: 'Create a menu',
+  access: { permission: MENU_PERMS.add },
+  errors: [404, 409],
+  request: json(MenuBodySchema),
+  responses: done('Menu created'),
+})
+
+const update = defineRoute({
+  method: 'put',
+  path: '/sys/menus/{pk}',
+  tags: TAGS,
+  summary: 'Update a menu (every field is replaced); its parent may not be itself or one of its descendants',
+  access: { permission: MENU_PERMS.edit },
+  errors: [404, 409],
+  request: { params: MenuPkParamSchema, ...json(MenuBodySchema) },
+  responses: done('Menu updated'),
+})
+
+const remove = defineRoute({
+  method: 'delete',
+  path: '/sys/menus/{pk}',
+  tags: TAGS,
+  summary: 'Delete a menu without children, and its role links',
+  access: { permission: MENU_PERMS.delete },
+  errors: [404, 409],
+  request: { params: MenuPkParamSchema },
+  responses: done('Menu deleted'),
+})
+
+/** Set by the access middleware on every non-public route. */
+const currentUser = (user: AuthUser | undefined): AuthUser => {
+  if (!user) throw new Error('access middleware did not authenticate the request')
+  return user
+}
+
+export function menuRoutes() {
+  const service = (c: Parameters<typeof menuServiceDeps>[0]) => new MenuService(menuServiceDeps(c))
+  return createRouter()
+    .openapi(sidebar, async (c) => ok(c, toSidebar(await service(c).sidebar(currentUser(c.var.user)))))
+    .openapi(detail, async (c) => ok(c, toMenuDetail(await service(c).get(c.req.valid('param').pk))))
+    .openapi(tree, async (c) => ok(c, toMenuTree(await service(c).search(c.req.valid('query')))))
+    .openapi(create, async (c) => {
+      await service(c).create(c.req.valid('json'))
+      return ok(c, null)
+    })
+    .openapi(update, async (c) => {
+      await service(c).update(c.req.valid('param').pk, c.req.valid('json'))
+      return ok(c, null)
+    })
+    .openapi(remove, async (c) => {
+      await service(c).delete(c.req.valid('param').pk)
+      return ok(c, null)
+    })
+}
