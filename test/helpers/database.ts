@@ -10,9 +10,11 @@
 
 import { env } from 'cloudflare:workers'
 import { createClient } from '@libsql/client/web'
+import { inArray } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/libsql/web'
 import { createPasswordHasher } from '../../src/domains/auth/password'
 import { seedDatabase } from '../../src/infra/db/seed'
+import { sysConfig } from '../../src/plugins/config/schema'
 import { fileBindings } from './isolation'
 
 /** The password of both seeded users in tests (as in fba's test data). */
@@ -86,6 +88,12 @@ export function seedFileDatabase(): Promise<void> {
       adminPassword: TEST_SEED_PASSWORD,
       testPassword: TEST_SEED_PASSWORD,
     })
+    // The config plugin's seeded LOGIN/USER_SECURITY rows would override the test bindings (captcha off, lock
+    // thresholds…); switch both groups off so the bindings decide. config-settings.test.ts turns them back on.
+    await fileDb()
+      .update(sysConfig)
+      .set({ value: '0' })
+      .where(inArray(sysConfig.key, ['LOGIN_CONFIG_STATUS', 'USER_SECURITY_CONFIG_STATUS']))
   })().catch((err: unknown) => {
     seeded = undefined
     throw err

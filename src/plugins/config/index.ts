@@ -1,0 +1,51 @@
+/**
+ * The `config` plugin (fba's `config`): key/value parameters under `/api/v1/sys/configs`, and the database side of
+ * the core's login and user-security settings (`settingsProvider`, see ./settings.ts). See ./README.md.
+ */
+import { definePlugin } from '../types'
+import { CONFIG_PERMS } from './perms'
+import { configRoutes } from './routes.v1'
+import { sysConfig } from './schema'
+import { configSeed } from './seed'
+import { configSettingsProvider } from './settings'
+
+const MENU = 'PluginConfig'
+
+const button = (title: string, name: string, perms: string) =>
+  ({ name, title, parent: MENU, type: 2, sort: 0, perms, display: 0 }) as const
+
+export const configPlugin = definePlugin({
+  name: 'config',
+  version: '0.0.2',
+  summary: 'Parameter configs',
+  description:
+    'Key/value parameters managed from the admin UI; the LOGIN and USER_SECURITY groups override the login and ' +
+    'user-security settings (captcha, lockout, password policy) on the next request.',
+  author: 'Stratum',
+  tags: ['other'],
+  kind: 'extend',
+  extends: 'admin',
+  routes: { v1: configRoutes },
+  tables: { sysConfig },
+  menus: [
+    {
+      name: MENU,
+      title: 'config.menu',
+      parent: 'System',
+      path: '/plugins/config',
+      component: '/plugins/config/views/index',
+      icon: 'codicon:symbol-parameter',
+      type: 1,
+      sort: 7,
+      perms: null,
+      display: 1,
+    },
+    button('新增', 'AddConfig', CONFIG_PERMS.add),
+    button('修改', 'EditConfig', CONFIG_PERMS.edit),
+    button('删除', 'DeleteConfig', CONFIG_PERMS.delete),
+  ],
+  seed: configSeed,
+  settingsProvider: configSettingsProvider,
+})
+
+export default configPlugin

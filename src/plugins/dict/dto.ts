@@ -1,0 +1,152 @@
+/** Dictionary shapes of the v1 admin API (contract §2.14 `DictType`, `DictData`). */
+import { z } from '@hono/zod-openapi'
+import { formatDateTime } from '../../core/datetime'
+import { PageQuerySchema, pageSchema } from '../../core/pagination'
+import type { DictData, DictType } from './schema'
+
+const datetime = z.string().openapi({ example: '2026-05-16 12:00:00' })
+
+export const DictTypeDetailSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string().openapi({ example: '通用状态' }),
+    code: z.string().openapi({ example: 'sys_status' }),
+    remark: z.string().nullable(),
+    created_time: datetime,
+    updated_time: z.string().nullable(),
+  })
+  .openapi('DictTypeDetail')
+
+export type DictTypeDetail = z.infer<typeof DictTypeDetailSchema>
+
+export const PageDictTypeDetailSchema = pageSchema(DictTypeDetailSchema).openapi('PageDictTypeDetail')
+
+export function toDictTypeDetail(row: DictType): DictTypeDetail {
+  return {
+    id: row.id,
+    name: row.name,
+    code: row.code,
+    remark: row.remark,
+    created_time: formatDateTime(row.createdTime) ?? '',
+    updated_time: formatDateTime(row.updatedTime),
+  }
+}
+
+export const DictDataDetailSchema = z
+  .object({
+    id: z.number().int(),
+    type_id: z.number().int(),
+    type_code: z.string().openapi({ example: 'sys_status' }),
+    label: z.string().openapi({ example: '正常' }),
+    value: z.string().openapi({ example: '1' }),
+    color: z.string().nullable().openapi({ example: 'green' }),
+    sort: z.number().int(),
+    status: z.number().int().openapi({ description: '0 disabled, 1 enabled', example: 1 }),
+    remark: z.string().nullable(),
+    created_time: datetime,
+    updated_time: z.string().nullable(),
+  })
+  .openapi('DictDataDetail')
+
+export type DictDataDetail = z.infer<typeof DictDataDetailSchema>
+
+export const PageDictDataDetailSchema = pageSchema(DictDataDetailSchema).openapi('PageDictDataDetail')
+
+export function toDictDataDetail(row: DictData): DictDataDetail {
+  return {
+    id: row.id,
+    type_id: row.typeId,
+    type_code: row.typeCode,
+    label: row.label,
+    value: row.value,
+    color: row.color,
+    sort: row.sort,
+    status: row.status,
+    remark: row.remark,
+    created_time: formatDateTime(row.createdTime) ?? '',
+    updated_time: formatDateTime(row.updatedTime),
+  }
+}
+
+// ---- requests ------------------------------------------------------------------------------------------------------
+
+const blankToUndefined = (v: unknown) => (v === '' ? undefined : v)
+const optionalText = (max: number, description: string) =>
+  z.preprocess(blankToUndefined, z.string().max(max).optional()).openapi({ type: 'string', description })
+const optionalInt = (min: number, max: number | undefined, description: string) =>
+  z
+    .preprocess(
+      blankToUndefined,
+      (max === undefined ? z.coerce.number().int().min(min) : z.coerce.number().int().min(min).max(max)).optional(),
+    )
+    .openapi({ type: 'integer', description })
+
+const pk = (description: string) =>
+  z.object({
+    pk: z.coerce
+      .number()
+      .int()
+      .positive()
+      .openapi({ param: { name: 'pk', in: 'path' }, example: 1, description }),
+  })
+
+export const DictTypePkParamSchema = pk('Dictionary type id')
+export const DictDataPkParamSchema = pk('Dictionary value id')
+
+export const DictTypeCodeParamSchema = z.object({
+  code: z
+    .string()
+    .min(1)
+    .max(32)
+    .openapi({ param: { name: 'code', in: 'path' }, example: 'sys_status', description: 'Dictionary type code' }),
+})
+
+export const DictTypeListQuerySchema = PageQuerySchema.extend({
+  name: optionalText(32, 'Name contains'),
+  code: optionalText(32, 'Code contains'),
+})
+
+export const DictDataListQuerySchema = PageQuerySchema.extend({
+  type_code: optionalText(32, 'Type code (exact)'),
+  label: optionalText(32, 'Label contains'),
+  value: optionalText(32, 'Value contains'),
+  status: optionalInt(0, 1, '0 disabled, 1 enabled'),
+  type_id: optionalInt(1, undefined, 'Type id'),
+})
+
+const nullableText = (max?: number) =>
+  (max === undefined ? z.string() : z.string().max(max)).nullish().transform((v) => v ?? null)
+
+export const DictTypeBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(32).openapi({ example: '通用状态' }),
+    code: z.string().trim().min(1).max(32).openapi({ example: 'sys_status' }),
+    remark: nullableText().openapi({ type: 'string', example: '系统通用状态：1/0' }),
+  })
+  .openapi('DictTypeBody')
+
+export type DictTypeBody = z.infer<typeof DictTypeBodySchema>
+
+export const DictDataBodySchema = z
+  .object({
+    type_id: z.number().int().positive().openapi({ example: 1 }),
+    label: z.string().trim().min(1).max(32).openapi({ example: '正常' }),
+    value: z.string().max(32).openapi({ example: '1' }),
+    color: nullableText(32).openapi({ type: 'string', example: 'green' }),
+    sort: z.number().int().openapi({ example: 1 }),
+    status: z.number().int().min(0).max(1).openapi({ description: '0 disabled, 1 enabled', example: 1 }),
+    remark: nullableText().openapi({ type: 'string', example: '正常状态' }),
+  })
+  .openapi('DictDataBody')
+
+export type DictDataBody = z.infer<typeof DictDataBodySchema>
+
+export const DeletePksBodySchema = z
+  .object({
+    pks: z
+      .array(z.number().int().positive())
+      .min(1)
+      .max(1000)
+      .openapi({ example: [1, 2] }),
+  })
+  .openapi('DeleteDictBody')

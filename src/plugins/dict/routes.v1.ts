@@ -1,0 +1,224 @@
+/**
+ * `/sys/dict-types/*` and `/sys/dict-datas/*` (contract §2.14), injected into the admin API by the `dict` plugin.
+ * Fixed paths (`/all`, `/type-codes/{code}`) are registered before `/{pk}`. Reads need a signed-in user; writes need
+ * the `dict:type:*` / `dict:data:*` permissions.
+ */
+import type { Context } from 'hono'
+import type { AppEnv } from '../../core/context'
+import { ok } from '../../core/envelope'
+import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
+import { toPage } from '../../core/pagination'
+import { createRouter } from '../../core/router'
+import {
+  DeletePksBodySchema,
+  DictDataBodySchema,
+  DictDataDetailSchema,
+  DictDataListQuerySchema,
+  DictDataPkParamSchema,
+  DictTypeBodySchema,
+  DictTypeCodeParamSchema,
+  DictTypeDetailSchema,
+  DictTypeListQuerySchema,
+  DictTypePkParamSchema,
+  PageDictDataDetailSchema,
+  PageDictTypeDetailSchema,
+  toDictDataDetail,
+  toDictTypeDetail,
+} from './dto'
+import { DICT_PERMS } from './perms'
+import { DictService, dictServiceDeps } from './service'
+
+const TYPE_TAGS = ['System dictionary types']
+const DATA_TAGS = ['System dictionary values']
+const TYPES = '/sys/dict-types'
+const DATAS = '/sys/dict-datas'
+
+const json = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { 'application/json': { schema } }, required: true },
+})
+
+const done = (description: string) => ({ 200: jsonEnvelope(z.null(), description) })
+
+// ---- types ---------------------------------------------------------------------------------------------------------
+
+const allTypes = defineRoute({
+  method: 'get',
+  path: `${TYPES}/all`,
+  tags: TYPE_TAGS,
+  summary: 'Every dictionary type',
+  access: 'authenticated',
+  responses: { 200: jsonEnvelope(z.array(DictTypeDetailSchema), 'Dictionary types') },
+})
+
+const typeDetail = defineRoute({
+  method: 'get',
+  path: `${TYPES}/{pk}`,
+  tags: TYPE_TAGS,
+  summary: 'A dictionary type',
+  access: 'authenticated',
+  errors: [404],
+  request: { params: DictTypePkParamSchema },
+  responses: { 200: jsonEnvelope(DictTypeDetailSchema, 'Dictionary type') },
+})
+
+const listTypes = defineRoute({
+  method: 'get',
+  path: TYPES,
+  tags: TYPE_TAGS,
+  summary: 'Dictionary types, paged (newest first)',
+  access: 'authenticated',
+  request: { query: DictTypeListQuerySchema },
+  responses: { 200: jsonEnvelope(PageDictTypeDetailSchema, 'Page of dictionary types') },
+})
+
+const createType = defineRoute({
+  method: 'post',
+  path: TYPES,
+  tags: TYPE_TAGS,
+  summary: 'Create a dictionary type',
+  access: { permission: DICT_PERMS.typeAdd },
+  errors: [409],
+  request: json(DictTypeBodySchema),
+  responses: done('Created'),
+})
+
+const updateType = defineRoute({
+  method: 'put',
+  path: `${TYPES}/{pk}`,
+  tags: TYPE_TAGS,
+  summary: "Update a dictionary type (a new code is carried over to the type's values)",
+  access: { permission: DICT_PERMS.typeEdit },
+  errors: [404, 409],
+  request: { params: DictTypePkParamSchema, ...json(DictTypeBodySchema) },
+  responses: done('Updated'),
+})
+
+const deleteTypes = defineRoute({
+  method: 'delete',
+  path: TYPES,
+  tags: TYPE_TAGS,
+  summary: 'Delete dictionary types and their values',
+  access: { permission: DICT_PERMS.typeDelete },
+  request: json(DeletePksBodySchema),
+  responses: done('Deleted'),
+})
+
+// ---- values --------------------------------------------------------------------------------------------------------
+
+const allDatas = defineRoute({
+  method: 'get',
+  path: `${DATAS}/all`,
+  tags: DATA_TAGS,
+  summary: 'Every dictionary value',
+  access: 'authenticated',
+  responses: { 200: jsonEnvelope(z.array(DictDataDetailSchema), 'Dictionary values') },
+})
+
+const datasByTypeCode = defineRoute({
+  method: 'get',
+  path: `${DATAS}/type-codes/{code}`,
+  tags: DATA_TAGS,
+  summary: 'The enabled values of a dictionary type, highest sort first (cached)',
+  access: 'authenticated',
+  errors: [404],
+  request: { params: DictTypeCodeParamSchema },
+  responses: { 200: jsonEnvelope(z.array(DictDataDetailSchema), 'Dictionary values') },
+})
+
+const dataDetail = defineRoute({
+  method: 'get',
+  path: `${DATAS}/{pk}`,
+  tags: DATA_TAGS,
+  summary: 'A dictionary value (cached)',
+  access: 'authenticated',
+  errors: [404],
+  request: { params: DictDataPkParamSchema },
+  responses: { 200: jsonEnvelope(DictDataDetailSchema, 'Dictionary value') },
+})
+
+const listDatas = defineRoute({
+  method: 'get',
+  path: DATAS,
+  tags: DATA_TAGS,
+  summary: 'Dictionary values, paged (sort order)',
+  access: 'authenticated',
+  request: { query: DictDataListQuerySchema },
+  responses: { 200: jsonEnvelope(PageDictDataDetailSchema, 'Page of dictionary values') },
+})
+
+const createData = defineRoute({
+  method: 'post',
+  path: DATAS,
+  tags: DATA_TAGS,
+  summary: 'Create a dictionary value',
+  access: { permission: DICT_PERMS.dataAdd },
+  errors: [404, 409],
+  request: json(DictDataBodySchema),
+  responses: done('Created'),
+})
+
+const updateData = defineRoute({
+  method: 'put',
+  path: `${DATAS}/{pk}`,
+  tags: DATA_TAGS,
+  summary: 'Update a dictionary value',
+  access: { permission: DICT_PERMS.dataEdit },
+  errors: [404, 409],
+  request: { params: DictDataPkParamSchema, ...json(DictDataBodySchema) },
+  responses: done('Updated'),
+})
+
+const deleteDatas = defineRoute({
+  method: 'delete',
+  path: DATAS,
+  tags: DATA_TAGS,
+  summary: 'Delete dictionary values',
+  access: { permission: DICT_PERMS.dataDelete },
+  request: json(DeletePksBodySchema),
+  responses: done('Deleted'),
+})
+
+const service = (c: Context<AppEnv>) => new DictService(dictServiceDeps(c))
+
+export function dictRoutes() {
+  return createRouter()
+    .openapi(allTypes, async (c) => ok(c, (await service(c).allTypes()).map(toDictTypeDetail)))
+    .openapi(typeDetail, async (c) => ok(c, toDictTypeDetail(await service(c).type(c.req.valid('param').pk))))
+    .openapi(listTypes, async (c) => {
+      const query = c.req.valid('query')
+      const { items, total } = await service(c).listTypes(query)
+      return ok(c, toPage(items.map(toDictTypeDetail), total, query, c.req.url))
+    })
+    .openapi(createType, async (c) => {
+      await service(c).createType(c.req.valid('json'))
+      return ok(c, null)
+    })
+    .openapi(updateType, async (c) => {
+      await service(c).updateType(c.req.valid('param').pk, c.req.valid('json'))
+      return ok(c, null)
+    })
+    .openapi(deleteTypes, async (c) => {
+      await service(c).deleteTypes(c.req.valid('json').pks)
+      return ok(c, null)
+    })
+    .openapi(allDatas, async (c) => ok(c, (await service(c).allDatas()).map(toDictDataDetail)))
+    .openapi(datasByTypeCode, async (c) => ok(c, await service(c).datasByTypeCode(c.req.valid('param').code)))
+    .openapi(dataDetail, async (c) => ok(c, await service(c).data(c.req.valid('param').pk)))
+    .openapi(listDatas, async (c) => {
+      const query = c.req.valid('query')
+      const { items, total } = await service(c).listDatas(query)
+      return ok(c, toPage(items.map(toDictDataDetail), total, query, c.req.url))
+    })
+    .openapi(createData, async (c) => {
+      await service(c).createData(c.req.valid('json'))
+      return ok(c, null)
+    })
+    .openapi(updateData, async (c) => {
+      await service(c).updateData(c.req.valid('param').pk, c.req.valid('json'))
+      return ok(c, null)
+    })
+    .openapi(deleteDatas, async (c) => {
+      await service(c).deleteDatas(c.req.valid('json').pks)
+      return ok(c, null)
+    })
+}
