@@ -24,6 +24,11 @@ export default defineConfig({
                 CORS_ALLOWED_ORIGINS: 'https://admin.example.com',
                 // Most tests log in directly; captcha tests switch it back on.
                 LOGIN_CAPTCHA_ENABLED: 'false',
+                // Test requests share one client IP: keep rate limits out of other tests' way (the default rule stays
+                // on so its counters are exercised in every pipeline; rate-limit tests set their own limits).
+                RATE_LIMIT_DEFAULT: '100000/60s',
+                RATE_LIMIT_LOGIN: '1000/60s',
+                RATE_LIMIT_CAPTCHA: '1000/60s',
                 ...inject('workerBindings'),
               },
             },

@@ -27,8 +27,14 @@ import { bodyLimit } from './middleware/body-limit'
 import { cors } from './middleware/cors'
 import { demoMode } from './middleware/demo-mode'
 import { defaultRateLimit } from './middleware/rate-limit'
-import { requestContext } from './middleware/request-context'
+import { createRequestContext } from './middleware/request-context'
 import { secureHeaders } from './middleware/secure-headers'
+import { checkPlugins } from './plugins/check'
+import { mountPlugins } from './plugins/mount'
+import { PLUGINS } from './plugins/registry'
+import { pluginAdminRoutes } from './plugins/routes'
+import { pluginRequestContext } from './plugins/settings'
+import type { PluginManifest } from './plugins/types'
 import { pageRoutes } from './views/pages'
 
 /** The API versions this build serves, each with the domain routers mounted in it. */
@@ -51,15 +57,25 @@ const API_VERSIONS: Record<string, () => Router> = {
 
 export const SUPPORTED_VERSIONS = Object.keys(API_VERSIONS)
 
-export function createApp() {
+export interface AppOptions {
+  /** The plugins to mount (default: the registry, src/plugins/registry.ts); checked before anything is built. */
+  plugins?: readonly PluginManifest[]
+}
+
+export function createApp(options: AppOptions = {}) {
+  // A bad plugin list (missing or cyclic dependency, bad name or version) fails here, at start.
+  const plugins = checkPlugins(options.plugins ?? PLUGINS, { versions: SUPPORTED_VERSIONS })
   const app = new OpenAPIHono<AppEnv>({ getPath: versionedPath })
 
-  app.use(requestContext, secureHeaders, cors, demoMode, bodyLimit)
+  app.use(createRequestContext({ extend: pluginRequestContext(plugins) }), secureHeaders, cors, demoMode, bodyLimit)
   app.use('/api/*', defaultRateLimit)
   app.route('/', pageRoutes(SUPPORTED_VERSIONS))
 
   for (const [version, build] of Object.entries(API_VERSIONS)) {
     const router = build()
+    // Plugin administration is part of the v1 admin API; each plugin's routers go behind its gate.
+    if (version === 'v1') router.route('/', pluginAdminRoutes(plugins))
+    mountPlugins(router, version, plugins)
     documentVersion(router, version, APP_VERSION)
     app.route(`/api/${version}`, router)
   }

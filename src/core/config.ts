@@ -33,6 +33,40 @@ const deprecations = z
 
 export const ENVIRONMENTS = ['development', 'test', 'production'] as const
 
+/** One rate of a rate-limit rule, as read from config (`window` in the `@upstash/ratelimit` duration syntax). */
+export interface ConfigRate {
+  limit: number
+  window: `${number} ${'ms' | 's' | 'm' | 'h' | 'd'}`
+}
+
+/** Defaults of the rate-limit config keys (also shown in the OpenAPI `x-rate-limit` of the routes using them). */
+export const RATE_LIMIT_CONFIG_DEFAULTS = {
+  RATE_LIMIT_DEFAULT: '600/60s',
+  RATE_LIMIT_LOGIN: '5/60s',
+  RATE_LIMIT_CAPTCHA: '5/30s',
+} as const
+
+const RATE_SPEC = /^(\d+)\s*\/\s*(\d+)\s*(ms|s|m|h|d)$/
+
+/** `5/60s`, or several rates that must all pass: `10/1s,100/60s` (units ms, s, m, h, d). Empty = no limit. */
+const rateList = z.string().transform((v, ctx): ConfigRate[] => {
+  const rates: ConfigRate[] = []
+  for (const part of v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const match = RATE_SPEC.exec(part)
+    const limit = Number(match?.[1])
+    const amount = Number(match?.[2])
+    if (!match || limit < 1 || amount < 1) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" is not a rate like 5/60s or 10/1s,100/60s` })
+      return z.NEVER
+    }
+    rates.push({ limit, window: `${amount} ${match[3] as 'ms' | 's' | 'm' | 'h' | 'd'}` })
+  }
+  return rates
+})
+
 export const configSchema = z
   .object({
     ENVIRONMENT: z.enum(ENVIRONMENTS).default('development'),
@@ -91,6 +125,14 @@ export const configSchema = z
     QSTASH_TOKEN: z.string().optional(),
     QSTASH_CURRENT_SIGNING_KEY: z.string().optional(),
     QSTASH_NEXT_SIGNING_KEY: z.string().optional(),
+    /** Per-IP limit on every `/api/*` request (fail open). Generous: an office behind one NAT shares it. */
+    RATE_LIMIT_DEFAULT: rateList.prefault(RATE_LIMIT_CONFIG_DEFAULTS.RATE_LIMIT_DEFAULT),
+    /** `POST /auth/login` per IP (fail closed), fba's 5 per minute. */
+    RATE_LIMIT_LOGIN: rateList.prefault(RATE_LIMIT_CONFIG_DEFAULTS.RATE_LIMIT_LOGIN),
+    /** `GET /auth/captcha` per IP (fail closed), fba's 5 per 30 seconds. */
+    RATE_LIMIT_CAPTCHA: rateList.prefault(RATE_LIMIT_CONFIG_DEFAULTS.RATE_LIMIT_CAPTCHA),
+    /** A rate-limit check slower than this counts as Redis unavailable (fail-open rules pass, fail-closed get 503); 0 = wait. */
+    RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(0).max(30_000).default(1000),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.ENVIRONMENT !== 'production') return

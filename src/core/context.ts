@@ -7,6 +7,7 @@
 import type { AuthUser } from '../domains/auth/auth-user'
 import type { Session } from '../domains/auth/sessions'
 import type { Services } from '../infra/services'
+import type { DefaultCount } from '../middleware/rate-limit'
 import type { Config } from './config'
 import type { Lang } from './i18n'
 import type { Logger } from './logging'
@@ -32,6 +33,8 @@ export interface Variables {
   /** Set by a plugin that backs login/user-security settings with its own storage (see core/settings.ts). */
   settingsProvider?: SettingsProvider
   session?: Session
+  /** The default rate-limit counters not yet sent (they join the next Redis pipeline of the request). */
+  defaultCount?: DefaultCount
 }
 
 export interface AppEnv {

@@ -6,6 +6,7 @@
 import { createRoute, type RouteConfig, z } from '@hono/zod-openapi'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { requireAccess } from '../middleware/access'
+import { type RouteRateLimit, routeRateLimit } from '../middleware/rate-limit'
 import { ErrorEnvelopeSchema, envelopeOf, ValidationErrorEnvelopeSchema } from './envelope'
 import type { Router } from './router'
 
@@ -51,21 +52,30 @@ export type StratumRouteConfig = Omit<RouteConfig, 'security'> & {
   access: Access
   /** Error statuses specific to this route (e.g. 404, 409); the common ones are added automatically. */
   errors?: readonly ErrorStatus[]
+  /**
+   * Rate limit checked after the access check (docs/rate-limiting.md), e.g.
+   * `{ rates: [{ limit: 10, window: '1 s' }, { limit: 100, window: '60 s' }], by: 'user' }`; shown as `x-rate-limit`.
+   */
+  rateLimit?: RouteRateLimit
 }
 
 /**
  * `createRoute` plus Stratum's conventions: the access declaration becomes `security`/`x-access` in the document
- * and an access-check middleware in front of the handler.
+ * and an access-check middleware in front of the handler; a `rateLimit` declaration becomes `x-rate-limit` and a
+ * rate-limit middleware right after the access check.
  */
 export function defineRoute<const R extends StratumRouteConfig>(config: R) {
-  const { access, errors = [], middleware, responses, ...rest } = config
+  const { access, errors = [], middleware, responses, rateLimit, ...rest } = config
   const own = middleware === undefined ? [] : Array.isArray(middleware) ? middleware : [middleware]
+  const limited = rateLimit ? routeRateLimit(rateLimit, rest.method, rest.path) : undefined
+  const statuses = limited?.rule.failClosed ? [...errors, 503 as const] : errors
   return createRoute({
     ...rest,
     security: access === 'public' ? [] : [{ bearerAuth: [] }],
     'x-access': accessLabel(access),
-    middleware: [requireAccess(access), ...own],
-    responses: { ...errorResponsesFor(access, errors), ...responses } as R['responses'],
+    ...(limited ? { 'x-rate-limit': limited.extension } : {}),
+    middleware: [requireAccess(access), ...(limited ? [limited.middleware] : []), ...own],
+    responses: { ...errorResponsesFor(access, statuses), ...responses } as R['responses'],
   })
 }
 

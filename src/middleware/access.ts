@@ -12,10 +12,13 @@ import { ForbiddenError } from '../core/errors'
 import type { Access } from '../core/openapi'
 import { type AuthUser, enabledRoles } from '../domains/auth/auth-user'
 import { authenticate } from '../domains/auth/authenticate'
+import { flushDefaultLimit } from './rate-limit'
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-const passThrough = createMiddleware<AppEnv>(async (_c, next) => {
+/** Public routes: only the default rate limit (counted before the handler). */
+const publicAccess = createMiddleware<AppEnv>(async (c, next) => {
+  await flushDefaultLimit(c)
   await next()
 })
 
@@ -37,7 +40,7 @@ function authorize(c: Context<AppEnv>, access: Exclude<Access, 'public'>, user: 
 }
 
 export function requireAccess(access: Access) {
-  if (access === 'public') return passThrough
+  if (access === 'public') return publicAccess
   return createMiddleware<AppEnv>(async (c, next) => {
     const user = await authenticate(c)
     authorize(c, access, user)

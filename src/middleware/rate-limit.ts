@@ -2,7 +2,8 @@
  * Rate limiting on `@upstash/ratelimit` (rules, keys and limiters: `infra/rate-limit-rules.ts`).
  *
  * - Routes declare `rateLimit` in `defineRoute` (checked after the access check, so `by: 'user'` sees the user);
- *   every `/api/*` request also counts against the per-IP `default` rule (`RATE_LIMIT_DEFAULT`, fail open).
+ *   every `/api/*` request also counts against the per-IP `default` rule (`RATE_LIMIT_DEFAULT`, fail open), whose
+ *   counters share the request's one Redis pipeline (see `defaultRateLimit` below).
  * - One `limit()` per rate, all issued in the same tick: auto-pipelining sends them to Redis in one request.
  * - Every limited response carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds) of the
  *   strictest rate seen so far for the request; a rejection is a 429 `TooManyRequestsError` with `Retry-After`.
@@ -27,6 +28,8 @@ import {
   type Rate,
   type RateLimitBy,
   type RateLimitResponse,
+  type ResolvedRate,
+  ratePrefix,
   type RateLimitRule,
   type RouteRateLimit,
   registerRateLimitRule,
@@ -143,6 +146,11 @@ export async function enforceRateLimit(c: Context<AppEnv>, rule: RateLimitRule):
   const verdicts = settle(c, rule, identity, outcomes)
   if (!verdicts.length) return
 
+  applyVerdicts(c, verdicts)
+}
+
+/** Sets the headers of the strictest verdict so far for this request; throws 429 when any verdict denies. */
+function applyVerdicts(c: Context<AppEnv>, verdicts: Verdict[]): void {
   let strictest = strictestByRequest.get(c.req.raw)
   for (const v of verdicts) strictest = stricter(strictest, v)
   if (!strictest) return
@@ -189,9 +197,94 @@ export function routeRateLimit(limit: RouteRateLimit, method: string, path: stri
   return { rule, middleware: rateLimit(rule), extension: describeRule(rule) }
 }
 
-/** Every `/api/*` request, per client IP; lets requests through when Redis is down. */
-export const DEFAULT_RATE_LIMIT_RULE: RateLimitRule = { name: 'default', rates: 'RATE_LIMIT_DEFAULT', by: 'ip' }
+/**
+ * The default rule: every `/api/*` request, per client IP, in fixed windows (the same keys as @upstash/ratelimit's
+ * fixed window, so the admin endpoints inspect and reset it like any rule).
+ *
+ * It is not a separate Redis round trip: its counters (`INCR` + `PEXPIRE NX` per window) ride in the one pipeline
+ * the request makes anyway — authentication's for protected routes (see `domains/auth/authenticate.ts`). A public
+ * route counts them alone before its handler, and a request no route took counts them after routing.
+ */
+export const DEFAULT_RATE_LIMIT_RULE: RateLimitRule = registerRateLimitRule({
+  name: 'default',
+  rates: 'RATE_LIMIT_DEFAULT',
+  by: 'ip',
+  algorithm: 'fixedWindow',
+})
 
-export const defaultRateLimit = rateLimit(DEFAULT_RATE_LIMIT_RULE)
+/** The default rule's counters for one request, prepared without I/O. */
+export interface DefaultCount {
+  keys: string[]
+  rates: ResolvedRate[]
+  resets: number[]
+}
+
+function prepareDefaultCount(c: Context<AppEnv>): DefaultCount | undefined {
+  const { config } = c.var
+  const rates = resolveRates(DEFAULT_RATE_LIMIT_RULE, config)
+  if (!rates.length) return undefined
+  const id = identifierKey({ kind: 'ip', value: clientIp(c) })
+  const now = Date.now()
+  const buckets = rates.map((rate) => Math.floor(now / rate.windowMs))
+  return {
+    rates,
+    keys: rates.map((rate, i) => `${ratePrefix(config, DEFAULT_RATE_LIMIT_RULE, rate)}:${id}:${buckets[i]}`),
+    resets: rates.map((rate, i) => ((buckets[i] ?? 0) + 1) * rate.windowMs),
+  }
+}
+
+type CountingPipeline = { incr(key: string): unknown; pexpire(key: string, ms: number, option?: 'NX'): unknown }
+
+/**
+ * Adds this request's pending default-rule counters to `pipeline` (once per request) and returns how to judge the
+ * results — call it with the pipeline results that follow the caller's own commands. Undefined: nothing to count.
+ */
+export function countDefaultLimit(
+  c: Context<AppEnv>,
+  pipeline: CountingPipeline,
+): ((results: readonly unknown[]) => void) | undefined {
+  const pending = c.var.defaultCount
+  if (!pending) return undefined
+  c.set('defaultCount', undefined)
+  pending.keys.forEach((key, i) => {
+    pipeline.incr(key)
+    pipeline.pexpire(key, pending.rates[i]?.windowMs ?? 1000, 'NX')
+  })
+  return (results) => {
+    const verdicts = pending.rates.map((rate, i) => {
+      const used = Number(results[i * 2] ?? 0)
+      return { success: used <= rate.limit, limit: rate.limit, remaining: rate.limit - used, reset: pending.resets[i] ?? 0 }
+    })
+    if (verdicts.some((v) => !v.success)) {
+      c.var.logger.info('rate limit exceeded', { rule: DEFAULT_RATE_LIMIT_RULE.name, identifier: `ip:${clientIp(c)}` })
+    }
+    applyVerdicts(c, verdicts)
+  }
+}
+
+/** Counts the pending default rule in a pipeline of its own (public routes, unmatched requests); fails open. */
+export async function flushDefaultLimit(c: Context<AppEnv>): Promise<void> {
+  const redis = c.var.services.redis
+  if (!redis || !c.var.defaultCount) return
+  const pipeline = redis.pipeline()
+  const judge = countDefaultLimit(c, pipeline)
+  if (!judge) return
+  let results: unknown[]
+  try {
+    results = await pipeline.exec()
+  } catch (err) {
+    return redisUnavailable(c, DEFAULT_RATE_LIMIT_RULE, 'error', err)
+  }
+  judge(results)
+}
+
+export const defaultRateLimit = createMiddleware<AppEnv>(async (c, next) => {
+  const pending = prepareDefaultCount(c)
+  if (!pending) return next()
+  c.set('defaultCount', pending)
+  await next()
+  // No route took the request (404/405…): count it now so scanners are throttled too.
+  await flushDefaultLimit(c)
+})
 
 export type { RateLimitRule, RouteRateLimit } from '../infra/rate-limit-rules'

@@ -7,7 +7,7 @@
  * After: `X-API-Version` (+ `Deprecation`/`Sunset` for deprecated versions), `Server-Timing`, and one structured
  * access line (method, path, status, duration, trace id, user id when known).
  */
-import type { Context } from 'hono'
+import type { Context, Next } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { loadConfig } from '../core/config'
 import type { AppEnv } from '../core/context'
@@ -52,7 +52,21 @@ function finish(c: Context<AppEnv>, started: number): void {
   }
 }
 
-export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
+export interface RequestContextOptions {
+  /**
+   * Runs once config and services are set, before the rest of the chain: per-app additions to the context, e.g. the
+   * plugins' settings provider (plugins/settings.ts). Must not do I/O (it runs on every request).
+   */
+  extend?: ((c: Context<AppEnv>) => void) | undefined
+}
+
+/** The request-context middleware with the app's additions (`createApp` passes the plugins' hook). */
+export function createRequestContext(options: RequestContextOptions = {}) {
+  const { extend } = options
+  return createMiddleware<AppEnv>((c, next) => handleRequest(c, next, extend))
+}
+
+async function handleRequest(c: Context<AppEnv>, next: Next, extend: RequestContextOptions['extend']): Promise<void> {
   const started = performance.now()
   const traceId = traceIdFrom(c.req.header(TRACE_HEADER))
   c.set('traceId', traceId)
@@ -68,8 +82,11 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
     c.header('X-API-Version', version)
     const deprecated = config.API_DEPRECATIONS[version]
     if (deprecated) for (const [name, value] of Object.entries(deprecationHeaders(deprecated))) c.header(name, value)
+    extend?.(c)
     await next()
   } finally {
     finish(c, started)
   }
-})
+}
+
+export const requestContext = createRequestContext()

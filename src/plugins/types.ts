@@ -62,8 +62,16 @@ export interface PluginManifest {
   menus?: PluginMenu[]
   /** Seed rows: idempotent inserts (insert-or-ignore) run by `stratum db seed` in the same batch as the core's. */
   seed?: (ctx: PluginSeedContext) => BatchItem<'sqlite'>[]
-  /** Backs login/user-security settings (see core/settings.ts) — the `config` plugin's extension point. */
-  settingsProvider?: (deps: { db: RepositoryDb; cache?: import('../infra/cache').Cache }) => SettingsProvider
+  /**
+   * Backs login/user-security settings (see core/settings.ts) — the `config` plugin's extension point. Called per
+   * request, only when settings are read and only while the plugin is enabled (plugins/settings.ts); `logger` is the
+   * request's (its lines carry the trace id).
+   */
+  settingsProvider?: (deps: {
+    db: RepositoryDb
+    cache?: import('../infra/cache').Cache
+    logger?: import('../core/logging').Logger
+  }) => SettingsProvider
   /** Named async task and event handlers (dispatched through QStash by the task system). */
   tasks?: Record<string, (payload: unknown) => Promise<void>>
   events?: Record<string, (payload: unknown) => Promise<void>>

@@ -5,11 +5,13 @@
  *   stratum db migrate   apply migrations/ to TURSO_DATABASE_URL   (npm run db:migrate)
  *   stratum db seed      insert the core seed data (idempotent)    (npm run db:seed)
  *   stratum db reset     drop all tables, migrate, seed (not prod) (npm run db:reset)
+ *   stratum plugin …     new <name> | add <path> | remove <name> | list | sources (docs/plugins.md)
  */
 import { db } from './commands/db'
 import { dev } from './commands/dev'
+import { plugin } from './commands/plugin'
 
-const USAGE = 'usage: stratum <dev|emulators|db migrate|db seed|db reset>'
+const USAGE = 'usage: stratum <dev|emulators|db migrate|db seed|db reset|plugin new|add|remove|list|sources>'
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv
@@ -20,6 +22,8 @@ async function main(argv: string[]): Promise<void> {
       return dev({ worker: false })
     case 'db':
       return db(rest[0])
+    case 'plugin':
+      return plugin(rest)
     default:
       console.error(USAGE)
       process.exitCode = 2

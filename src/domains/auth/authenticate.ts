@@ -10,6 +10,7 @@ import type { AppEnv } from '../../core/context'
 import { ForbiddenError, UnauthorizedError } from '../../core/errors'
 import { redisKeys } from '../../infra/redis-keys'
 import { required } from '../../infra/services'
+import { countDefaultLimit } from '../../middleware/rate-limit'
 import { type AuthUser, enabledRoles } from './auth-user'
 import { loadAuthUser } from './auth-user-loader'
 import type { Session } from './sessions'
@@ -43,12 +44,16 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthUser> {
   const claims = await verifyToken(config, ACCESS_TYP, token)
   const redis = required(services.redis, 'redis')
   const keys = redisKeys(config)
-  const [session, cached, generation] = await redis
+  const pipeline = redis
     .pipeline()
     .get<Session>(keys.session(claims.sid))
     .get<AuthUser>(keys.authUser(claims.userId))
     .get<number>(keys.authzGeneration())
-    .exec<[Session | null, AuthUser | null, number | null]>()
+  // The default rate limit's counters ride along: still one round trip.
+  const judgeRateLimit = countDefaultLimit(c, pipeline)
+  const results = await pipeline.exec()
+  judgeRateLimit?.(results.slice(3))
+  const [session, cached, generation] = results as [Session | null, AuthUser | null, number | null]
   if (!session || session.accessJti !== claims.jti || session.userId !== claims.userId) {
     throw new UnauthorizedError('auth.session_revoked')
   }

@@ -53,6 +53,7 @@ const captcha = defineRoute({
   tags: ['Auth'],
   summary: 'Get a login captcha',
   access: 'public',
+  rateLimit: { name: 'auth.captcha', rates: 'RATE_LIMIT_CAPTCHA', failClosed: true },
   responses: { 200: jsonEnvelope(CaptchaSchema, 'Captcha image and id') },
 })
 
@@ -62,6 +63,7 @@ const login = defineRoute({
   tags: ['Auth'],
   summary: 'Log in; sets the refresh-token cookie',
   access: 'public',
+  rateLimit: { name: 'auth.login', rates: 'RATE_LIMIT_LOGIN', failClosed: true },
   errors: [403],
   request: { body: { content: { 'application/json': { schema: LoginBodySchema } }, required: true } },
   responses: { 200: jsonEnvelope(LoginSchema, 'Access token and user') },
@@ -73,6 +75,7 @@ const swaggerLogin = defineRoute({
   tags: ['Auth'],
   summary: 'Log in from the docs UI (no captcha, no refresh token; body not enveloped)',
   access: 'public',
+  rateLimit: { name: 'auth.login', rates: 'RATE_LIMIT_LOGIN', failClosed: true },
   errors: [403],
   request: { query: SwaggerLoginQuerySchema },
   responses: { 200: { description: 'Bearer token', content: { 'application/json': { schema: SwaggerTokenSchema } } } },

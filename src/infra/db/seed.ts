@@ -1,6 +1,7 @@
 /**
- * Seeds the core data (contract §6): department, users, role, the 50 menus, data scopes and rules, and their links.
- * The data lives next to each domain (`src/domains/<domain>/seed.ts`); this runner only composes it.
+ * Seeds the core data (contract §6): department, users, role, the 50 menus, data scopes and rules, and their links;
+ * then every registered plugin's `sys_plugin` row, menus and seed rows (plugins/seed.ts), in the same batch.
+ * The data lives next to each domain (`src/domains/<domain>/seed.ts`) and plugin; this runner only composes it.
  *
  * Idempotent: every row is inserted with `ON CONFLICT DO NOTHING` (by id or unique key), all in one `db.batch`, so
  * running it again changes nothing and a failure leaves nothing half-written. It never overwrites a row that was
@@ -14,6 +15,10 @@ import { DEPT_SEED } from '../../domains/depts/seed'
 import { MENU_SEED } from '../../domains/menus/seed'
 import { ROLE_DATA_SCOPE_SEED, ROLE_MENU_SEED, ROLE_SEED } from '../../domains/roles/seed'
 import { userSeed } from '../../domains/users/seed'
+import { checkPlugins } from '../../plugins/check'
+import { PLUGINS } from '../../plugins/registry'
+import { pluginSeedSteps } from '../../plugins/seed'
+import type { PluginManifest } from '../../plugins/types'
 import type { RepositoryDb } from './repository'
 import {
   sysDataRule,
@@ -35,11 +40,18 @@ export interface SeedOptions {
   adminPassword: string
   /** Password of `test`; when omitted the `test` user is not created (e.g. in production). */
   testPassword?: string | undefined
+  /** Plugins whose `sys_plugin` row, menus and seed rows go into the same batch (default: the registry). */
+  plugins?: readonly PluginManifest[] | undefined
 }
 
 export interface SeedSummary {
-  /** Rows inserted per table (0 everywhere on a re-run). */
+  /** Core rows inserted per table (0 everywhere on a re-run). */
   inserted: Record<string, number>
+  /**
+   * Plugin rows inserted, per plugin: `sys_plugin`, `sys_menu` and `seed` (its own seed items' rows), e.g.
+   * `{ notice: { sys_plugin: 1, sys_menu: 4, seed: 1 } }`.
+   */
+  plugins: Record<string, Record<string, number>>
 }
 
 export async function seedDatabase(db: RepositoryDb, options: SeedOptions): Promise<SeedSummary> {
@@ -111,11 +123,22 @@ export async function seedDatabase(db: RepositoryDb, options: SeedOptions): Prom
         .onConflictDoNothing(),
     ],
   ]
-  const queries = steps.map(([, query]) => query) as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]
+  // Every registered plugin's sys_plugin row, menus and seed rows, after the core rows they may reference.
+  const pluginSteps = pluginSeedSteps(db, checkPlugins(options.plugins ?? PLUGINS))
+  const queries = [...steps.map(([, query]) => query), ...pluginSteps.map((s) => s.query)] as [
+    BatchItem<'sqlite'>,
+    ...BatchItem<'sqlite'>[],
+  ]
   const results = (await db.batch(queries)) as ResultSet[]
   const inserted: Record<string, number> = {}
   steps.forEach(([table], i) => {
     inserted[table] = results[i]?.rowsAffected ?? 0
   })
-  return { inserted }
+  const plugins: Record<string, Record<string, number>> = {}
+  pluginSteps.forEach(({ plugin, target }, i) => {
+    const counts = plugins[plugin] ?? {}
+    plugins[plugin] = counts
+    counts[target] = (counts[target] ?? 0) + ((results[steps.length + i] as ResultSet | undefined)?.rowsAffected ?? 0)
+  })
+  return { inserted, plugins }
 }

@@ -10,11 +10,11 @@ import { join } from 'node:path'
 import { configSchema } from '../../../src/core/config'
 import { freePort } from '../../emulators/shared/http'
 import { mergeDevVars, readDevVars, writeDevVars } from '../lib/dev-vars'
-import { seed } from './db'
 import { startLocalStack } from '../lib/local-stack'
 import { applyMigrations } from '../lib/migrate'
 import { PROJECT_ROOT } from '../lib/paths'
 import { onShutdown } from '../lib/signals'
+import { seed } from './db'
 
 const envPort = (name: string): number | undefined => {
   const value = process.env[name]

@@ -1,0 +1,26 @@
+/**
+ * The `notice` plugin (fba's `notice`): system notices and announcements. Extends the admin API under
+ * `/api/v1/sys/notices` and adds its menu (System → Notices) with three buttons. The worked example of
+ * docs/plugins.md; see ./README.md.
+ */
+import { definePlugin } from '../types'
+import { noticeRoutes } from './routes.v1'
+import { sysNotice } from './schema'
+import { NOTICE_MENUS, noticeSeed } from './seed'
+
+export const noticePlugin = definePlugin({
+  name: 'notice',
+  version: '0.0.2',
+  summary: 'Notices',
+  description: 'System notices and announcements, published from the admin UI.',
+  author: 'Stratum',
+  tags: ['notification'],
+  kind: 'extend',
+  extends: 'admin',
+  routes: { v1: noticeRoutes },
+  tables: { sysNotice },
+  menus: NOTICE_MENUS,
+  seed: noticeSeed,
+})
+
+export default noticePlugin

@@ -1,0 +1,102 @@
+/**
+ * `/sys/notices/*` (contract §2.15), injected into the admin API by the `notice` plugin (behind its gate). Reads
+ * need a signed-in user; writes need `sys:notice:add|edit|del`.
+ */
+import { ok } from '../../core/envelope'
+import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
+import { toPage } from '../../core/pagination'
+import { createRouter } from '../../core/router'
+import {
+  DeleteNoticesBodySchema,
+  NoticeBodySchema,
+  NoticeDetailSchema,
+  NoticeListQuerySchema,
+  NoticePkParamSchema,
+  PageNoticeDetailSchema,
+  toNoticeDetail,
+} from './dto'
+import { NOTICE_PERMS } from './perms'
+import { NoticeService, noticeServiceDeps } from './service'
+
+const TAGS = ['System notices']
+
+const json = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { 'application/json': { schema } }, required: true },
+})
+
+const done = (description: string) => ({ 200: jsonEnvelope(z.null(), description) })
+
+const detail = defineRoute({
+  method: 'get',
+  path: '/sys/notices/{pk}',
+  tags: TAGS,
+  summary: 'A notice',
+  access: 'authenticated',
+  errors: [404],
+  request: { params: NoticePkParamSchema },
+  responses: { 200: jsonEnvelope(NoticeDetailSchema, 'Notice') },
+})
+
+const list = defineRoute({
+  method: 'get',
+  path: '/sys/notices',
+  tags: TAGS,
+  summary: 'Notices, paged (newest first)',
+  access: 'authenticated',
+  request: { query: NoticeListQuerySchema },
+  responses: { 200: jsonEnvelope(PageNoticeDetailSchema, 'Page of notices') },
+})
+
+const create = defineRoute({
+  method: 'post',
+  path: '/sys/notices',
+  tags: TAGS,
+  summary: 'Create a notice',
+  access: { permission: NOTICE_PERMS.add },
+  request: json(NoticeBodySchema),
+  responses: done('Notice created'),
+})
+
+const update = defineRoute({
+  method: 'put',
+  path: '/sys/notices/{pk}',
+  tags: TAGS,
+  summary: 'Update a notice',
+  access: { permission: NOTICE_PERMS.edit },
+  errors: [404],
+  request: { params: NoticePkParamSchema, ...json(NoticeBodySchema) },
+  responses: done('Notice updated'),
+})
+
+const remove = defineRoute({
+  method: 'delete',
+  path: '/sys/notices',
+  tags: TAGS,
+  summary: 'Delete notices (ids already gone are ignored)',
+  access: { permission: NOTICE_PERMS.delete },
+  request: json(DeleteNoticesBodySchema),
+  responses: done('Notices deleted'),
+})
+
+export function noticeRoutes() {
+  const service = (c: Parameters<typeof noticeServiceDeps>[0]) => new NoticeService(noticeServiceDeps(c))
+  return createRouter()
+    .openapi(detail, async (c) => ok(c, toNoticeDetail(await service(c).get(c.req.valid('param').pk))))
+    .openapi(list, async (c) => {
+      const query = c.req.valid('query')
+      const { items, total } = await service(c).list(query)
+      return ok(c, toPage(items.map(toNoticeDetail), total, query, c.req.url))
+    })
+    .openapi(create, async (c) => {
+      await service(c).create(c.req.valid('json'))
+      return ok(c, null)
+    })
+    .openapi(update, async (c) => {
+      await service(c).update(c.req.valid('param').pk, c.req.valid('json'))
+      return ok(c, null)
+    })
+    .openapi(remove, async (c) => {
+      await service(c).delete(c.req.valid('json').pks)
+      return ok(c, null)
+    })
+}

@@ -1,0 +1,22 @@
+/**
+ * The plugins built into this deployment. Workers cannot install code at run time, so installing a plugin means
+ * listing it here and deploying; `PUT /api/v1/sys/plugins/{name}/status` then switches it on and off at run time.
+ * `createApp` checks the list (`checkPlugins`: names, versions, dependencies) and refuses to start when it is wrong.
+ *
+ * `stratum plugin new|add|remove` (tools/cli/commands/plugin.ts) edit this file: one
+ * `import { <camelName>Plugin } from './<name>'` line per plugin (anywhere among the imports) and one
+ * `<camelName>Plugin,` line per plugin between the two markers. Edit it by hand as you like, keeping that shape.
+ */
+import { configPlugin } from './config'
+import { dictPlugin } from './dict'
+import { noticePlugin } from './notice'
+import type { PluginManifest } from './types'
+
+/** Installed plugins, in registry order (mounted and seeded in dependency order). */
+export const PLUGINS: readonly PluginManifest[] = [
+  // stratum:plugins:start
+  dictPlugin,
+  configPlugin,
+  noticePlugin,
+  // stratum:plugins:end
+]

@@ -1,0 +1,78 @@
+/**
+ * Plugin-system test helpers: an app built with extra (fake) plugins next to the registry's, called like
+ * `helpers/app.ts` calls the default app (same bindings, so tokens from `helpers/auth.ts` work on both), and a
+ * minimal ZIP reader to check downloads.
+ */
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { Redis } from '@upstash/redis/cloudflare'
+import { type App, createApp } from '../../src/app'
+import { PLUGINS } from '../../src/plugins/registry'
+import type { PluginManifest } from '../../src/plugins/types'
+import type { Body } from '../helpers/app'
+import { fileBindings } from '../helpers/isolation'
+
+export function appWith(...extra: PluginManifest[]): App {
+  return createApp({ plugins: [...PLUGINS, ...extra] })
+}
+
+export function callerOf(app: App) {
+  const call = async (path: string, init: RequestInit = {}, token?: string): Promise<Response> => {
+    const headers = new Headers(init.headers)
+    if (token) headers.set('Authorization', `Bearer ${token}`)
+    if (init.body !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json')
+    const ctx = createExecutionContext()
+    const res = await app.request(path, { ...init, headers }, { ...env, ...fileBindings }, ctx)
+    await waitOnExecutionContext(ctx)
+    return res
+  }
+  const json = async (path: string, init: RequestInit = {}, token?: string) => {
+    const res = await call(path, init, token)
+    return { res, body: (await res.json()) as Body }
+  }
+  return { call, json }
+}
+
+/** This test file's Redis namespace (the app's, so keys are shared with it). */
+export function fileRedis(): Redis {
+  return new Redis({
+    url: fileBindings.UPSTASH_REDIS_REST_URL as string,
+    token: String((env as unknown as Record<string, unknown>).UPSTASH_REDIS_REST_TOKEN),
+  })
+}
+
+export interface ZipFile {
+  name: string
+  data: Uint8Array
+  crc: number
+  method: number
+}
+
+/** Reads a ZIP without a comment: end record → central directory → each local header and its stored data. */
+export function readZip(bytes: Uint8Array): ZipFile[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const end = bytes.length - 22
+  if (view.getUint32(end, true) !== 0x06054b50) throw new Error('no end-of-central-directory record')
+  const count = view.getUint16(end + 10, true)
+  let at = view.getUint32(end + 16, true)
+  const decoder = new TextDecoder()
+  const files: ZipFile[] = []
+  for (let i = 0; i < count; i++) {
+    if (view.getUint32(at, true) !== 0x02014b50) throw new Error(`bad central header ${i}`)
+    const method = view.getUint16(at + 10, true)
+    const crc = view.getUint32(at + 16, true)
+    const size = view.getUint32(at + 20, true)
+    const nameLength = view.getUint16(at + 28, true)
+    const extra = view.getUint16(at + 30, true)
+    const comment = view.getUint16(at + 32, true)
+    const offset = view.getUint32(at + 42, true)
+    const name = decoder.decode(bytes.subarray(at + 46, at + 46 + nameLength))
+    if (view.getUint32(offset, true) !== 0x04034b50) throw new Error(`bad local header for ${name}`)
+    const localName = view.getUint16(offset + 26, true)
+    const localExtra = view.getUint16(offset + 28, true)
+    const start = offset + 30 + localName + localExtra
+    files.push({ name, data: bytes.subarray(start, start + size), crc, method })
+    at += 46 + nameLength + extra + comment
+  }
+  return files
+}

@@ -1,0 +1,497 @@
+/**
+ * The plugin system end to end: test plugins (defined here) mounted next to the registry's, the gate, toggles with
+ * their hooks and dependency rules, required plugins, the settings extension point, the cache bound, the seed hook
+ * and every plugin-admin endpoint (§2.9).
+ */
+import { eq, notInArray } from 'drizzle-orm'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ok } from '../../src/core/envelope'
+import { defineRoute, jsonEnvelope, z } from '../../src/core/openapi'
+import { createRouter } from '../../src/core/router'
+import { requestSettings } from '../../src/core/settings'
+import { sysMenu } from '../../src/domains/menus/schema'
+import { Cache, LocalStore } from '../../src/infra/cache'
+import { seedDatabase } from '../../src/infra/db/seed'
+import { sysPlugin } from '../../src/plugins/_core/schema'
+import { checkPlugins } from '../../src/plugins/check'
+import { PLUGINS } from '../../src/plugins/registry'
+import { pluginSeedSteps } from '../../src/plugins/seed'
+import { pluginSources } from '../../src/plugins/sources'
+import { pluginStates, storeFlag } from '../../src/plugins/state'
+import { definePlugin, type PluginManifest } from '../../src/plugins/types'
+import { login } from '../helpers/auth'
+import { fileDb, seedFileDatabase } from '../helpers/database'
+import { appWith, callerOf, fileRedis, readZip } from './helpers'
+
+beforeAll(seedFileDatabase)
+
+// ---- test plugins -------------------------------------------------------------------------------------------------
+
+const hookCalls: string[] = []
+
+const base = {
+  version: '1.2.3',
+  author: 'tests',
+  tags: ['other'],
+  kind: 'app' as const,
+}
+
+const ping = (path: string, access: 'public' | 'authenticated' = 'public') =>
+  defineRoute({
+    method: 'get',
+    path,
+    access,
+    summary: 'ping',
+    tags: ['Probe'],
+    responses: { 200: jsonEnvelope(z.object({ pong: z.string() }), 'pong') },
+  })
+
+/** An app-level plugin with v1 and v2 routes, a setting, a settings provider and lifecycle hooks. */
+const probe = definePlugin({
+  ...base,
+  name: 'probe',
+  summary: 'Probe',
+  description: 'A test plugin with routes in two versions, a setting and hooks.',
+  settings: z.object({ GREETING: z.string().default('hello') }),
+  routes: {
+    v1: () =>
+      createRouter()
+        .openapi(ping('/probe/ping'), (c) => ok(c, { pong: 'v1' }))
+        .openapi(ping('/probe/me', 'authenticated'), (c) => ok(c, { pong: c.var.user?.username ?? '' }))
+        .openapi(
+          defineRoute({
+            method: 'get',
+            path: '/probe/settings',
+            access: 'public',
+            summary: 'settings in force',
+            responses: { 200: jsonEnvelope(z.unknown(), 'settings') },
+          }),
+          async (c) => ok(c, (await requestSettings(c)).login),
+        ),
+    v2: () => createRouter().openapi(ping('/probe/ping'), (c) => ok(c, { pong: 'v2' })),
+  },
+  settingsProvider: () => async () => ({ login: { captchaExpireSeconds: 123 } }),
+  onEnable: async () => {
+    hookCalls.push('probe:enable')
+  },
+  onDisable: async () => {
+    hookCalls.push('probe:disable')
+  },
+})
+
+const basis = definePlugin({
+  ...base,
+  name: 'basis',
+  summary: 'Basis',
+  description: 'Another plugin depends on it.',
+  routes: { v1: () => createRouter().openapi(ping('/basis/ping'), (c) => ok(c, { pong: 'basis' })) },
+})
+
+const needsBasis = definePlugin({
+  ...base,
+  name: 'needs_basis',
+  summary: 'Needs basis',
+  description: 'Depends on basis.',
+  dependencies: ['basis'],
+  routes: { v1: () => createRouter().openapi(ping('/needs-basis/ping'), (c) => ok(c, { pong: 'needs' })) },
+})
+
+const must = definePlugin({
+  ...base,
+  name: 'must',
+  summary: 'Must',
+  description: 'A required test plugin.',
+  required: true,
+  kind: 'extend',
+  extends: 'admin',
+  routes: { v1: () => createRouter().openapi(ping('/sys/must/ping'), (c) => ok(c, { pong: 'must' })) },
+})
+
+const flaky = definePlugin({
+  ...base,
+  name: 'flaky',
+  summary: 'Flaky',
+  description: 'Its onDisable hook fails.',
+  routes: { v1: () => createRouter().openapi(ping('/flaky/ping'), (c) => ok(c, { pong: 'flaky' })) },
+  onDisable: async () => {
+    throw new Error('cannot let go')
+  },
+})
+
+const TEST_PLUGINS: PluginManifest[] = [probe, needsBasis, basis, must, flaky]
+const { call, json } = callerOf(appWith(...TEST_PLUGINS))
+const registryOnly = callerOf(appWith())
+
+let admin = ''
+let user = ''
+beforeAll(async () => {
+  admin = (await login('admin')).accessToken
+  user = (await login('test')).accessToken
+})
+
+const toggle = (name: string, token = admin) => json(`/api/v1/sys/plugins/${name}/status`, { method: 'PUT' }, token)
+
+interface PluginInfo {
+  plugin: Record<string, unknown> & { name: string; enable: '1' | '0' }
+  app: Record<string, unknown>
+  api?: Record<string, { prefix: string; tags: string }>
+  settings?: Record<string, unknown>
+}
+
+async function listed(name: string): Promise<PluginInfo> {
+  const { res, body } = await json('/api/v1/sys/plugins', {}, admin)
+  expect(res.status).toBe(200)
+  const found = (body.data as PluginInfo[]).find((p) => p.plugin.name === name)
+  if (!found) throw new Error(`${name} not listed`)
+  return found
+}
+
+// ---- mounting and the gate ----------------------------------------------------------------------------------------
+
+describe('mounting', () => {
+  it("serves each plugin's routers in their API versions, with the plugin's own access rules", async () => {
+    expect((await json('/api/v1/probe/ping')).body.data).toEqual({ pong: 'v1' })
+    expect((await json('/api/v2/probe/ping')).body.data).toEqual({ pong: 'v2' })
+    expect((await json('/api/probe/ping', { headers: { 'X-API-Version': 'v2' } })).body.data).toEqual({ pong: 'v2' })
+    expect((await call('/api/v2/needs-basis/ping')).status).toBe(404)
+    expect((await call('/api/v1/probe/me')).status).toBe(401)
+    expect((await json('/api/v1/probe/me', {}, user)).body.data).toEqual({ pong: 'test' })
+    expect((await json('/api/v1/sys/must/ping')).body.data).toEqual({ pong: 'must' })
+  })
+
+  it('documents plugin routes in the version’s OpenAPI document', async () => {
+    const v1 = (await (await call('/api/v1/openapi.json')).json()) as { paths: Record<string, unknown> }
+    const v2 = (await (await call('/api/v2/openapi.json')).json()) as { paths: Record<string, unknown> }
+    expect(Object.keys(v1.paths)).toEqual(
+      expect.arrayContaining(['/probe/ping', '/needs-basis/ping', '/sys/plugins', '/sys/plugins/{plugin}']),
+    )
+    expect(Object.keys(v2.paths)).toContain('/probe/ping')
+    expect(Object.keys(v2.paths)).not.toContain('/sys/plugins')
+  })
+
+  it('leaves core routes and unknown paths alone (the gate is scoped to plugin paths)', async () => {
+    expect((await toggle('probe')).res.status).toBe(200)
+    try {
+      expect((await call('/api/v1/health/ping')).status).toBe(200)
+      const miss = await json('/api/v1/nowhere')
+      expect(miss.res.status).toBe(404)
+      expect(miss.body.msg).toMatch(/No route matches/i)
+    } finally {
+      await toggle('probe')
+    }
+  })
+})
+
+describe('the gate', () => {
+  it('answers 403 with data.plugin while disabled — to everyone, before the access check — and serves again once re-enabled', async () => {
+    const off = await toggle('probe')
+    expect(off.res.status).toBe(200)
+    expect(off.body).toMatchObject({ code: 200, data: null })
+    for (const [path, token] of [
+      ['/api/v1/probe/ping', undefined],
+      ['/api/v2/probe/ping', undefined],
+      ['/api/v1/probe/me', undefined],
+      ['/api/v1/probe/me', admin],
+    ] as const) {
+      const { res, body } = await json(path, {}, token)
+      expect(res.status, path).toBe(403)
+      expect(body).toMatchObject({ code: 403, msg: 'Plugin probe is disabled; ask an administrator to enable it' })
+      expect(body.data).toEqual({ plugin: 'probe' })
+      expect(body.trace_id).toEqual(expect.any(String))
+    }
+    const zh = await json('/api/v1/probe/ping', { headers: { 'Accept-Language': 'zh-CN' } })
+    expect(zh.body.msg).toBe('插件 probe 未启用，请联系系统管理员')
+    expect((await listed('probe')).plugin.enable).toBe('0')
+
+    const on = await toggle('probe')
+    expect(on.res.status).toBe(200)
+    expect((await json('/api/v1/probe/ping')).body.data).toEqual({ pong: 'v1' })
+    expect((await listed('probe')).plugin.enable).toBe('1')
+  })
+
+  it('also closes a plugin whose dependency is off (a state the toggle rules prevent, e.g. set in the database)', async () => {
+    await storeFlag({ cache: undefined }, fileDb(), 'basis', false)
+    await fileRedis().del('stratum:cache:plugin:state')
+    try {
+      await new Promise((r) => setTimeout(r, 5100)) // this isolate's L1 bound (the write bypassed the app's cache)
+      const { res, body } = await json('/api/v1/needs-basis/ping')
+      expect(res.status).toBe(403)
+      expect(body.data).toEqual({ plugin: 'needs_basis' })
+      expect((await listed('needs_basis')).plugin.enable).toBe('1') // its own flag is on
+    } finally {
+      await toggle('basis')
+    }
+    expect((await call('/api/v1/needs-basis/ping')).status).toBe(200)
+  }, 15_000)
+
+  it('persists the flag in sys_plugin', async () => {
+    const rows = await fileDb().select().from(sysPlugin).where(eq(sysPlugin.name, 'probe'))
+    expect(rows).toEqual([expect.objectContaining({ name: 'probe', enabled: true })])
+  })
+
+  it('applies a toggle in another isolate within its L1 bound', async () => {
+    const redis = fileRedis()
+    const prefix = 'stratum'
+    const isolateA = new Cache(redis, { prefix, local: new LocalStore(), l1Seconds: 0.3 })
+    const isolateB = new Cache(redis, { prefix, local: new LocalStore(), l1Seconds: 0.3 })
+    const db = fileDb()
+    const probeOn = async (cache: Cache) => (await pluginStates({ db, cache })).probe !== false
+    expect(await probeOn(isolateB)).toBe(true)
+    await storeFlag({ cache: isolateA }, db, 'probe', false)
+    expect(await probeOn(isolateA)).toBe(false) // the writer: at once
+    expect(await probeOn(isolateB)).toBe(true) // another isolate: from its L1…
+    await new Promise((r) => setTimeout(r, 350))
+    expect(await probeOn(isolateB)).toBe(false) // …until the bound passes
+    await storeFlag({ cache: isolateA }, db, 'probe', true)
+    expect((await call('/api/v1/probe/ping')).status).toBe(200)
+  })
+})
+
+// ---- toggling -----------------------------------------------------------------------------------------------------
+
+describe('PUT /sys/plugins/{plugin}/status', () => {
+  it('runs onDisable/onEnable around the switch', async () => {
+    hookCalls.length = 0
+    await toggle('probe')
+    await toggle('probe')
+    expect(hookCalls).toEqual(['probe:disable', 'probe:enable'])
+  })
+
+  it('keeps the flag when the hook fails', async () => {
+    const { res } = await toggle('flaky')
+    expect(res.status).toBe(500)
+    expect((await call('/api/v1/flaky/ping')).status).toBe(200)
+    expect((await listed('flaky')).plugin.enable).toBe('1')
+  })
+
+  it('refuses to disable a required plugin (403) — fake `must` and the registry’s `dict`', async () => {
+    for (const name of ['must', 'dict'].filter((n) => n === 'must' || PLUGINS.some((p) => p.name === n))) {
+      const { res, body } = await toggle(name)
+      expect(res.status).toBe(403)
+      expect(body.msg).toBe(`Plugin ${name} is required and cannot be disabled`)
+      expect((await listed(name)).plugin).toMatchObject({ enable: '1', required: true })
+    }
+    expect((await call('/api/v1/sys/must/ping')).status).toBe(200)
+  })
+
+  it('refuses (409) to disable a plugin others need, or to enable one whose dependency is off', async () => {
+    const blocked = await toggle('basis')
+    expect(blocked.res.status).toBe(409)
+    expect(blocked.body.msg).toBe(
+      'Plugin basis cannot be disabled while needs_basis depend(s) on it; disable them first',
+    )
+    expect(blocked.body.data).toEqual({ dependents: ['needs_basis'] })
+
+    expect((await toggle('needs_basis')).res.status).toBe(200) // off
+    expect((await toggle('basis')).res.status).toBe(200) // off: nothing enabled needs it now
+    const waiting = await toggle('needs_basis')
+    expect(waiting.res.status).toBe(409)
+    expect(waiting.body.msg).toBe('Plugin needs_basis needs basis; enable them first')
+    expect(waiting.body.data).toEqual({ dependencies: ['basis'] })
+    expect((await toggle('basis')).res.status).toBe(200) // on
+    expect((await toggle('needs_basis')).res.status).toBe(200) // on
+    expect((await call('/api/v1/needs-basis/ping')).status).toBe(200)
+  })
+
+  it('answers 404 for an unknown plugin', async () => {
+    const { res, body } = await toggle('ghost')
+    expect(res.status).toBe(404)
+    expect(body.msg).toBe('Plugin ghost not found')
+  })
+})
+
+// ---- settings provider --------------------------------------------------------------------------------------------
+
+describe('settings extension point', () => {
+  it('puts an enabled plugin’s provider behind c.var.settingsProvider; a disabled one is ignored', async () => {
+    const on = await json('/api/v1/probe/settings')
+    expect(on.body.data).toMatchObject({ captchaExpireSeconds: 123 })
+    const captcha = await json('/api/v1/auth/captcha')
+    expect((captcha.body.data as { expire_seconds: number }).expire_seconds).toBe(123)
+
+    await toggle('probe')
+    try {
+      const captchaOff = await json('/api/v1/auth/captcha')
+      expect((captchaOff.body.data as { expire_seconds: number }).expire_seconds).toBe(300)
+    } finally {
+      await toggle('probe')
+    }
+    // The app without the probe plugin never sees its override.
+    const plain = await registryOnly.json('/api/v1/auth/captcha')
+    expect((plain.body.data as { expire_seconds: number }).expire_seconds).toBe(300)
+  })
+})
+
+// ---- admin endpoints ----------------------------------------------------------------------------------------------
+
+describe('GET /sys/plugins', () => {
+  it("lists every plugin as fba's plugin.toml dict with name and enable", async () => {
+    const { res, body } = await json('/api/v1/sys/plugins', {}, admin)
+    expect(res.status).toBe(200)
+    const data = body.data as PluginInfo[]
+    expect(data.map((p) => p.plugin.name)).toEqual(checkPlugins([...PLUGINS, ...TEST_PLUGINS]).map((p) => p.name))
+    expect(await listed('probe')).toEqual({
+      plugin: {
+        name: 'probe',
+        summary: 'Probe',
+        version: '1.2.3',
+        description: 'A test plugin with routes in two versions, a setting and hooks.',
+        author: 'tests',
+        tags: ['other'],
+        depends_on: [],
+        required: false,
+        enable: '1',
+      },
+      app: { router: ['v1', 'v2'] },
+      settings: { GREETING: 'hello' },
+    })
+    expect((await listed('needs_basis')).plugin.depends_on).toEqual(['basis'])
+    expect(await listed('must')).toEqual({
+      plugin: expect.objectContaining({ name: 'must', required: true, enable: '1' }),
+      app: { extend: 'admin' },
+      api: { v1: { prefix: '/sys/must/ping', tags: 'Probe' } },
+    })
+  })
+
+  it('needs a superuser', async () => {
+    expect((await call('/api/v1/sys/plugins')).status).toBe(401)
+    const denied = await json('/api/v1/sys/plugins', {}, user)
+    expect(denied.res.status).toBe(403)
+    expect(denied.body.code).toBe(403)
+  })
+})
+
+describe('GET /sys/plugins/changed', () => {
+  it('is false when the database was seeded with exactly the built-in plugins', async () => {
+    // Earlier toggles of this file's test plugins left rows the registry-only app does not know.
+    await fileDb()
+      .delete(sysPlugin)
+      .where(
+        notInArray(
+          sysPlugin.name,
+          PLUGINS.map((p) => p.name),
+        ),
+      )
+    const { res, body } = await registryOnly.json('/api/v1/sys/plugins/changed', {}, admin)
+    expect(res.status).toBe(200)
+    expect(body.data).toBe(false)
+  })
+
+  it('is true when a plugin was added (no sys_plugin row) or removed (a row left over)', async () => {
+    expect((await json('/api/v1/sys/plugins/changed', {}, admin)).body.data).toBe(true)
+    const db = fileDb()
+    await db.insert(sysPlugin).values({ name: 'gone', enabled: true })
+    try {
+      expect((await registryOnly.json('/api/v1/sys/plugins/changed', {}, admin)).body.data).toBe(true)
+    } finally {
+      await db.delete(sysPlugin).where(eq(sysPlugin.name, 'gone'))
+    }
+    expect((await registryOnly.json('/api/v1/sys/plugins/changed', {}, admin)).body.data).toBe(false)
+  })
+
+  it('needs a superuser', async () => {
+    expect((await call('/api/v1/sys/plugins/changed')).status).toBe(401)
+    expect((await call('/api/v1/sys/plugins/changed', {}, user)).status).toBe(403)
+  })
+})
+
+describe('GET /sys/plugins/{plugin} (download)', () => {
+  // notice.test.ts downloads a plugin with embedded sources.
+  it('answers a manifest-only ZIP for a plugin without embedded sources; 404 for an unknown plugin', async () => {
+    const res = await call('/api/v1/sys/plugins/probe', {}, admin)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe('application/x-zip-compressed')
+    expect(res.headers.get('Content-Disposition')).toBe('attachment; filename=probe.zip')
+    const files = readZip(new Uint8Array(await res.arrayBuffer()))
+    expect(files.map((f) => f.name)).toEqual(['probe/plugin.json'])
+    expect(JSON.parse(new TextDecoder().decode(files[0]?.data))).toEqual(await listed('probe'))
+    expect(pluginSources('probe')).toEqual({})
+    const missing = await json('/api/v1/sys/plugins/ghost', {}, admin)
+    expect(missing.res.status).toBe(404)
+    expect(missing.body.msg).toBe('Plugin ghost not found')
+  })
+
+  it('needs a superuser', async () => {
+    expect((await call('/api/v1/sys/plugins/probe')).status).toBe(401)
+    expect((await call('/api/v1/sys/plugins/probe', {}, user)).status).toBe(403)
+  })
+})
+
+describe('POST /sys/plugins and DELETE /sys/plugins/{plugin}', () => {
+  it('refuse with 405 (Allow: GET): plugins are installed and removed at build time with the CLI', async () => {
+    const install = await json('/api/v1/sys/plugins?type=zip', { method: 'POST' }, admin)
+    expect(install.res.status).toBe(405)
+    expect(install.res.headers.get('Allow')).toBe('GET')
+    expect(install.body).toMatchObject({ code: 405, data: null })
+    expect(install.body.msg).toBe(
+      'Plugins are installed at build time: run `stratum plugin add <path>` (or `stratum plugin new <name>`), then migrate, seed and deploy',
+    )
+
+    const uninstall = await json('/api/v1/sys/plugins/probe', { method: 'DELETE' }, admin)
+    expect(uninstall.res.status).toBe(405)
+    expect(uninstall.res.headers.get('Allow')).toBe('GET')
+    expect(uninstall.body.msg).toBe(
+      'Plugins are removed at build time: run `stratum plugin remove probe` and deploy; to switch it off now, disable it',
+    )
+    expect((await call('/api/v1/probe/ping')).status).toBe(200) // still there
+
+    const required = await json('/api/v1/sys/plugins/must', { method: 'DELETE' }, admin)
+    expect(required.res.status).toBe(405)
+    expect(required.body.msg).toBe('Plugin must is required and cannot be uninstalled')
+    expect((await call('/api/v1/sys/plugins/ghost', { method: 'DELETE' }, admin)).status).toBe(404)
+  })
+
+  it('need a superuser', async () => {
+    expect((await call('/api/v1/sys/plugins', { method: 'POST' })).status).toBe(401)
+    expect((await call('/api/v1/sys/plugins', { method: 'POST' }, user)).status).toBe(403)
+    expect((await call('/api/v1/sys/plugins/probe', { method: 'DELETE' })).status).toBe(401)
+    expect((await call('/api/v1/sys/plugins/probe', { method: 'DELETE' }, user)).status).toBe(403)
+    expect((await call('/api/v1/sys/plugins/probe/status', { method: 'PUT' })).status).toBe(401)
+    expect((await call('/api/v1/sys/plugins/probe/status', { method: 'PUT' }, user)).status).toBe(403)
+  })
+})
+
+// ---- seeding ------------------------------------------------------------------------------------------------------
+
+describe('plugin seed hook', () => {
+  it("inserts every registered plugin's sys_plugin row and menus with the core seed; a re-run inserts nothing", async () => {
+    const db = fileDb()
+    const rows = await db.select({ name: sysPlugin.name }).from(sysPlugin)
+    expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(PLUGINS.map((p) => p.name)))
+    const again = await seedDatabase(db, { hashPassword: async (p) => p, adminPassword: 'x', testPassword: 'y' })
+    for (const counts of Object.values(again.plugins)) expect(Object.values(counts).every((n) => n === 0)).toBe(true)
+    expect(Object.keys(again.plugins)).toEqual(checkPlugins(PLUGINS).map((p) => p.name))
+  })
+
+  it('resolves parents by menu name, inside the same batch', async () => {
+    const db = fileDb()
+    const seeded = definePlugin({
+      ...base,
+      name: 'menus_probe',
+      summary: 'Menus',
+      description: 'Menus only.',
+      menus: [
+        { name: 'ProbeMenu', title: 'probe.menu', parent: 'System', path: '/plugins/probe', type: 1, sort: 11 },
+        { name: 'ProbeAdd', title: '新增', parent: 'ProbeMenu', type: 2, perms: 'probe:add', display: 0 },
+        { name: 'ProbeTop', title: 'probe.top', type: 0 },
+      ],
+    })
+    const steps = pluginSeedSteps(db, [seeded])
+    const run = () => db.batch(steps.map((s) => s.query) as [never, ...never[]])
+    await run()
+    await run()
+    const menus = await db.select().from(sysMenu)
+    const byName = new Map(menus.map((m) => [m.name, m]))
+    const system = byName.get('System')
+    expect(byName.get('ProbeMenu')).toMatchObject({ parentId: system?.id, type: 1, path: '/plugins/probe', sort: 11 })
+    expect(byName.get('ProbeAdd')).toMatchObject({
+      parentId: byName.get('ProbeMenu')?.id,
+      type: 2,
+      perms: 'probe:add',
+      display: 0,
+      status: 1,
+    })
+    expect(byName.get('ProbeTop')?.parentId).toBeNull()
+    expect(menus.filter((m) => m.name.startsWith('Probe'))).toHaveLength(3)
+  })
+})
