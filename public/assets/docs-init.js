@@ -4,7 +4,7 @@ window.addEventListener('DOMContentLoaded', () => {
   const specs = JSON.parse(root.dataset.specs || '[]')
   window.ui = window.SwaggerUIBundle({
     urls: specs,
-    'urls.primaryName': specs[0] && specs[0].name,
+    'urls.primaryName': specs[0]?.name,
     dom_id: '#swagger-ui',
     deepLinking: true,
     persistAuthorization: true,

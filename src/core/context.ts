@@ -15,7 +15,7 @@ import type { SettingsProvider } from './settings'
 
 /** Worker bindings: vars and secrets are validated into `Config`; these are the non-string bindings. */
 export interface Bindings {
-  ASSETS?: Fetcher
+  ASSETS?: { fetch(input: Request | string): Promise<Response> }
   [key: string]: unknown
 }
 

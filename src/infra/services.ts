@@ -50,6 +50,7 @@ export function createServices(config: Config): Services {
 
 /** The configured client, or a 503: a feature that needs a service cannot run without it. */
 export function required<T>(client: T | undefined, name: 'database' | 'redis' | 'qstash'): T {
-  if (client === undefined) throw new ServiceUnavailableError(undefined, { data: { service: name, reason: 'not configured' } })
+  if (client === undefined)
+    throw new ServiceUnavailableError(undefined, { data: { service: name, reason: 'not configured' } })
   return client
 }

@@ -28,10 +28,10 @@ import {
   type Rate,
   type RateLimitBy,
   type RateLimitResponse,
-  type ResolvedRate,
-  ratePrefix,
   type RateLimitRule,
+  type ResolvedRate,
   type RouteRateLimit,
+  ratePrefix,
   registerRateLimitRule,
   resolveRates,
 } from '../infra/rate-limit-rules'
@@ -253,7 +253,12 @@ export function countDefaultLimit(
   return (results) => {
     const verdicts = pending.rates.map((rate, i) => {
       const used = Number(results[i * 2] ?? 0)
-      return { success: used <= rate.limit, limit: rate.limit, remaining: rate.limit - used, reset: pending.resets[i] ?? 0 }
+      return {
+        success: used <= rate.limit,
+        limit: rate.limit,
+        remaining: rate.limit - used,
+        reset: pending.resets[i] ?? 0,
+      }
     })
     if (verdicts.some((v) => !v.success)) {
       c.var.logger.info('rate limit exceeded', { rule: DEFAULT_RATE_LIMIT_RULE.name, identifier: `ip:${clientIp(c)}` })

@@ -72,6 +72,14 @@ export function migrateFileDatabase(): Promise<void> {
   return migrated
 }
 
+/** The config plugin's settings groups as seeded (`seedFileDatabase` switches them off; see there). */
+export async function enableSeededSettingsGroups(): Promise<void> {
+  await fileDb()
+    .update(sysConfig)
+    .set({ value: '1' })
+    .where(inArray(sysConfig.key, ['LOGIN_CONFIG_STATUS', 'USER_SECURITY_CONFIG_STATUS']))
+}
+
 /**
  * Migrates, then seeds the contract's core data (both users with `TEST_SEED_PASSWORD`, hashed with the app's
  * `PASSWORD_PEPPER` binding so logins work). Once per file.

@@ -17,7 +17,7 @@ import { configSettingsProvider, overridesFromRows } from '../../src/plugins/con
 import { api } from '../domains/depts/helpers'
 import { callJson, jsonInit } from '../helpers/app'
 import { SEED_PASSWORD } from '../helpers/auth'
-import { fileDb, seedFileDatabase } from '../helpers/database'
+import { enableSeededSettingsGroups, fileDb, seedFileDatabase } from '../helpers/database'
 import { fileBindings } from '../helpers/isolation'
 
 /** Generous limits: this file logs in many times from the same (unknown) client. */
@@ -107,7 +107,10 @@ describe('overridesFromRows', () => {
 })
 
 describe('configSettingsProvider', () => {
-  beforeAll(seedFileDatabase)
+  beforeAll(async () => {
+    await seedFileDatabase()
+    await enableSeededSettingsGroups()
+  })
 
   it('reads the seeded rows', async () => {
     const overrides = await configSettingsProvider({ db: fileDb() })(DEFAULTS)

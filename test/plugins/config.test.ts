@@ -10,7 +10,7 @@ import { sysConfig } from '../../src/plugins/config/schema'
 import { api, DATETIME, errorsOf } from '../domains/depts/helpers'
 import { type Body, call } from '../helpers/app'
 import { login } from '../helpers/auth'
-import { fileDb, seedFileDatabase } from '../helpers/database'
+import { enableSeededSettingsGroups, fileDb, seedFileDatabase } from '../helpers/database'
 
 /** Generous limits: this file logs in a few times from the same (unknown) client. */
 const RELAXED = { RATE_LIMIT_LOGIN: '1000/60s', RATE_LIMIT_CAPTCHA: '1000/60s' }
@@ -54,6 +54,7 @@ let tester: string
 
 beforeAll(async () => {
   await seedFileDatabase()
+  await enableSeededSettingsGroups()
   const db = fileDb()
   // Check the untouched seed before this file switches the settings groups off (see below).
   const rows = await db

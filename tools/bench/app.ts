@@ -108,8 +108,18 @@ async function main() {
     const warmEnv = { ...env, LOGIN_CAPTCHA_ENABLED: 'false' }
 
     const results = [
-      await measure('(a) bare Hono JSON', (r) => bare.fetch(r), () => new Request('http://bench.local/ping'), {}),
-      await measure('(b) public route, full stack', app.fetch as Fetch, () => new Request('http://bench.local/api/v1/health/ping'), warmEnv),
+      await measure(
+        '(a) bare Hono JSON',
+        (r) => bare.fetch(r),
+        () => new Request('http://bench.local/ping'),
+        {},
+      ),
+      await measure(
+        '(b) public route, full stack',
+        app.fetch as Fetch,
+        () => new Request('http://bench.local/api/v1/health/ping'),
+        warmEnv,
+      ),
       await measure(
         '(c) authenticated cached read',
         app.fetch as Fetch,

@@ -33,7 +33,8 @@ export function assertActive(user: AuthUser): void {
   if (user.deptId !== null && user.deptDeleted) throw new ForbiddenError('auth.dept_deleted')
   if (user.deptId !== null && user.deptStatus !== 1) throw new ForbiddenError('auth.dept_locked')
   // Superusers bypass role checks everywhere else; disabling their roles must not lock them out.
-  if (!user.isSuperuser && user.roles.length && !enabledRoles(user).length) throw new ForbiddenError('auth.roles_locked')
+  if (!user.isSuperuser && user.roles.length && !enabledRoles(user).length)
+    throw new ForbiddenError('auth.roles_locked')
 }
 
 export async function authenticate(c: Context<AppEnv>): Promise<AuthUser> {

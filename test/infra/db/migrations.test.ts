@@ -21,6 +21,9 @@ const TABLES = [
   'sys_user_role',
 ]
 
+/** Tables of the built-in plugins (config, dict, notice) and the plugin state. */
+const PLUGIN_TABLES = ['sys_config', 'sys_dict_data', 'sys_dict_type', 'sys_notice', 'sys_plugin']
+
 beforeAll(migrateFileDatabase)
 
 async function rows<T>(sql: string): Promise<T[]> {
@@ -38,11 +41,11 @@ describe('migrations', () => {
     expect(MIGRATION_STATEMENTS.every((s) => !s.includes('statement-breakpoint'))).toBe(true)
   })
 
-  it('create every core table', async () => {
+  it('create every core and built-in plugin table', async () => {
     const tables = await rows<{ name: string }>(
       "select name from sqlite_master where type = 'table' and name like 'sys_%' order by name",
     )
-    expect(tables.map((t) => t.name)).toEqual(TABLES)
+    expect(tables.map((t) => t.name)).toEqual([...TABLES, ...PLUGIN_TABLES].sort())
   })
 
   it('apply once per file: a second call is a no-op', async () => {
@@ -75,9 +78,10 @@ describe('migrations', () => {
 
   it('declare the unique indexes of the contract', async () => {
     const unique = await rows<{ name: string }>(
-      "select name from sqlite_master where type = 'index' and sql like 'CREATE UNIQUE INDEX%' order by name",
+      "select name, tbl_name from sqlite_master where type = 'index' and sql like 'CREATE UNIQUE INDEX%' order by name",
     )
-    expect(unique.map((i) => i.name)).toEqual([
+    const core = unique.filter((i) => TABLES.includes((i as unknown as { tbl_name: string }).tbl_name))
+    expect(core.map((i) => i.name)).toEqual([
       'sys_data_rule_name_unique',
       'sys_data_scope_name_unique',
       'sys_data_scope_rule_data_scope_id_data_rule_id_unique',
@@ -99,7 +103,7 @@ describe('migrations', () => {
          from sqlite_master m join pragma_foreign_key_list(m.name) f
         where m.type = 'table' order by m.name, f."table"`,
     )
-    expect(fks).toEqual([
+    expect(fks.filter((fk) => TABLES.includes(fk.tbl))).toEqual([
       { tbl: 'sys_data_scope_rule', parent: 'sys_data_rule', on_delete: 'CASCADE' },
       { tbl: 'sys_data_scope_rule', parent: 'sys_data_scope', on_delete: 'CASCADE' },
       { tbl: 'sys_role_data_scope', parent: 'sys_data_scope', on_delete: 'CASCADE' },
