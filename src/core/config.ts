@@ -104,6 +104,8 @@ export const configSchema = z
     REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).default(604_800),
     /** A rotated refresh token presented again within this window is treated as a lost response, not as theft. */
     REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
+    /** Permission codes every signed-in user with an enabled role passes (fba's `RBAC_ROLE_MENU_EXCLUDE`). */
+    RBAC_PERMISSION_EXCLUDE: list.default([]),
     /** Mixed into every password hash; keep it out of the database (secret). */
     PASSWORD_PEPPER: z.string().min(16, 'must be at least 16 characters').optional(),
     // Login and user-security defaults; read through core/settings.ts so the config plugin can override them.

@@ -22,11 +22,13 @@ const publicAccess = createMiddleware<AppEnv>(async (c, next) => {
   await next()
 })
 
-export function checkPermission(user: AuthUser, code: string, method: string): void {
+/** Contract §4.2, in order. `exclude`: codes that need no menu grant (config `RBAC_PERMISSION_EXCLUDE`). */
+export function checkPermission(user: AuthUser, code: string, method: string, exclude: readonly string[] = []): void {
   if (user.isSuperuser) return
   if (!enabledRoles(user).length) throw new ForbiddenError('auth.roles_locked')
   if (!user.hasMenus) throw new ForbiddenError('auth.no_menus')
   if (!READ_METHODS.has(method) && !user.isStaff) throw new ForbiddenError('auth.staff_required')
+  if (exclude.includes(code)) return
   if (!user.perms.includes(code)) throw new ForbiddenError('error.permission_denied')
 }
 
@@ -36,7 +38,7 @@ function authorize(c: Context<AppEnv>, access: Exclude<Access, 'public'>, user: 
     if (!(user.isSuperuser && user.isStaff)) throw new ForbiddenError('error.permission_denied')
     return
   }
-  checkPermission(user, access.permission, c.req.method)
+  checkPermission(user, access.permission, c.req.method, c.var.config.RBAC_PERMISSION_EXCLUDE)
 }
 
 export function requireAccess(access: Access) {

@@ -2,6 +2,8 @@
  * `/sys/users/*` (contract §2.2) and `POST /emails/captcha` (§2.16, the code that confirms an email change).
  * `/sys/users/me…` routes are registered before their `/sys/users/{pk}…` twins so `me` never reads as an id.
  */
+
+import { dataPermission } from '../../core/data-permission'
 import { ok } from '../../core/envelope'
 import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
 import { toPage } from '../../core/pagination'
@@ -29,6 +31,7 @@ import {
   UserWithRelationSchema,
 } from './dto'
 import { USER_PERMS } from './perms'
+import { sysUser } from './schema'
 import { UserService, userServiceDeps } from './service'
 
 const TAGS = ['System users']
@@ -226,7 +229,7 @@ export function userRoutes() {
       })
       .openapi(list, async (c) => {
         const query = c.req.valid('query')
-        const { items, total } = await service(c).list(query)
+        const { items, total } = await service(c).list(query, dataPermission(c, sysUser))
         const page = items.map((r) => toUserWithRelation(r.user, r.dept, r.roles))
         return ok(c, toPage(page, total, query, c.req.url))
       })

@@ -4,6 +4,7 @@
  * snapshot holds drops it; password change/reset, disabling and deleting end the user's sessions — access *and*
  * refresh (#4); the multi-login toggle works on the target user (#17).
  */
+import type { SQL } from 'drizzle-orm'
 import type { Context } from 'hono'
 import type { Config } from '../../core/config'
 import type { AppEnv } from '../../core/context'
@@ -104,9 +105,13 @@ export class UserService {
     return found
   }
 
-  async list(query: PageQuery & Record<string, unknown>): Promise<{ items: UserRelations[]; total: number }> {
+  /** A page of users; `permission` is the caller's data-permission condition on `sys_user` (undefined: all). */
+  async list(
+    query: PageQuery & Record<string, unknown>,
+    permission?: SQL,
+  ): Promise<{ items: UserRelations[]; total: number }> {
     const { page, size, ...filters } = query
-    const { items, total } = await this.users.list({ page, size, filters })
+    const { items, total } = await this.users.list({ page, size, filters, permission })
     return { items: await this.users.relationsOf(items), total }
   }
 
