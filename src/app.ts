@@ -19,6 +19,7 @@ import { deptRoutes } from './domains/depts/routes.v1'
 import { healthRoutes } from './domains/health/routes'
 import { logRoutes } from './domains/logs/routes.v1'
 import { menuRoutes } from './domains/menus/routes.v1'
+import { cacheMonitorRoutes } from './domains/monitors/cache'
 import { redisMonitorRoutes } from './domains/monitors/redis'
 import { monitorRoutes } from './domains/monitors/routes.v1'
 import { roleRoutes } from './domains/roles/routes.v1'
@@ -47,6 +48,7 @@ const API_VERSIONS: Record<string, () => Router> = {
       .route('/', logRoutes())
       .route('/', monitorRoutes())
       .route('/', redisMonitorRoutes())
+      .route('/', cacheMonitorRoutes())
       .route('/', roleRoutes())
       .route('/', menuRoutes())
       .route('/', deptRoutes())

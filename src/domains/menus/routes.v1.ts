@@ -5,7 +5,7 @@
 import { ok } from '../../core/envelope'
 import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
 import { createRouter } from '../../core/router'
-import type { AuthUser } from '../auth/auth-user'
+import { type AuthUser, enabledRoles } from '../auth/auth-user'
 import {
   MenuBodySchema,
   MenuDetailSchema,
@@ -100,7 +100,21 @@ const currentUser = (user: AuthUser | undefined): AuthUser => {
 export function menuRoutes() {
   const service = (c: Parameters<typeof menuServiceDeps>[0]) => new MenuService(menuServiceDeps(c))
   return createRouter()
-    .openapi(sidebar, async (c) => ok(c, toSidebar(await service(c).sidebar(currentUser(c.var.user)))))
+    .openapi(sidebar, async (c) => {
+      const user = currentUser(c.var.user)
+      const load = async () => toSidebar(await service(c).sidebar(user))
+      // The tree depends only on the menus (the authorization generation) and the caller's enabled roles, so users
+      // with the same roles share one cached tree; any menu or role change bumps the generation.
+      const key = `${user.generation}:${
+        user.isSuperuser
+          ? 'superuser'
+          : enabledRoles(user)
+              .map((r) => r.id)
+              .join(',')
+      }`
+      const cache = c.var.services.cache
+      return ok(c, cache ? await cache.getOrLoad('sidebar', key, load) : await load())
+    })
     .openapi(detail, async (c) => ok(c, toMenuDetail(await service(c).get(c.req.valid('param').pk))))
     .openapi(tree, async (c) => ok(c, toMenuTree(await service(c).search(c.req.valid('query')))))
     .openapi(create, async (c) => {
