@@ -23,7 +23,14 @@ export function parseDevVars(text: string): Vars {
   return vars
 }
 
-const quote = (value: string) => (/^[\w./:@+-]*$/.test(value) ? value : JSON.stringify(value))
+/**
+ * Plain when safe; single quotes otherwise (dotenv, which wrangler uses, takes them literally); double quotes only
+ * when the value has a single quote (dotenv does not unescape `\"`).
+ */
+const quote = (value: string) => {
+  if (/^[\w./:@+-]*$/.test(value)) return value
+  return value.includes("'") ? `"${value}"` : `'${value}'`
+}
 
 export function formatDevVars(vars: Vars, header: string): string {
   const lines = Object.entries(vars).map(([k, v]) => `${k}=${quote(v)}`)
