@@ -5,6 +5,8 @@
  * outside production; always logged).
  */
 import { z } from 'zod'
+import { DEFAULT_LANG } from './i18n'
+import { toFieldErrors } from './validation'
 
 const bool = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''])])
@@ -166,7 +168,9 @@ export function loadConfig(env: object): Config {
   if (hit) return hit
   const result = configSchema.safeParse(env)
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`))
+    // The same message builder as request validation (zod's raw messages carry our `received:` annotation).
+    const errors = toFieldErrors(result.error.issues, 'config', DEFAULT_LANG)
+    throw new ConfigError(errors.map((e) => `${e.loc.slice(1).join('.') || '(root)'}: ${e.msg}`))
   }
   cache.set(env, result.data)
   return result.data

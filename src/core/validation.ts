@@ -66,6 +66,11 @@ function describe(issue: Issue): { type: string; key: MessageKey; params?: Messa
       return { type: 'unrecognized_keys', key: 'validation.unrecognized_keys', params: { keys: issue.keys.join(', ') } }
     case 'invalid_union':
       return { type: 'invalid_union', key: 'validation.invalid_union' }
+    case 'custom':
+      // A refinement's own message (English) says more than a generic "invalid value"; absent one, the generic text.
+      return issue.message && issue.message !== 'Invalid input'
+        ? { type: 'custom', key: 'validation.custom', params: { message: issue.message } }
+        : { type: 'custom', key: 'validation.invalid' }
     default:
       return { type: issue.code, key: 'validation.invalid' }
   }

@@ -35,6 +35,7 @@ export const enUS = {
   'validation.not_multiple_of': 'Must be a multiple of {divisor}',
   'validation.unrecognized_keys': 'Unrecognized field(s): {keys}',
   'validation.invalid_union': 'Does not match any allowed shape',
+  'validation.custom': '{message}',
   'validation.invalid': 'Invalid value',
   'health.ok': 'All dependencies are healthy',
   'health.degraded': 'One or more dependencies are unavailable',

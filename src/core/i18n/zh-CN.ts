@@ -37,6 +37,7 @@ export const zhCN: Record<MessageKey, string> = {
   'validation.not_multiple_of': '必须是 {divisor} 的倍数',
   'validation.unrecognized_keys': '无法识别的字段：{keys}',
   'validation.invalid_union': '不符合任何允许的格式',
+  'validation.custom': '{message}',
   'validation.invalid': '值无效',
   'health.ok': '所有依赖均正常',
   'health.degraded': '一个或多个依赖不可用',
