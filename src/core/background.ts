@@ -8,6 +8,6 @@ import { describeError } from './logging'
 
 export function background(c: Context<AppEnv>, what: string, work: Promise<unknown>): void {
   c.executionCtx.waitUntil(
-    work.catch((err: unknown) => c.var.logger.error('background work failed', { what, ...describeError(err) })),
+    work.catch((err: unknown) => c.get('logger').error('background work failed', { what, ...describeError(err) })),
   )
 }

@@ -1,5 +1,5 @@
 /**
- * The typed per-request context every router shares. Dependencies reach handlers through `c.var` (set by the
+ * The typed per-request context every router shares. Dependencies reach handlers through `c.get()` (set by the
  * `context` middleware), never through module globals that hold I/O — so a tenant-specific DB can later be chosen
  * per request without touching repositories.
  */

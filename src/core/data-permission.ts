@@ -234,7 +234,7 @@ export function buildDataPermission(
 }
 
 /**
- * The caller's data-permission condition for `table`, from the cached auth snapshot (`c.var.user`). Without an
+ * The caller's data-permission condition for `table`, from the cached auth snapshot (`c.get('user')`). Without an
  * authenticated user nothing is visible (FALSE).
  */
 export function dataPermission(
@@ -242,7 +242,7 @@ export function dataPermission(
   table: SQLiteTable,
   options?: DataPermissionOptions,
 ): SQL | undefined {
-  const user = c.var.user
+  const user = c.get('user')
   if (!user) return sqlFalse()
   return buildDataPermission(user, table, options)
 }

@@ -20,7 +20,7 @@ export interface ErrorEnvelope extends Envelope<unknown> {
 
 /** Answers 200 with `data` in the success envelope. */
 export function ok<T>(c: Context<AppEnv>, data: T) {
-  return c.json({ code: 200, msg: t(c.var.lang, 'response.success'), data } satisfies Envelope<T>, 200)
+  return c.json({ code: 200, msg: t(c.get('lang'), 'response.success'), data } satisfies Envelope<T>, 200)
 }
 
 /** The OpenAPI schema of a success envelope around `data`. */

@@ -28,7 +28,7 @@ import { jsonInvalidError } from './validation'
 
 /** Hono's own HTTP exceptions (from built-in middleware) mapped onto our hierarchy. */
 function fromHttpException(err: HTTPException, c: Context<AppEnv>): AppError {
-  const lang = c.var.lang ?? DEFAULT_LANG
+  const lang = c.get('lang') ?? DEFAULT_LANG
   // hono's JSON validator signals unparsable JSON with this 400; fba answers it as a 422 `json_invalid`.
   if (err.status === 400 && err.message.startsWith('Malformed JSON'))
     return new ValidationError([jsonInvalidError(lang)])
@@ -55,11 +55,11 @@ function fromHttpException(err: HTTPException, c: Context<AppEnv>): AppError {
 }
 
 export function handleError(err: unknown, c: Context<AppEnv>): Response {
-  const lang = c.var.lang ?? DEFAULT_LANG
-  const traceId = c.var.traceId ?? newTraceId()
-  const logger = c.var.logger ?? createLogger({ trace_id: traceId })
+  const lang = c.get('lang') ?? DEFAULT_LANG
+  const traceId = c.get('traceId') ?? newTraceId()
+  const logger = c.get('logger') ?? createLogger({ trace_id: traceId })
   // Without a valid config, trust only an explicit ENVIRONMENT=production to hide details (the default is development).
-  const production = c.var.config ? isProduction(c.var.config) : c.env?.ENVIRONMENT === 'production'
+  const production = c.get('config') ? isProduction(c.get('config')) : c.env?.ENVIRONMENT === 'production'
 
   let error: AppError
   if (err instanceof AppErrorBase) error = err

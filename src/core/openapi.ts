@@ -95,7 +95,7 @@ export function documentVersion(router: Router, version: string, appVersion: str
   router.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',
     info: {
-      title: `${c.var.config.APP_NAME} API ${version}`,
+      title: `${c.get('config').APP_NAME} API ${version}`,
       version: appVersion,
       description: `All responses use the \`{code, msg, data}\` envelope. Select the version with the URL (\`/api/${version}\`) or the \`X-API-Version: ${version}\` header.`,
     },

@@ -11,7 +11,7 @@ import { toFieldErrors } from './validation'
 
 // biome-ignore lint/suspicious/noExplicitAny: the hook is shared by every route, whatever its input/output types
 const validationHook: Hook<any, AppEnv, any, undefined> = (result, c) => {
-  if (!result.success) throw new ValidationError(toFieldErrors(result.error.issues, result.target, c.var.lang))
+  if (!result.success) throw new ValidationError(toFieldErrors(result.error.issues, result.target, c.get('lang')))
 }
 
 export function createRouter(): OpenAPIHono<AppEnv> {

@@ -62,5 +62,5 @@ export async function resolveSettings(config: Config, provider?: SettingsProvide
 
 /** The settings in force for this request (config defaults + the registered provider's overrides). */
 export function requestSettings(c: Context<AppEnv>): Promise<Settings> {
-  return resolveSettings(c.var.config, c.var.settingsProvider)
+  return resolveSettings(c.get('config'), c.get('settingsProvider'))
 }

@@ -77,7 +77,8 @@ export async function readOutbox(redis: Redis, config: Pick<Config, 'REDIS_KEY_P
 export function emailSender(c: Context<AppEnv>): EmailSender {
   const sender = registered?.(c)
   if (sender) return sender
-  const { config, services } = c.var
+  const config = c.get('config')
+  const services = c.get('services')
   if (isProduction(config)) {
     throw new ServiceUnavailableError('email.sender_unavailable', {
       data: { service: 'email', reason: 'no email sender is configured' },

@@ -38,7 +38,7 @@ function authorize(c: Context<AppEnv>, access: Exclude<Access, 'public'>, user: 
     if (!(user.isSuperuser && user.isStaff)) throw new ForbiddenError('error.permission_denied')
     return
   }
-  checkPermission(user, access.permission, c.req.method, c.var.config.RBAC_PERMISSION_EXCLUDE)
+  checkPermission(user, access.permission, c.req.method, c.get('config').RBAC_PERMISSION_EXCLUDE)
 }
 
 export function requireAccess(access: Access) {

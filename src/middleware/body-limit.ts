@@ -27,5 +27,5 @@ const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 export const bodyLimit = createMiddleware<AppEnv>(async (c, next) => {
   if (NO_BODY.has(c.req.method)) return next()
-  return limiter(c.var.config.BODY_LIMIT_BYTES)(c, next)
+  return limiter(c.get('config').BODY_LIMIT_BYTES)(c, next)
 })

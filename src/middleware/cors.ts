@@ -21,7 +21,7 @@ export const EXPOSED_HEADERS = [
 ]
 
 const allowlisted = honoCors({
-  origin: (origin, c: Context<AppEnv>) => (c.var.config.CORS_ALLOWED_ORIGINS.includes(origin) ? origin : null),
+  origin: (origin, c: Context<AppEnv>) => (c.get('config').CORS_ALLOWED_ORIGINS.includes(origin) ? origin : null),
   credentials: true,
   allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
   allowHeaders: ['Authorization', 'Content-Type', 'Accept-Language', 'X-Request-ID', 'X-API-Version', 'Accept-Version'],

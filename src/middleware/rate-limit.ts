@@ -48,7 +48,7 @@ export function clientIp(c: Context<AppEnv>): string {
 
 /** Who this request counts against under `by` (falls back to the client IP when `by` has nothing to offer). */
 export async function identify(c: Context<AppEnv>, by: RateLimitBy = 'ip'): Promise<Identity> {
-  if (by === 'user' && c.var.userId !== undefined) return { kind: 'user', value: String(c.var.userId) }
+  if (by === 'user' && c.get('userId') !== undefined) return { kind: 'user', value: String(c.get('userId')) }
   if (typeof by === 'object') {
     const key = c.req.header(by.header)?.trim()
     if (key) return { kind: 'key', value: await apiKeyDigest(key) }
@@ -109,13 +109,13 @@ export function settle(c: Context<AppEnv>, rule: RateLimitRule, identity: Identi
     if (res.reason === 'timeout') {
       failure ??= {
         reason: 'timeout',
-        cause: new Error(`rate limit check timed out after ${c.var.config.RATE_LIMIT_TIMEOUT_MS} ms`),
+        cause: new Error(`rate limit check timed out after ${c.get('config').RATE_LIMIT_TIMEOUT_MS} ms`),
       }
       continue
     }
     verdicts.push({ success: res.success, limit: res.limit, remaining: res.remaining, reset: res.reset })
     if (!res.success && res.reason !== 'cacheBlock')
-      c.var.logger.info('rate limit exceeded', { rule: rule.name, identifier: formatIdentity(identity) })
+      c.get('logger').info('rate limit exceeded', { rule: rule.name, identifier: formatIdentity(identity) })
   }
   if (failure) redisUnavailable(c, rule, failure.reason, failure.cause)
   return verdicts
@@ -127,13 +127,14 @@ function redisUnavailable(c: Context<AppEnv>, rule: RateLimitRule, reason: strin
   }
   const fields = { rule: rule.name, reason, ...describeError(cause) }
   // Without Redis configured (development only: production requires it) every request would warn.
-  if (reason === 'not configured') c.var.logger.debug('rate limit skipped', fields)
-  else c.var.logger.warn('rate limit check failed; request let through', fields)
+  if (reason === 'not configured') c.get('logger').debug('rate limit skipped', fields)
+  else c.get('logger').warn('rate limit check failed; request let through', fields)
 }
 
 /** Counts this request against every rate of `rule`; sets the headers, throws 429 (or 503 when failing closed). */
 export async function enforceRateLimit(c: Context<AppEnv>, rule: RateLimitRule): Promise<void> {
-  const { config, services } = c.var
+  const config = c.get('config')
+  const services = c.get('services')
   const rates = resolveRates(rule, config)
   if (!rates.length) return
   const identity = await identify(c, rule.by)
@@ -220,7 +221,7 @@ export interface DefaultCount {
 }
 
 function prepareDefaultCount(c: Context<AppEnv>): DefaultCount | undefined {
-  const { config } = c.var
+  const config = c.get('config')
   const rates = resolveRates(DEFAULT_RATE_LIMIT_RULE, config)
   if (!rates.length) return undefined
   const id = identifierKey({ kind: 'ip', value: clientIp(c) })
@@ -243,7 +244,7 @@ export function countDefaultLimit(
   c: Context<AppEnv>,
   pipeline: CountingPipeline,
 ): ((results: readonly unknown[]) => void) | undefined {
-  const pending = c.var.defaultCount
+  const pending = c.get('defaultCount')
   if (!pending) return undefined
   c.set('defaultCount', undefined)
   pending.keys.forEach((key, i) => {
@@ -261,7 +262,10 @@ export function countDefaultLimit(
       }
     })
     if (verdicts.some((v) => !v.success)) {
-      c.var.logger.info('rate limit exceeded', { rule: DEFAULT_RATE_LIMIT_RULE.name, identifier: `ip:${clientIp(c)}` })
+      c.get('logger').info('rate limit exceeded', {
+        rule: DEFAULT_RATE_LIMIT_RULE.name,
+        identifier: `ip:${clientIp(c)}`,
+      })
     }
     applyVerdicts(c, verdicts)
   }
@@ -269,8 +273,8 @@ export function countDefaultLimit(
 
 /** Counts the pending default rule in a pipeline of its own (public routes, unmatched requests); fails open. */
 export async function flushDefaultLimit(c: Context<AppEnv>): Promise<void> {
-  const redis = c.var.services.redis
-  if (!redis || !c.var.defaultCount) return
+  const redis = c.get('services').redis
+  if (!redis || !c.get('defaultCount')) return
   const pipeline = redis.pipeline()
   const judge = countDefaultLimit(c, pipeline)
   if (!judge) return

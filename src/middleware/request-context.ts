@@ -2,8 +2,8 @@
  * The first middleware, wrapping each request's whole life (one middleware instead of several: this is the hot
  * path of every request).
  * Before: trace id, language, config, logger, services and the resolved API version — everything later code reads
- * from `c.var`. The trace id and language are set before config is loaded, so even a config error is answered in
- * the envelope with a trace id.
+ * from the context (`c.get()`: `c.var` copies every variable on each access, too slow for the hot path). The trace
+ * id and language are set before config is loaded, so even a config error is answered in the envelope with a trace id.
  * After: `X-API-Version` (+ `Deprecation`/`Sunset` for deprecated versions), `Server-Timing`, and one structured
  * access line (method, path, status, duration, trace id, user id when known).
  */
@@ -32,13 +32,13 @@ function setOnResponse(c: Context<AppEnv>, name: string, value: string): void {
 
 function finish(c: Context<AppEnv>, started: number): void {
   const duration = performance.now() - started
-  const version = c.var.apiVersion
+  const version = c.get('apiVersion')
   if (!c.res.headers.has('X-API-Version')) {
     // The response was built before the version headers were prepared (e.g. a config error).
     setOnResponse(c, 'X-API-Version', version ?? 'unknown')
   }
   setOnResponse(c, 'Server-Timing', `total;dur=${duration.toFixed(1)}`)
-  const logger = c.var.logger
+  const logger = c.get('logger')
   // Without a logger the config failed to load; the error handler has logged that already.
   if (logger?.enabled('info')) {
     logger.info('request', {
@@ -47,7 +47,7 @@ function finish(c: Context<AppEnv>, started: number): void {
       status: c.res.status,
       duration_ms: Math.round(duration * 100) / 100,
       api_version: version,
-      user_id: c.var.userId ?? null,
+      user_id: c.get('userId') ?? null,
     })
   }
 }

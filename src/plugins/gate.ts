@@ -18,7 +18,7 @@ import type { PluginManifest } from './types'
 export function pluginGate(plugin: PluginManifest, plugins: readonly PluginManifest[]) {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (!plugin.required) {
-      const states = await pluginStates(c.var.services)
+      const states = await pluginStates(c.get('services'))
       if (!isEffectivelyEnabled(plugin, states, plugins)) {
         throw new ForbiddenError('plugin.disabled', { params: { name: plugin.name }, data: { plugin: plugin.name } })
       }

@@ -30,7 +30,7 @@ export class PluginAdminService {
   ) {}
 
   get #db(): RepositoryDb {
-    return required(this.c.var.services.db, 'database')
+    return required(this.c.get('services').db, 'database')
   }
 
   find(name: string): PluginManifest {
@@ -40,7 +40,7 @@ export class PluginAdminService {
   }
 
   async list(): Promise<PluginInfo[]> {
-    const states = await pluginStates(this.c.var.services)
+    const states = await pluginStates(this.c.get('services'))
     return this.plugins.map((p) => describePlugin(p, states))
   }
 
@@ -81,14 +81,14 @@ export class PluginAdminService {
       }
       await plugin.onDisable?.({ db })
     }
-    await storeFlag(this.c.var.services, db, name, next)
+    await storeFlag(this.c.get('services'), db, name, next)
     return next
   }
 
   /** The plugin as a ZIP: `<name>/plugin.json` (the manifest as listed), then its embedded files. */
   async archive(name: string): Promise<Uint8Array> {
     const plugin = this.find(name)
-    const states = await pluginStates(this.c.var.services)
+    const states = await pluginStates(this.c.get('services'))
     const manifest = describePlugin(plugin, states)
     const files = Object.entries(pluginSources(name)).map(([path, data]) => ({ name: `${name}/${path}`, data }))
     return createZip([{ name: `${name}/plugin.json`, data: `${JSON.stringify(manifest, null, 2)}\n` }, ...files])

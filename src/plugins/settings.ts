@@ -21,10 +21,10 @@ export function pluginRequestContext(plugins: readonly PluginManifest[]): ((c: C
   if (!providers.length) return undefined
   return (c) => {
     c.set('settingsProvider', async (defaults: Settings): Promise<Overrides> => {
-      const { db, cache } = c.var.services
+      const { db, cache } = c.get('services')
       if (!db) return {}
-      const logger = c.var.logger
-      const states = await pluginStates(c.var.services)
+      const logger = c.get('logger')
+      const states = await pluginStates(c.get('services'))
       const merged: { [G in keyof Settings]?: Partial<Settings[G]> } = {}
       for (const plugin of providers) {
         if (!plugin.settingsProvider || !isEffectivelyEnabled(plugin, states, plugins)) continue

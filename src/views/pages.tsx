@@ -10,9 +10,9 @@ export function pageRoutes(apiVersions: string[]) {
     .get('/', (c) =>
       c.html(
         <Landing
-          name={c.var.config.APP_NAME}
+          name={c.get('config').APP_NAME}
           version={APP_VERSION}
-          environment={c.var.config.ENVIRONMENT}
+          environment={c.get('config').ENVIRONMENT}
           apiVersions={apiVersions}
         />,
       ),
@@ -20,7 +20,7 @@ export function pageRoutes(apiVersions: string[]) {
     .get('/docs', (c) =>
       c.html(
         <Docs
-          title={c.var.config.APP_NAME}
+          title={c.get('config').APP_NAME}
           specs={apiVersions.map((v) => ({ name: v, url: `/api/${v}/openapi.json` }))}
         />,
       ),

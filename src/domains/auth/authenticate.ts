@@ -38,10 +38,12 @@ export function assertActive(user: AuthUser): void {
 }
 
 export async function authenticate(c: Context<AppEnv>): Promise<AuthUser> {
-  if (c.var.user) return c.var.user
+  const known = c.get('user')
+  if (known) return known
   const token = bearerToken(c)
   if (!token) throw new UnauthorizedError()
-  const { config, services } = c.var
+  const config = c.get('config')
+  const services = c.get('services')
   const claims = await verifyToken(config, ACCESS_TYP, token)
   const redis = required(services.redis, 'redis')
   const keys = redisKeys(config)
@@ -77,12 +79,12 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthUser> {
  * request on (one INCR instead of finding and deleting every affected user's snapshot).
  */
 export async function bumpAuthzGeneration(c: Context<AppEnv>): Promise<void> {
-  await required(c.var.services.redis, 'redis').incr(redisKeys(c.var.config).authzGeneration())
+  await required(c.get('services').redis, 'redis').incr(redisKeys(c.get('config')).authzGeneration())
 }
 
 /** Drops a user's cached snapshot so the next request reloads it (after any change to the user or its roles). */
 export async function invalidateAuthUser(c: Context<AppEnv>, ...userIds: number[]): Promise<void> {
   if (!userIds.length) return
-  const keys = redisKeys(c.var.config)
-  await required(c.var.services.redis, 'redis').del(...userIds.map((id) => keys.authUser(id)))
+  const keys = redisKeys(c.get('config'))
+  await required(c.get('services').redis, 'redis').del(...userIds.map((id) => keys.authUser(id)))
 }

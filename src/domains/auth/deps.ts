@@ -27,7 +27,8 @@ export function passwordHasher(pepper: string | undefined): PasswordHasher {
 }
 
 export async function authDeps(c: Context<AppEnv>) {
-  const { config, services } = c.var
+  const config = c.get('config')
+  const services = c.get('services')
   const redis = required(services.redis, 'redis')
   const keys = redisKeys(config)
   return {
@@ -38,8 +39,8 @@ export async function authDeps(c: Context<AppEnv>) {
     sessions: new SessionStore(redis, keys),
     settings: await requestSettings(c),
     client: clientInfo(c.req.raw),
-    lang: c.var.lang,
-    logger: c.var.logger,
+    lang: c.get('lang'),
+    logger: c.get('logger'),
   }
 }
 

@@ -33,7 +33,7 @@ function setRefreshCookie(c: Context<AppEnv>, tokens: IssuedTokens): void {
   if (!tokens.refreshToken || !tokens.refreshExp) return
   setCookie(c, REFRESH_COOKIE, tokens.refreshToken, {
     httpOnly: true,
-    secure: isProduction(c.var.config),
+    secure: isProduction(c.get('config')),
     sameSite: 'Lax',
     path: REFRESH_COOKIE_PATH,
     maxAge: Math.max(0, tokens.refreshExp - Math.floor(Date.now() / 1000)),
@@ -141,5 +141,5 @@ export function authRoutes() {
       deleteCookie(c, REFRESH_COOKIE, { path: REFRESH_COOKIE_PATH })
       return ok(c, null)
     })
-    .openapi(codes, (c) => ok(c, c.var.user?.perms ?? []))
+    .openapi(codes, (c) => ok(c, c.get('user')?.perms ?? []))
 }

@@ -130,7 +130,7 @@ export function dataRuleRoutes() {
   return createRouter()
     .openapi(models, (c) => ok(c, dataRuleModels()))
     .openapi(columns, (c) => ok(c, service(c).columns(c.req.valid('param').model)))
-    .openapi(valueTemplates, (c) => ok(c, valueTemplateVariables(c.var.lang)))
+    .openapi(valueTemplates, (c) => ok(c, valueTemplateVariables(c.get('lang'))))
     .openapi(all, async (c) => ok(c, (await service(c).all()).map(toDataRuleDetail)))
     .openapi(detail, async (c) => ok(c, toDataRuleDetail(await service(c).detail(c.req.valid('param').pk))))
     .openapi(list, async (c) => {

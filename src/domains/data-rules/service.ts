@@ -25,8 +25,8 @@ export interface DataRuleServiceDeps {
 }
 
 export const dataRuleServiceDeps = (c: Context<AppEnv>): DataRuleServiceDeps => ({
-  db: required(c.var.services.db, 'database'),
-  lang: c.var.lang,
+  db: required(c.get('services').db, 'database'),
+  lang: c.get('lang'),
   bumpAuthz: () => bumpAuthzGeneration(c),
 })
 

@@ -22,7 +22,7 @@ export interface DataScopeServiceDeps {
 }
 
 export const dataScopeServiceDeps = (c: Context<AppEnv>): DataScopeServiceDeps => ({
-  db: required(c.var.services.db, 'database'),
+  db: required(c.get('services').db, 'database'),
   bumpAuthz: () => bumpAuthzGeneration(c),
 })
 

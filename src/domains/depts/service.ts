@@ -23,7 +23,7 @@ export interface DeptServiceDeps {
 }
 
 export const deptServiceDeps = (c: Context<AppEnv>): DeptServiceDeps => ({
-  db: required(c.var.services.db, 'database'),
+  db: required(c.get('services').db, 'database'),
   bumpAuthz: () => bumpAuthzGeneration(c),
 })
 

@@ -35,12 +35,16 @@ const health = defineRoute({
 export function healthRoutes() {
   return createRouter()
     .openapi(ping, (c) =>
-      ok(c, { status: 'ok' as const, api_version: c.var.apiVersion, time: new Date().toISOString() }),
+      ok(c, { status: 'ok' as const, api_version: c.get('apiVersion'), time: new Date().toISOString() }),
     )
     .openapi(health, async (c) => {
-      const { healthy, checks } = await checkDependencies(c.var.services, !isProduction(c.var.config))
-      const data = { status: healthy ? ('ok' as const) : ('degraded' as const), api_version: c.var.apiVersion, checks }
+      const { healthy, checks } = await checkDependencies(c.get('services'), !isProduction(c.get('config')))
+      const data = {
+        status: healthy ? ('ok' as const) : ('degraded' as const),
+        api_version: c.get('apiVersion'),
+        checks,
+      }
       if (healthy) return ok(c, data)
-      return c.json({ code: 503, msg: t(c.var.lang, 'health.degraded'), data }, 503)
+      return c.json({ code: 503, msg: t(c.get('lang'), 'health.degraded'), data }, 503)
     })
 }

@@ -40,7 +40,7 @@ const clear = defineRoute({
   responses: { 200: jsonEnvelope(z.null(), 'Cleared') },
 })
 
-const service = (c: Context<AppEnv>) => new LoginLogService(required(c.var.services.db, 'database'))
+const service = (c: Context<AppEnv>) => new LoginLogService(required(c.get('services').db, 'database'))
 
 export function logRoutes() {
   return createRouter()

@@ -101,7 +101,7 @@ export function menuRoutes() {
   const service = (c: Parameters<typeof menuServiceDeps>[0]) => new MenuService(menuServiceDeps(c))
   return createRouter()
     .openapi(sidebar, async (c) => {
-      const user = currentUser(c.var.user)
+      const user = currentUser(c.get('user'))
       const load = async () => toSidebar(await service(c).sidebar(user))
       // The tree depends only on the menus (the authorization generation) and the caller's enabled roles, so users
       // with the same roles share one cached tree; any menu or role change bumps the generation.
@@ -112,7 +112,7 @@ export function menuRoutes() {
               .map((r) => r.id)
               .join(',')
       }`
-      const cache = c.var.services.cache
+      const cache = c.get('services').cache
       return ok(c, cache ? await cache.getOrLoad('sidebar', key, load) : await load())
     })
     .openapi(detail, async (c) => ok(c, toMenuDetail(await service(c).get(c.req.valid('param').pk))))

@@ -24,7 +24,7 @@ export interface MenuServiceDeps {
 }
 
 export function menuServiceDeps(c: Context<AppEnv>): MenuServiceDeps {
-  return { db: required(c.var.services.db, 'database'), bumpAuthz: () => bumpAuthzGeneration(c) }
+  return { db: required(c.get('services').db, 'database'), bumpAuthz: () => bumpAuthzGeneration(c) }
 }
 
 function toRow(body: MenuBody): Omit<NewMenu, 'id'> {

@@ -217,16 +217,18 @@ function ruleAndIdentity(c: Context<AppEnv>, query: { rule: string; identifier: 
       params: { rule: query.rule, rules: rateLimitRuleNames().join(', ') },
     })
   const identity: Identity = parseIdentity(query.identifier)
-  return { rule, identity, redis: required(c.var.services.redis, 'redis') }
+  return { rule, identity, redis: required(c.get('services').redis, 'redis') }
 }
 
 export function redisMonitorRoutes() {
   return createRouter()
-    .openapi(redisRoute, async (c) => ok(c, await redisMonitor(required(c.var.services.redis, 'redis'), c.var.lang)))
+    .openapi(redisRoute, async (c) =>
+      ok(c, await redisMonitor(required(c.get('services').redis, 'redis'), c.get('lang'))),
+    )
     .openapi(inspectRoute, async (c) => {
       const query = c.req.valid('query')
       const { rule, identity, redis } = ruleAndIdentity(c, query)
-      const states = await inspectIdentity(redis, c.var.config, rule, identity)
+      const states = await inspectIdentity(redis, c.get('config'), rule, identity)
       const now = Date.now()
       return ok(c, {
         rule: rule.name,
@@ -244,8 +246,12 @@ export function redisMonitorRoutes() {
     })
     .openapi(resetRoute, async (c) => {
       const { rule, identity, redis } = ruleAndIdentity(c, c.req.valid('query'))
-      await resetIdentity(redis, c.var.config, rule, identity)
-      c.var.logger.info('rate limit reset', { rule: rule.name, identifier: formatIdentity(identity), by: c.var.userId })
+      await resetIdentity(redis, c.get('config'), rule, identity)
+      c.get('logger').info('rate limit reset', {
+        rule: rule.name,
+        identifier: formatIdentity(identity),
+        by: c.get('userId'),
+      })
       return ok(c, null)
     })
 }

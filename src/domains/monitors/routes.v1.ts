@@ -45,7 +45,7 @@ const kick = defineRoute({
 })
 
 function sessionStore(c: Context<AppEnv>): SessionStore {
-  return new SessionStore(required(c.var.services.redis, 'redis'), redisKeys(c.var.config))
+  return new SessionStore(required(c.get('services').redis, 'redis'), redisKeys(c.get('config')))
 }
 
 export function monitorRoutes() {
@@ -54,11 +54,11 @@ export function monitorRoutes() {
       const { username } = c.req.valid('query')
       const sessions = await sessionStore(c).listActive()
       if (!sessions.length) return ok(c, [])
-      const users = await new UserRepository(required(c.var.services.db, 'database')).getMany([
+      const users = await new UserRepository(required(c.get('services').db, 'database')).getMany([
         ...new Set(sessions.map((s) => s.userId)),
       ])
       const byId = new Map(users.map((u) => [u.id, u]))
-      const unknown = t(c.var.lang, 'monitor.unknown')
+      const unknown = t(c.get('lang'), 'monitor.unknown')
       const rows = sessions
         .filter((s) => !s.swagger)
         .sort((a, b) => b.loginTime - a.loginTime)

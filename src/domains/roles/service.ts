@@ -24,7 +24,7 @@ export interface RoleServiceDeps {
 }
 
 export function roleServiceDeps(c: Context<AppEnv>): RoleServiceDeps {
-  return { db: required(c.var.services.db, 'database'), bumpAuthz: () => bumpAuthzGeneration(c) }
+  return { db: required(c.get('services').db, 'database'), bumpAuthz: () => bumpAuthzGeneration(c) }
 }
 
 const unique = (ids: readonly number[]) => [...new Set(ids)]

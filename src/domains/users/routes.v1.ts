@@ -202,29 +202,29 @@ export function userRoutes() {
   return (
     createRouter()
       // Served from the auth snapshot the access check already loaded: no database query on a warm path.
-      .openapi(me, (c) => ok(c, toCurrentUser(currentUser(c.var.user))))
+      .openapi(me, (c) => ok(c, toCurrentUser(currentUser(c.get('user')))))
       .openapi(changePassword, async (c) => {
-        await service(c).changePassword(currentUser(c.var.user).id, c.req.valid('json'))
+        await service(c).changePassword(currentUser(c.get('user')).id, c.req.valid('json'))
         return ok(c, null)
       })
       .openapi(updateNickname, async (c) => {
-        await service(c).updateProfile(currentUser(c.var.user).id, { nickname: c.req.valid('json').nickname })
+        await service(c).updateProfile(currentUser(c.get('user')).id, { nickname: c.req.valid('json').nickname })
         return ok(c, null)
       })
       .openapi(updateAvatar, async (c) => {
-        await service(c).updateProfile(currentUser(c.var.user).id, { avatar: c.req.valid('json').avatar })
+        await service(c).updateProfile(currentUser(c.get('user')).id, { avatar: c.req.valid('json').avatar })
         return ok(c, null)
       })
       .openapi(updateEmail, async (c) => {
         const { email, captcha } = c.req.valid('json')
-        await service(c).updateEmail(currentUser(c.var.user).id, email, captcha)
+        await service(c).updateEmail(currentUser(c.get('user')).id, email, captcha)
         return ok(c, null)
       })
       .openapi(emailCaptcha, async (c) => {
         const { recipients } = c.req.valid('json')
         const sender = emailSender(c)
         const addresses = typeof recipients === 'string' ? [recipients] : recipients
-        await service(c).sendEmailCode(currentUser(c.var.user).id, addresses, sender)
+        await service(c).sendEmailCode(currentUser(c.get('user')).id, addresses, sender)
         return ok(c, null)
       })
       .openapi(list, async (c) => {
@@ -250,7 +250,11 @@ export function userRoutes() {
         return ok(c, null)
       })
       .openapi(permissions, async (c) => {
-        await service(c).togglePermission(currentUser(c.var.user), c.req.valid('param').pk, c.req.valid('query').type)
+        await service(c).togglePermission(
+          currentUser(c.get('user')),
+          c.req.valid('param').pk,
+          c.req.valid('query').type,
+        )
         return ok(c, null)
       })
       .openapi(resetPassword, async (c) => {
@@ -258,7 +262,7 @@ export function userRoutes() {
         return ok(c, null)
       })
       .openapi(remove, async (c) => {
-        await service(c).delete(currentUser(c.var.user), c.req.valid('param').pk)
+        await service(c).delete(currentUser(c.get('user')), c.req.valid('param').pk)
         return ok(c, null)
       })
   )

@@ -63,7 +63,8 @@ export interface UserServiceDeps {
 }
 
 export function userServiceDeps(c: Context<AppEnv>): UserServiceDeps {
-  const { config, services } = c.var
+  const config = c.get('config')
+  const services = c.get('services')
   const redis = required(services.redis, 'redis')
   const keys = redisKeys(config)
   return {
@@ -72,7 +73,7 @@ export function userServiceDeps(c: Context<AppEnv>): UserServiceDeps {
     redis,
     keys,
     sessions: new SessionStore(redis, keys),
-    lang: c.var.lang,
+    lang: c.get('lang'),
     security: async () => (await requestSettings(c)).userSecurity,
     invalidate: (...ids) => invalidateAuthUser(c, ...ids),
   }

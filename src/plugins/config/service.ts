@@ -31,9 +31,9 @@ export interface ConfigServiceDeps {
 }
 
 export const configServiceDeps = (c: Context<AppEnv>): ConfigServiceDeps => ({
-  db: required(c.var.services.db, 'database'),
-  cache: c.var.services.cache,
-  lang: c.var.lang,
+  db: required(c.get('services').db, 'database'),
+  cache: c.get('services').cache,
+  lang: c.get('lang'),
 })
 
 export interface ConfigListQuery extends PageQuery {

@@ -27,8 +27,8 @@ export interface DictServiceDeps {
 }
 
 export const dictServiceDeps = (c: Context<AppEnv>): DictServiceDeps => ({
-  db: required(c.var.services.db, 'database'),
-  cache: c.var.services.cache,
+  db: required(c.get('services').db, 'database'),
+  cache: c.get('services').cache,
 })
 
 export interface DictTypeListQuery extends PageQuery {

@@ -11,7 +11,7 @@ import type { NoticeBody, NoticeListQuery } from './dto'
 import { NoticeRepository } from './repository'
 import type { Notice } from './schema'
 
-export const noticeServiceDeps = (c: Context<AppEnv>) => ({ db: required(c.var.services.db, 'database') })
+export const noticeServiceDeps = (c: Context<AppEnv>) => ({ db: required(c.get('services').db, 'database') })
 
 export class NoticeService {
   readonly notices: NoticeRepository
