@@ -48,6 +48,14 @@ export function jsonEnvelope<T extends z.ZodType>(data: T, description: string) 
   return { description, content: { 'application/json': { schema: envelopeOf(data) } } }
 }
 
+/** A required JSON request body. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { 'application/json': { schema } }, required: true },
+})
+
+/** The 200 answer of a write that returns no data (`data: null`, as fba). */
+export const nullEnvelope = (description: string) => ({ 200: jsonEnvelope(z.null(), description) })
+
 export type StratumRouteConfig = Omit<RouteConfig, 'security'> & {
   access: Access
   /** Error statuses specific to this route (e.g. 404, 409); the common ones are added automatically. */

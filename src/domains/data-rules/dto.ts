@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
+import { pkParam, pksBody } from '../../core/schemas'
 import { type DataRule, RuleVariable } from './schema'
 
 const operator = z.number().int().min(0).max(1).openapi({ description: '0 AND, 1 OR', example: 0 })
@@ -62,13 +63,7 @@ export const DataRuleListQuerySchema = PageQuerySchema.extend({
     .openapi({ type: 'string', description: 'Name contains' }),
 })
 
-export const DataRulePkParamSchema = z.object({
-  pk: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'pk', in: 'path' }, example: 1, description: 'Data rule id' }),
-})
+export const DataRulePkParamSchema = pkParam('Data rule id')
 
 export const DataRuleModelParamSchema = z.object({
   model: z
@@ -104,12 +99,4 @@ export const DataRuleBodySchema = z
 
 export type DataRuleBody = z.infer<typeof DataRuleBodySchema>
 
-export const DeleteDataRulesBodySchema = z
-  .object({
-    pks: z
-      .array(z.number().int().positive())
-      .min(1)
-      .max(1000)
-      .openapi({ example: [1, 2] }),
-  })
-  .openapi('DeleteDataRulesBody')
+export const DeleteDataRulesBodySchema = pksBody('DeleteDataRulesBody')

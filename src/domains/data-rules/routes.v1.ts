@@ -5,7 +5,7 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../../core/context'
 import { ok } from '../../core/envelope'
-import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../core/openapi'
 import { toPage } from '../../core/pagination'
 import { createRouter } from '../../core/router'
 import { dataRuleModels, valueTemplateVariables } from './catalogue'
@@ -24,12 +24,6 @@ import { DATA_RULE_PERMS } from './perms'
 import { DataRuleService, dataRuleServiceDeps } from './service'
 
 const TAGS = ['System data rules']
-
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-})
-
-const done = (description: string) => ({ 200: jsonEnvelope(z.null(), description) })
 
 const models = defineRoute({
   method: 'get',
@@ -99,8 +93,8 @@ const create = defineRoute({
   summary: 'Create a data rule',
   access: { permission: DATA_RULE_PERMS.add },
   errors: [409],
-  request: json(DataRuleBodySchema),
-  responses: done('Created'),
+  request: jsonBody(DataRuleBodySchema),
+  responses: nullEnvelope('Created'),
 })
 
 const update = defineRoute({
@@ -110,8 +104,8 @@ const update = defineRoute({
   summary: 'Update a data rule (applies to every user on their next request)',
   access: { permission: DATA_RULE_PERMS.edit },
   errors: [404, 409],
-  request: { params: DataRulePkParamSchema, ...json(DataRuleBodySchema) },
-  responses: done('Updated'),
+  request: { params: DataRulePkParamSchema, ...jsonBody(DataRuleBodySchema) },
+  responses: nullEnvelope('Updated'),
 })
 
 const remove = defineRoute({
@@ -120,8 +114,8 @@ const remove = defineRoute({
   tags: TAGS,
   summary: 'Delete data rules (and their links to data scopes)',
   access: { permission: DATA_RULE_PERMS.delete },
-  request: json(DeleteDataRulesBodySchema),
-  responses: done('Deleted'),
+  request: jsonBody(DeleteDataRulesBodySchema),
+  responses: nullEnvelope('Deleted'),
 })
 
 const service = (c: Context<AppEnv>) => new DataRuleService(dataRuleServiceDeps(c))

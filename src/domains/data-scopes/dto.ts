@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
+import { pkParam, pksBody } from '../../core/schemas'
 import { DataRuleDetailSchema, toDataRuleDetail } from '../data-rules/dto'
 import type { DataRule } from '../data-rules/schema'
 import type { DataScope } from './schema'
@@ -55,13 +56,7 @@ export const DataScopeListQuerySchema = PageQuerySchema.extend({
     .openapi({ type: 'integer', enum: [0, 1], description: '1 enabled, 0 disabled' }),
 })
 
-export const DataScopePkParamSchema = z.object({
-  pk: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'pk', in: 'path' }, example: 1, description: 'Data scope id' }),
-})
+export const DataScopePkParamSchema = pkParam('Data scope id')
 
 export const DataScopeBodySchema = z
   .object({
@@ -81,12 +76,4 @@ export const DataScopeRulesBodySchema = z
   })
   .openapi('DataScopeRulesBody')
 
-export const DeleteDataScopesBodySchema = z
-  .object({
-    pks: z
-      .array(z.number().int().positive())
-      .min(1)
-      .max(1000)
-      .openapi({ example: [1, 2] }),
-  })
-  .openapi('DeleteDataScopesBody')
+export const DeleteDataScopesBodySchema = pksBody('DeleteDataScopesBody')

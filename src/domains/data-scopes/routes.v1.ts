@@ -2,7 +2,7 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../../core/context'
 import { ok } from '../../core/envelope'
-import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../core/openapi'
 import { toPage } from '../../core/pagination'
 import { createRouter } from '../../core/router'
 import {
@@ -21,12 +21,6 @@ import { DATA_SCOPE_PERMS } from './perms'
 import { DataScopeService, dataScopeServiceDeps } from './service'
 
 const TAGS = ['System data scopes']
-
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-})
-
-const done = (description: string) => ({ 200: jsonEnvelope(z.null(), description) })
 
 const all = defineRoute({
   method: 'get',
@@ -76,8 +70,8 @@ const create = defineRoute({
   summary: 'Create a data scope',
   access: { permission: DATA_SCOPE_PERMS.add },
   errors: [409],
-  request: json(DataScopeBodySchema),
-  responses: done('Created'),
+  request: jsonBody(DataScopeBodySchema),
+  responses: nullEnvelope('Created'),
 })
 
 const update = defineRoute({
@@ -87,8 +81,8 @@ const update = defineRoute({
   summary: 'Update a data scope (applies to every user on their next request)',
   access: { permission: DATA_SCOPE_PERMS.edit },
   errors: [404, 409],
-  request: { params: DataScopePkParamSchema, ...json(DataScopeBodySchema) },
-  responses: done('Updated'),
+  request: { params: DataScopePkParamSchema, ...jsonBody(DataScopeBodySchema) },
+  responses: nullEnvelope('Updated'),
 })
 
 const updateRules = defineRoute({
@@ -98,8 +92,8 @@ const updateRules = defineRoute({
   summary: "Replace a data scope's rules (`[]` removes them all)",
   access: { permission: DATA_SCOPE_PERMS.editRules },
   errors: [404],
-  request: { params: DataScopePkParamSchema, ...json(DataScopeRulesBodySchema) },
-  responses: done('Rules replaced'),
+  request: { params: DataScopePkParamSchema, ...jsonBody(DataScopeRulesBodySchema) },
+  responses: nullEnvelope('Rules replaced'),
 })
 
 const remove = defineRoute({
@@ -108,8 +102,8 @@ const remove = defineRoute({
   tags: TAGS,
   summary: 'Delete data scopes (and their links to roles and rules)',
   access: { permission: DATA_SCOPE_PERMS.delete },
-  request: json(DeleteDataScopesBodySchema),
-  responses: done('Deleted'),
+  request: jsonBody(DeleteDataScopesBodySchema),
+  responses: nullEnvelope('Deleted'),
 })
 
 const service = (c: Context<AppEnv>) => new DataScopeService(dataScopeServiceDeps(c))

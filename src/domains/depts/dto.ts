@@ -1,6 +1,7 @@
 /** Department shapes of the v1 admin API (contract §2 "DeptDetail"/"DeptTree", §2.5). */
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
+import { pkParam } from '../../core/schemas'
 import type { Dept } from './schema'
 
 export const DeptDetailSchema = z
@@ -68,13 +69,7 @@ export const DeptTreeQuerySchema = z.object({
     .openapi({ type: 'integer', enum: [0, 1], description: '1 enabled, 0 locked' }),
 })
 
-export const DeptPkParamSchema = z.object({
-  pk: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'pk', in: 'path' }, example: 1, description: 'Department id' }),
-})
+export const DeptPkParamSchema = pkParam('Department id')
 
 /** fba's `DeptSchemaBase`: phone is a `CustomPhoneNumber`, email a `CustomEmailStr` (empty → none). */
 export const DeptBodySchema = z

@@ -3,7 +3,7 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../../core/context'
 import { dataPermission } from '../../core/data-permission'
 import { ok } from '../../core/envelope'
-import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../core/openapi'
 import { createRouter } from '../../core/router'
 import {
   DeptBodySchema,
@@ -18,12 +18,6 @@ import { sysDept } from './schema'
 import { DeptService, deptServiceDeps } from './service'
 
 const TAGS = ['System departments']
-
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-})
-
-const done = (description: string) => ({ 200: jsonEnvelope(z.null(), description) })
 
 const tree = defineRoute({
   method: 'get',
@@ -53,8 +47,8 @@ const create = defineRoute({
   summary: 'Create a department',
   access: { permission: DEPT_PERMS.add },
   errors: [404, 409],
-  request: json(DeptBodySchema),
-  responses: done('Created'),
+  request: jsonBody(DeptBodySchema),
+  responses: nullEnvelope('Created'),
 })
 
 const update = defineRoute({
@@ -64,8 +58,8 @@ const update = defineRoute({
   summary: 'Update a department (it cannot become its own ancestor)',
   access: { permission: DEPT_PERMS.edit },
   errors: [404, 409],
-  request: { params: DeptPkParamSchema, ...json(DeptBodySchema) },
-  responses: done('Updated'),
+  request: { params: DeptPkParamSchema, ...jsonBody(DeptBodySchema) },
+  responses: nullEnvelope('Updated'),
 })
 
 const remove = defineRoute({
@@ -76,7 +70,7 @@ const remove = defineRoute({
   access: { permission: DEPT_PERMS.delete },
   errors: [404, 409],
   request: { params: DeptPkParamSchema },
-  responses: done('Deleted'),
+  responses: nullEnvelope('Deleted'),
 })
 
 const service = (c: Context<AppEnv>) => new DeptService(deptServiceDeps(c))

@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
+import { pksBody } from '../../core/schemas'
 import type { LoginLog } from './schema'
 
 export const LoginLogSchema = z
@@ -62,12 +63,4 @@ export const LoginLogListQuerySchema = PageQuerySchema.extend({
     .openapi({ type: 'string', description: 'IP contains' }),
 })
 
-export const DeleteLoginLogsBodySchema = z
-  .object({
-    pks: z
-      .array(z.number().int().positive())
-      .min(1)
-      .max(1000)
-      .openapi({ example: [1, 2] }),
-  })
-  .openapi('DeleteLoginLogsBody')
+export const DeleteLoginLogsBodySchema = pksBody('DeleteLoginLogsBody')

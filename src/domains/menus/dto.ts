@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
+import { pkParam } from '../../core/schemas'
 import { type Menu, MenuType } from './schema'
 import { buildTree } from './tree'
 
@@ -195,13 +196,7 @@ export const MenuListQuerySchema = z.object({
 
 export type MenuListQuery = z.infer<typeof MenuListQuerySchema>
 
-export const MenuPkParamSchema = z.object({
-  pk: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'pk', in: 'path' }, example: 1, description: 'Menu id' }),
-})
+export const MenuPkParamSchema = pkParam('Menu id')
 
 /**
  * Create and update take the same body (fba's `CreateMenuParam`/`UpdateMenuParam`). An update replaces every field:

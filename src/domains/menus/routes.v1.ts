@@ -3,7 +3,7 @@
  * reads as an id.
  */
 import { ok } from '../../core/envelope'
-import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../core/openapi'
 import { createRouter } from '../../core/router'
 import { type AuthUser, enabledRoles } from '../auth/auth-user'
 import {
@@ -21,12 +21,6 @@ import { MENU_PERMS } from './perms'
 import { MenuService, menuServiceDeps } from './service'
 
 const TAGS = ['System menus']
-
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-})
-
-const done = (description: string) => ({ 200: jsonEnvelope(z.null(), description) })
 
 const sidebar = defineRoute({
   method: 'get',
@@ -65,8 +59,8 @@ const create = defineRoute({
   summary: 'Create a menu',
   access: { permission: MENU_PERMS.add },
   errors: [404, 409],
-  request: json(MenuBodySchema),
-  responses: done('Menu created'),
+  request: jsonBody(MenuBodySchema),
+  responses: nullEnvelope('Menu created'),
 })
 
 const update = defineRoute({
@@ -76,8 +70,8 @@ const update = defineRoute({
   summary: 'Update a menu (every field is replaced); its parent may not be itself or one of its descendants',
   access: { permission: MENU_PERMS.edit },
   errors: [404, 409],
-  request: { params: MenuPkParamSchema, ...json(MenuBodySchema) },
-  responses: done('Menu updated'),
+  request: { params: MenuPkParamSchema, ...jsonBody(MenuBodySchema) },
+  responses: nullEnvelope('Menu updated'),
 })
 
 const remove = defineRoute({
@@ -88,7 +82,7 @@ const remove = defineRoute({
   access: { permission: MENU_PERMS.delete },
   errors: [404, 409],
   request: { params: MenuPkParamSchema },
-  responses: done('Menu deleted'),
+  responses: nullEnvelope('Menu deleted'),
 })
 
 /** Set by the access middleware on every non-public route. */

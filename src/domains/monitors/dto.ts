@@ -1,6 +1,7 @@
 /** Online-session shapes of the v1 admin API (contract §2.11, sessions only). */
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
+import { pkParam } from '../../core/schemas'
 import type { Session } from '../auth/sessions'
 
 export const OnlineSessionSchema = z
@@ -48,13 +49,7 @@ export const SessionListQuerySchema = z.object({
   username: z.string().max(64).optional().openapi({ description: 'Exact username' }),
 })
 
-export const SessionPkParamSchema = z.object({
-  pk: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'pk', in: 'path' }, example: 1, description: 'User id' }),
-})
+export const SessionPkParamSchema = pkParam('User id')
 
 export const SessionUuidQuerySchema = z.object({
   session_uuid: z.string().min(1).max(64).openapi({ description: 'The session to end' }),

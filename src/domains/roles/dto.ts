@@ -5,6 +5,7 @@
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
+import { pkParam, pksBody } from '../../core/schemas'
 import type { DataScope } from '../data-scopes/schema'
 import { intEnum, MenuDetailSchema, toMenuDetail } from '../menus/dto'
 import { RoleDetailSchema, toRoleDetail } from '../users/dto'
@@ -67,13 +68,7 @@ export const RoleListQuerySchema = PageQuerySchema.extend({
 
 export type RoleListQuery = z.infer<typeof RoleListQuerySchema>
 
-export const RolePkParamSchema = z.object({
-  pk: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'pk', in: 'path' }, example: 1, description: 'Role id' }),
-})
+export const RolePkParamSchema = pkParam('Role id')
 
 /**
  * Create and update take the same body. On update `remark` is replaced (left out → null, as in fba: the admin UI
@@ -107,12 +102,4 @@ export const RoleScopesBodySchema = z
   .object({ scopes: ids('Data-scope ids: the new set (an empty list removes every scope)') })
   .openapi('RoleScopesBody')
 
-export const DeleteRolesBodySchema = z
-  .object({
-    pks: z
-      .array(z.number().int().positive())
-      .min(1)
-      .max(1000)
-      .openapi({ example: [2, 3] }),
-  })
-  .openapi('DeleteRolesBody')
+export const DeleteRolesBodySchema = pksBody('DeleteRolesBody')

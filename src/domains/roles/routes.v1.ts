@@ -3,7 +3,7 @@
  * an id. Reads need a signed-in user; writes need the role permission codes (and, for non-superusers, staff).
  */
 import { ok } from '../../core/envelope'
-import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../core/openapi'
 import { toPage } from '../../core/pagination'
 import { createRouter } from '../../core/router'
 import { MenuTreeSchema, toMenuTree } from '../menus/dto'
@@ -24,12 +24,6 @@ import { ROLE_PERMS } from './perms'
 import { RoleService, roleServiceDeps } from './service'
 
 const TAGS = ['System roles']
-
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-})
-
-const done = (description: string) => ({ 200: jsonEnvelope(z.null(), description) })
 
 const all = defineRoute({
   method: 'get',
@@ -90,8 +84,8 @@ const create = defineRoute({
   summary: 'Create a role',
   access: { permission: ROLE_PERMS.add },
   errors: [409],
-  request: json(RoleBodySchema),
-  responses: done('Role created'),
+  request: jsonBody(RoleBodySchema),
+  responses: nullEnvelope('Role created'),
 })
 
 const update = defineRoute({
@@ -101,8 +95,8 @@ const update = defineRoute({
   summary: 'Update a role; takes effect for its users on their next request',
   access: { permission: ROLE_PERMS.edit },
   errors: [404, 409],
-  request: { params: RolePkParamSchema, ...json(RoleBodySchema) },
-  responses: done('Role updated'),
+  request: { params: RolePkParamSchema, ...jsonBody(RoleBodySchema) },
+  responses: nullEnvelope('Role updated'),
 })
 
 const updateMenus = defineRoute({
@@ -112,8 +106,8 @@ const updateMenus = defineRoute({
   summary: "Replace the role's menus (an empty list removes them all)",
   access: { permission: ROLE_PERMS.editMenus },
   errors: [404],
-  request: { params: RolePkParamSchema, ...json(RoleMenusBodySchema) },
-  responses: done('Menus replaced'),
+  request: { params: RolePkParamSchema, ...jsonBody(RoleMenusBodySchema) },
+  responses: nullEnvelope('Menus replaced'),
 })
 
 const updateScopes = defineRoute({
@@ -123,8 +117,8 @@ const updateScopes = defineRoute({
   summary: "Replace the role's data scopes (an empty list removes them all)",
   access: { permission: ROLE_PERMS.editScopes },
   errors: [404],
-  request: { params: RolePkParamSchema, ...json(RoleScopesBodySchema) },
-  responses: done('Data scopes replaced'),
+  request: { params: RolePkParamSchema, ...jsonBody(RoleScopesBodySchema) },
+  responses: nullEnvelope('Data scopes replaced'),
 })
 
 const remove = defineRoute({
@@ -133,8 +127,8 @@ const remove = defineRoute({
   tags: TAGS,
   summary: 'Delete roles with their user, menu and data-scope links (ids already gone are ignored)',
   access: { permission: ROLE_PERMS.delete },
-  request: json(DeleteRolesBodySchema),
-  responses: done('Roles deleted'),
+  request: jsonBody(DeleteRolesBodySchema),
+  responses: nullEnvelope('Roles deleted'),
 })
 
 export function roleRoutes() {

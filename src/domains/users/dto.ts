@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
+import { pkParam } from '../../core/schemas'
 import type { AuthUser } from '../auth/auth-user'
 import { DeptDetailSchema, toDeptDetail } from '../depts/dto'
 import type { Dept } from '../depts/schema'
@@ -156,13 +157,7 @@ export const UserListQuerySchema = PageQuerySchema.extend({
     .openapi({ type: 'integer', enum: [0, 1], description: '1 enabled, 0 locked' }),
 })
 
-export const UserPkParamSchema = z.object({
-  pk: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'pk', in: 'path' }, example: 1, description: 'User id' }),
-})
+export const UserPkParamSchema = pkParam('User id')
 
 /** fba's `CustomEmailStr`: an email, with an empty string meaning "none". */
 const optionalEmail = z.preprocess(

@@ -5,7 +5,7 @@
 
 import { dataPermission } from '../../core/data-permission'
 import { ok } from '../../core/envelope'
-import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../core/openapi'
 import { toPage } from '../../core/pagination'
 import { createRouter } from '../../core/router'
 import { emailSender } from '../../infra/email'
@@ -36,12 +36,6 @@ import { UserService, userServiceDeps } from './service'
 
 const TAGS = ['System users']
 
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-})
-
-const done = (description: string) => ({ 200: jsonEnvelope(z.null(), description) })
-
 const me = defineRoute({
   method: 'get',
   path: '/sys/users/me',
@@ -57,8 +51,8 @@ const changePassword = defineRoute({
   tags: TAGS,
   summary: "Change the current user's password; ends all of the user's sessions",
   access: 'authenticated',
-  request: json(ChangePasswordBodySchema),
-  responses: done('Password changed'),
+  request: jsonBody(ChangePasswordBodySchema),
+  responses: nullEnvelope('Password changed'),
 })
 
 const updateNickname = defineRoute({
@@ -67,8 +61,8 @@ const updateNickname = defineRoute({
   tags: TAGS,
   summary: "Change the current user's nickname",
   access: 'authenticated',
-  request: json(NicknameBodySchema),
-  responses: done('Nickname changed'),
+  request: jsonBody(NicknameBodySchema),
+  responses: nullEnvelope('Nickname changed'),
 })
 
 const updateAvatar = defineRoute({
@@ -77,8 +71,8 @@ const updateAvatar = defineRoute({
   tags: TAGS,
   summary: "Change the current user's avatar",
   access: 'authenticated',
-  request: json(AvatarBodySchema),
-  responses: done('Avatar changed'),
+  request: jsonBody(AvatarBodySchema),
+  responses: nullEnvelope('Avatar changed'),
 })
 
 const updateEmail = defineRoute({
@@ -88,8 +82,8 @@ const updateEmail = defineRoute({
   summary: "Change the current user's email with the code sent by POST /emails/captcha",
   access: 'authenticated',
   errors: [409],
-  request: json(EmailBodySchema),
-  responses: done('Email changed'),
+  request: jsonBody(EmailBodySchema),
+  responses: nullEnvelope('Email changed'),
 })
 
 const emailCaptcha = defineRoute({
@@ -99,8 +93,8 @@ const emailCaptcha = defineRoute({
   summary: 'Send a 6-digit verification code to an address (confirms an email change)',
   access: 'authenticated',
   errors: [503],
-  request: json(EmailCaptchaBodySchema),
-  responses: done('Code sent'),
+  request: jsonBody(EmailCaptchaBodySchema),
+  responses: nullEnvelope('Code sent'),
 })
 
 const detail = defineRoute({
@@ -142,7 +136,7 @@ const create = defineRoute({
   summary: 'Create a user',
   access: 'superuser',
   errors: [404, 409],
-  request: json(CreateUserBodySchema),
+  request: jsonBody(CreateUserBodySchema),
   responses: { 200: jsonEnvelope(UserWithRelationSchema, 'The new user') },
 })
 
@@ -153,8 +147,8 @@ const update = defineRoute({
   summary: 'Update a user (roles are replaced)',
   access: 'superuser',
   errors: [404, 409],
-  request: { params: UserPkParamSchema, ...json(UpdateUserBodySchema) },
-  responses: done('User updated'),
+  request: { params: UserPkParamSchema, ...jsonBody(UpdateUserBodySchema) },
+  responses: nullEnvelope('User updated'),
 })
 
 const permissions = defineRoute({
@@ -166,7 +160,7 @@ const permissions = defineRoute({
   access: 'superuser',
   errors: [404],
   request: { params: UserPkParamSchema, query: PermissionQuerySchema },
-  responses: done('Flag toggled'),
+  responses: nullEnvelope('Flag toggled'),
 })
 
 const resetPassword = defineRoute({
@@ -176,8 +170,8 @@ const resetPassword = defineRoute({
   summary: "Reset a user's password; ends all of that user's sessions",
   access: 'superuser',
   errors: [404],
-  request: { params: UserPkParamSchema, ...json(ResetPasswordBodySchema) },
-  responses: done('Password reset'),
+  request: { params: UserPkParamSchema, ...jsonBody(ResetPasswordBodySchema) },
+  responses: nullEnvelope('Password reset'),
 })
 
 const remove = defineRoute({
@@ -188,7 +182,7 @@ const remove = defineRoute({
   access: { permission: USER_PERMS.delete },
   errors: [404],
   request: { params: UserPkParamSchema },
-  responses: done('User deleted'),
+  responses: nullEnvelope('User deleted'),
 })
 
 /** Set by the access middleware on every non-public route. */

@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
+import { pkParam } from '../../core/schemas'
 import type { ConfigRow } from './schema'
 
 export const ConfigDetailSchema = z
@@ -51,13 +52,7 @@ export const ConfigListQuerySchema = PageQuerySchema.extend({
   type: optionalText(32, 'Type contains'),
 })
 
-export const ConfigPkParamSchema = z.object({
-  pk: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'pk', in: 'path' }, example: 1, description: 'Config id' }),
-})
+export const ConfigPkParamSchema = pkParam('Config id')
 
 const configFields = {
   name: z.string().trim().min(1).max(32).openapi({ example: '验证码开关' }),

@@ -5,7 +5,7 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../../core/context'
 import { ok } from '../../core/envelope'
-import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../core/openapi'
 import { toPage } from '../../core/pagination'
 import { createRouter } from '../../core/router'
 import {
@@ -24,12 +24,6 @@ import { ConfigService, configServiceDeps } from './service'
 
 const TAGS = ['System parameter configs']
 const BASE = '/sys/configs'
-
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-})
-
-const done = (description: string) => ({ 200: jsonEnvelope(z.null(), description) })
 
 const all = defineRoute({
   method: 'get',
@@ -69,8 +63,8 @@ const create = defineRoute({
   summary: 'Create a config',
   access: { permission: CONFIG_PERMS.add },
   errors: [409],
-  request: json(ConfigBodySchema),
-  responses: done('Created'),
+  request: jsonBody(ConfigBodySchema),
+  responses: nullEnvelope('Created'),
 })
 
 const bulkUpdate = defineRoute({
@@ -80,8 +74,8 @@ const bulkUpdate = defineRoute({
   summary: 'Update several configs at once (all or nothing; login settings apply on the next request)',
   access: { permission: CONFIG_PERMS.edit },
   errors: [404, 409],
-  request: json(ConfigBulkBodySchema),
-  responses: done('Updated'),
+  request: jsonBody(ConfigBulkBodySchema),
+  responses: nullEnvelope('Updated'),
 })
 
 const update = defineRoute({
@@ -91,8 +85,8 @@ const update = defineRoute({
   summary: 'Update a config (login settings apply on the next request)',
   access: { permission: CONFIG_PERMS.edit },
   errors: [404, 409],
-  request: { params: ConfigPkParamSchema, ...json(ConfigBodySchema) },
-  responses: done('Updated'),
+  request: { params: ConfigPkParamSchema, ...jsonBody(ConfigBodySchema) },
+  responses: nullEnvelope('Updated'),
 })
 
 const remove = defineRoute({
@@ -101,8 +95,8 @@ const remove = defineRoute({
   tags: TAGS,
   summary: 'Delete configs (body: a bare array of ids)',
   access: { permission: CONFIG_PERMS.delete },
-  request: json(DeleteConfigsBodySchema),
-  responses: done('Deleted'),
+  request: jsonBody(DeleteConfigsBodySchema),
+  responses: nullEnvelope('Deleted'),
 })
 
 const service = (c: Context<AppEnv>) => new ConfigService(configServiceDeps(c))

@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
+import { pksBody } from '../../core/schemas'
 import type { DictData, DictType } from './schema'
 
 const datetime = z.string().openapi({ example: '2026-05-16 12:00:00' })
@@ -141,12 +142,4 @@ export const DictDataBodySchema = z
 
 export type DictDataBody = z.infer<typeof DictDataBodySchema>
 
-export const DeletePksBodySchema = z
-  .object({
-    pks: z
-      .array(z.number().int().positive())
-      .min(1)
-      .max(1000)
-      .openapi({ example: [1, 2] }),
-  })
-  .openapi('DeleteDictBody')
+export const DeletePksBodySchema = pksBody('DeleteDictBody')

@@ -6,7 +6,7 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../../core/context'
 import { ok } from '../../core/envelope'
-import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../core/openapi'
 import { toPage } from '../../core/pagination'
 import { createRouter } from '../../core/router'
 import {
@@ -32,12 +32,6 @@ const TYPE_TAGS = ['System dictionary types']
 const DATA_TAGS = ['System dictionary values']
 const TYPES = '/sys/dict-types'
 const DATAS = '/sys/dict-datas'
-
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-})
-
-const done = (description: string) => ({ 200: jsonEnvelope(z.null(), description) })
 
 // ---- types ---------------------------------------------------------------------------------------------------------
 
@@ -78,8 +72,8 @@ const createType = defineRoute({
   summary: 'Create a dictionary type',
   access: { permission: DICT_PERMS.typeAdd },
   errors: [409],
-  request: json(DictTypeBodySchema),
-  responses: done('Created'),
+  request: jsonBody(DictTypeBodySchema),
+  responses: nullEnvelope('Created'),
 })
 
 const updateType = defineRoute({
@@ -89,8 +83,8 @@ const updateType = defineRoute({
   summary: "Update a dictionary type (a new code is carried over to the type's values)",
   access: { permission: DICT_PERMS.typeEdit },
   errors: [404, 409],
-  request: { params: DictTypePkParamSchema, ...json(DictTypeBodySchema) },
-  responses: done('Updated'),
+  request: { params: DictTypePkParamSchema, ...jsonBody(DictTypeBodySchema) },
+  responses: nullEnvelope('Updated'),
 })
 
 const deleteTypes = defineRoute({
@@ -99,8 +93,8 @@ const deleteTypes = defineRoute({
   tags: TYPE_TAGS,
   summary: 'Delete dictionary types and their values',
   access: { permission: DICT_PERMS.typeDelete },
-  request: json(DeletePksBodySchema),
-  responses: done('Deleted'),
+  request: jsonBody(DeletePksBodySchema),
+  responses: nullEnvelope('Deleted'),
 })
 
 // ---- values --------------------------------------------------------------------------------------------------------
@@ -153,8 +147,8 @@ const createData = defineRoute({
   summary: 'Create a dictionary value',
   access: { permission: DICT_PERMS.dataAdd },
   errors: [404, 409],
-  request: json(DictDataBodySchema),
-  responses: done('Created'),
+  request: jsonBody(DictDataBodySchema),
+  responses: nullEnvelope('Created'),
 })
 
 const updateData = defineRoute({
@@ -164,8 +158,8 @@ const updateData = defineRoute({
   summary: 'Update a dictionary value',
   access: { permission: DICT_PERMS.dataEdit },
   errors: [404, 409],
-  request: { params: DictDataPkParamSchema, ...json(DictDataBodySchema) },
-  responses: done('Updated'),
+  request: { params: DictDataPkParamSchema, ...jsonBody(DictDataBodySchema) },
+  responses: nullEnvelope('Updated'),
 })
 
 const deleteDatas = defineRoute({
@@ -174,8 +168,8 @@ const deleteDatas = defineRoute({
   tags: DATA_TAGS,
   summary: 'Delete dictionary values',
   access: { permission: DICT_PERMS.dataDelete },
-  request: json(DeletePksBodySchema),
-  responses: done('Deleted'),
+  request: jsonBody(DeletePksBodySchema),
+  responses: nullEnvelope('Deleted'),
 })
 
 const service = (c: Context<AppEnv>) => new DictService(dictServiceDeps(c))

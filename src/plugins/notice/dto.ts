@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
+import { pkParam, pksBody } from '../../core/schemas'
 import type { Notice } from './schema'
 
 const TYPE_DESCRIPTION = '0 notice (通知), 1 announcement (公告)'
@@ -63,13 +64,7 @@ export const NoticeListQuerySchema = PageQuerySchema.extend({
 
 export type NoticeListQuery = z.infer<typeof NoticeListQuerySchema>
 
-export const NoticePkParamSchema = z.object({
-  pk: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'pk', in: 'path' }, example: 1, description: 'Notice id' }),
-})
+export const NoticePkParamSchema = pkParam('Notice id')
 
 /** Create and update take the same body; every field is required (fba's `NoticeSchemaBase`). */
 export const NoticeBodySchema = z
@@ -83,12 +78,4 @@ export const NoticeBodySchema = z
 
 export type NoticeBody = z.infer<typeof NoticeBodySchema>
 
-export const DeleteNoticesBodySchema = z
-  .object({
-    pks: z
-      .array(z.number().int().positive())
-      .min(1)
-      .max(1000)
-      .openapi({ example: [2, 3] }),
-  })
-  .openapi('DeleteNoticesBody')
+export const DeleteNoticesBodySchema = pksBody('DeleteNoticesBody')

@@ -3,7 +3,7 @@
  * need a signed-in user; writes need `sys:notice:add|edit|del`.
  */
 import { ok } from '../../core/envelope'
-import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope } from '../../core/openapi'
 import { toPage } from '../../core/pagination'
 import { createRouter } from '../../core/router'
 import {
@@ -19,12 +19,6 @@ import { NOTICE_PERMS } from './perms'
 import { NoticeService, noticeServiceDeps } from './service'
 
 const TAGS = ['System notices']
-
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-})
-
-const done = (description: string) => ({ 200: jsonEnvelope(z.null(), description) })
 
 const detail = defineRoute({
   method: 'get',
@@ -53,8 +47,8 @@ const create = defineRoute({
   tags: TAGS,
   summary: 'Create a notice',
   access: { permission: NOTICE_PERMS.add },
-  request: json(NoticeBodySchema),
-  responses: done('Notice created'),
+  request: jsonBody(NoticeBodySchema),
+  responses: nullEnvelope('Notice created'),
 })
 
 const update = defineRoute({
@@ -64,8 +58,8 @@ const update = defineRoute({
   summary: 'Update a notice',
   access: { permission: NOTICE_PERMS.edit },
   errors: [404],
-  request: { params: NoticePkParamSchema, ...json(NoticeBodySchema) },
-  responses: done('Notice updated'),
+  request: { params: NoticePkParamSchema, ...jsonBody(NoticeBodySchema) },
+  responses: nullEnvelope('Notice updated'),
 })
 
 const remove = defineRoute({
@@ -74,8 +68,8 @@ const remove = defineRoute({
   tags: TAGS,
   summary: 'Delete notices (ids already gone are ignored)',
   access: { permission: NOTICE_PERMS.delete },
-  request: json(DeleteNoticesBodySchema),
-  responses: done('Notices deleted'),
+  request: jsonBody(DeleteNoticesBodySchema),
+  responses: nullEnvelope('Notices deleted'),
 })
 
 export function noticeRoutes() {
