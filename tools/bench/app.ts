@@ -103,7 +103,12 @@ async function main() {
     const ping = () => new Request('http://bench.local/api/v1/health/ping')
 
     const results = [
-      await measure('(a) bare Hono JSON', (r) => bare.fetch(r), () => new Request('http://bench.local/ping'), {}),
+      await measure(
+        '(a) bare Hono JSON',
+        (r) => bare.fetch(r),
+        () => new Request('http://bench.local/ping'),
+        {},
+      ),
       await measure('(b) public route, full stack', app.fetch as Fetch, ping, noDefaultLimit),
       await measure("(b') the same + default per-IP limit", app.fetch as Fetch, ping, warmEnv),
       await measure(
