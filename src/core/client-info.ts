@@ -35,14 +35,19 @@ const IP_SHAPE = /^[0-9A-Fa-f:.]{2,45}$/
 // ISO 3166-1 alpha-2, or Cloudflare's T1 for Tor. `XX` (unknown) is left out on purpose.
 const COUNTRY_SHAPE = /^(?!XX$)(?:[A-Z]{2}|T1)$/
 
+/** The client address: `CF-Connecting-IP` only (clients can forge X-Forwarded-For), when it looks like one. */
+export function connectingIp(request: Request): string {
+  const ip = request.headers.get('CF-Connecting-IP')?.trim()
+  return ip && IP_SHAPE.test(ip) ? ip : UNKNOWN_IP
+}
+
 export function clientInfo(request: Request): ClientInfo {
   const cf = request.cf as IncomingRequestCfProperties | undefined
-  const connectingIp = request.headers.get('CF-Connecting-IP')?.trim()
   const country = cf?.country ?? request.headers.get('CF-IPCountry')?.trim().toUpperCase()
   const userAgent = request.headers.get('User-Agent')?.trim().slice(0, MAX_USER_AGENT_LENGTH) || null
   const parsed = userAgent ? parseUserAgent(userAgent) : { browser: null, os: null, device: null }
   return {
-    ip: connectingIp && IP_SHAPE.test(connectingIp) ? connectingIp : UNKNOWN_IP,
+    ip: connectingIp(request),
     country: country && COUNTRY_SHAPE.test(country) ? country : null,
     region: cf?.region || null,
     city: cf?.city || null,

@@ -13,6 +13,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { background } from '../core/background'
+import { connectingIp, UNKNOWN_IP } from '../core/client-info'
 import type { AppEnv } from '../core/context'
 import { ServiceUnavailableError, TooManyRequestsError } from '../core/errors'
 import { describeError } from '../core/logging'
@@ -36,14 +37,12 @@ import {
   resolveRates,
 } from '../infra/rate-limit-rules'
 
-/** Same rule as `core/client-info.ts`: only `CF-Connecting-IP`, only when it looks like an address. */
-const IP_SHAPE = /^[0-9A-Fa-f:.]{2,45}$/
-export const UNKNOWN_CLIENT = 'unknown'
+export const UNKNOWN_CLIENT = UNKNOWN_IP
 
 /** The client IP a per-IP limit counts (requests that never went through Cloudflare share `unknown`). */
 export function clientIp(c: Context<AppEnv>): string {
-  const ip = c.req.header('CF-Connecting-IP')?.trim()
-  return ip && IP_SHAPE.test(ip) ? ipBucket(ip) : UNKNOWN_CLIENT
+  const ip = connectingIp(c.req.raw)
+  return ip === UNKNOWN_IP ? UNKNOWN_CLIENT : ipBucket(ip)
 }
 
 /** Who this request counts against under `by` (falls back to the client IP when `by` has nothing to offer). */

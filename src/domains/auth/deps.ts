@@ -26,7 +26,8 @@ export function passwordHasher(pepper: string | undefined): PasswordHasher {
   return hasher
 }
 
-export async function authDeps(c: Context<AppEnv>) {
+/** The stores every account flow needs: database, Redis, key names and the session store (503 when missing). */
+export function accountStores(c: Context<AppEnv>) {
   const config = c.get('config')
   const services = c.get('services')
   const redis = required(services.redis, 'redis')
@@ -37,9 +38,15 @@ export async function authDeps(c: Context<AppEnv>) {
     redis,
     keys,
     sessions: new SessionStore(redis, keys),
+    lang: c.get('lang'),
+  }
+}
+
+export async function authDeps(c: Context<AppEnv>) {
+  return {
+    ...accountStores(c),
     settings: await requestSettings(c),
     client: clientInfo(c.req.raw),
-    lang: c.get('lang'),
     logger: c.get('logger'),
   }
 }

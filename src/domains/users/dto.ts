@@ -30,7 +30,26 @@ export const UserInfoSchema = z
 
 export type UserInfo = z.infer<typeof UserInfoSchema>
 
-export function toUserInfo(user: User): UserInfo {
+/** The fields UserInfo reads: a `sys_user` row, or the auth snapshot with its times as Dates. */
+type UserInfoSource = Pick<
+  User,
+  | 'id'
+  | 'uuid'
+  | 'username'
+  | 'nickname'
+  | 'deptId'
+  | 'avatar'
+  | 'email'
+  | 'phone'
+  | 'status'
+  | 'isSuperuser'
+  | 'isStaff'
+  | 'isMultiLogin'
+  | 'joinTime'
+  | 'lastLoginTime'
+>
+
+export function toUserInfo(user: UserInfoSource): UserInfo {
   return {
     id: user.id,
     uuid: user.uuid,
@@ -49,24 +68,13 @@ export function toUserInfo(user: User): UserInfo {
   }
 }
 
-/** The same shape from the cached auth snapshot (no database query). */
+/** The same shape from the cached auth snapshot (no database query; its times are epoch ms). */
 export function authUserInfo(user: AuthUser): UserInfo {
-  return {
-    id: user.id,
-    uuid: user.uuid,
-    username: user.username,
-    nickname: user.nickname,
-    dept_id: user.deptId,
-    avatar: user.avatar,
-    email: user.email,
-    phone: user.phone,
-    status: user.status,
-    is_superuser: user.isSuperuser,
-    is_staff: user.isStaff,
-    is_multi_login: user.isMultiLogin,
-    join_time: formatDateTime(new Date(user.joinTime)) ?? '',
-    last_login_time: user.lastLoginTime === null ? null : formatDateTime(new Date(user.lastLoginTime)),
-  }
+  return toUserInfo({
+    ...user,
+    joinTime: new Date(user.joinTime),
+    lastLoginTime: user.lastLoginTime === null ? null : new Date(user.lastLoginTime),
+  })
 }
 
 export const CurrentUserSchema = UserInfoSchema.extend({

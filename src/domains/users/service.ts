@@ -23,12 +23,11 @@ import type { Db } from '../../infra/db/client'
 import { isUniqueViolation, violatedColumns } from '../../infra/db/errors'
 import type { EmailSender } from '../../infra/email'
 import type { Redis } from '../../infra/redis'
-import { type RedisKeys, redisKeys } from '../../infra/redis-keys'
-import { required } from '../../infra/services'
+import type { RedisKeys } from '../../infra/redis-keys'
 import type { AuthUser } from '../auth/auth-user'
 import { invalidateAuthUser } from '../auth/authenticate'
-import { passwordHasher } from '../auth/deps'
-import { type Session, SessionStore } from '../auth/sessions'
+import { accountStores, passwordHasher } from '../auth/deps'
+import type { Session, SessionStore } from '../auth/sessions'
 import type { CreateUserBody, PermissionType, UpdateUserBody } from './dto'
 import { assertNotReused, assertPasswordRules, recentPasswordHashes } from './password-policy'
 import { type UserRelations, UserRepository } from './repository'
@@ -63,17 +62,8 @@ export interface UserServiceDeps {
 }
 
 export function userServiceDeps(c: Context<AppEnv>): UserServiceDeps {
-  const config = c.get('config')
-  const services = c.get('services')
-  const redis = required(services.redis, 'redis')
-  const keys = redisKeys(config)
   return {
-    config,
-    db: required(services.db, 'database'),
-    redis,
-    keys,
-    sessions: new SessionStore(redis, keys),
-    lang: c.get('lang'),
+    ...accountStores(c),
     security: async () => (await requestSettings(c)).userSecurity,
     invalidate: (...ids) => invalidateAuthUser(c, ...ids),
   }
