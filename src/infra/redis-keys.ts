@@ -5,8 +5,19 @@
  */
 import type { Config } from '../core/config'
 
+// One key builder per prefix (built per isolate, not per request: plain functions, no I/O).
+const byPrefix = new Map<string, ReturnType<typeof buildKeys>>()
+
 export function redisKeys(config: Pick<Config, 'REDIS_KEY_PREFIX'>) {
-  const p = config.REDIS_KEY_PREFIX
+  let keys = byPrefix.get(config.REDIS_KEY_PREFIX)
+  if (!keys) {
+    keys = buildKeys(config.REDIS_KEY_PREFIX)
+    byPrefix.set(config.REDIS_KEY_PREFIX, keys)
+  }
+  return keys
+}
+
+function buildKeys(p: string) {
   return {
     session: (sid: string) => `${p}:session:${sid}`,
     /** SET of a user's live session ids. */
@@ -27,4 +38,4 @@ export function redisKeys(config: Pick<Config, 'REDIS_KEY_PREFIX'>) {
   }
 }
 
-export type RedisKeys = ReturnType<typeof redisKeys>
+export type RedisKeys = ReturnType<typeof buildKeys>

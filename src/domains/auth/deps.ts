@@ -8,7 +8,7 @@ import type { Context } from 'hono'
 import { clientInfo } from '../../core/client-info'
 import type { AppEnv } from '../../core/context'
 import { InternalError } from '../../core/errors'
-import { requestSettings } from '../../core/settings'
+import { requestSettings, type Settings } from '../../core/settings'
 import { redisKeys } from '../../infra/redis-keys'
 import { required } from '../../infra/services'
 import { createPasswordHasher, type PasswordHasher } from './password'
@@ -42,13 +42,18 @@ export function accountStores(c: Context<AppEnv>) {
   }
 }
 
-export async function authDeps(c: Context<AppEnv>) {
+export function authDeps(c: Context<AppEnv>) {
+  let settings: Promise<Settings> | undefined
   return {
     ...accountStores(c),
-    settings: await requestSettings(c),
+    /** Read on first use only: refresh and logout never need them (with the config plugin they cost a cache read). */
+    settings: () => {
+      settings ??= requestSettings(c)
+      return settings
+    },
     client: clientInfo(c.req.raw),
     logger: c.get('logger'),
   }
 }
 
-export type AuthDeps = Awaited<ReturnType<typeof authDeps>>
+export type AuthDeps = ReturnType<typeof authDeps>

@@ -112,11 +112,11 @@ const codes = defineRoute({
 export function authRoutes() {
   return createRouter()
     .openapi(captcha, async (c) => {
-      const deps = await authDeps(c)
-      return ok(c, await createCaptcha(deps.redis, deps.keys, deps.settings.login))
+      const deps = authDeps(c)
+      return ok(c, await createCaptcha(deps.redis, deps.keys, (await deps.settings()).login))
     })
     .openapi(login, async (c) => {
-      const result = await new AuthService(await authDeps(c)).login(c.req.valid('json'))
+      const result = await new AuthService(authDeps(c)).login(c.req.valid('json'))
       setRefreshCookie(c, result)
       return ok(c, {
         ...accessTokenData(result),
@@ -125,19 +125,19 @@ export function authRoutes() {
       })
     })
     .openapi(swaggerLogin, async (c) => {
-      const result = await new AuthService(await authDeps(c)).login({ ...c.req.valid('query'), swagger: true })
+      const result = await new AuthService(authDeps(c)).login({ ...c.req.valid('query'), swagger: true })
       return c.json(
         { access_token: result.accessToken, token_type: 'Bearer' as const, user: toUserInfo(result.user) },
         200,
       )
     })
     .openapi(refresh, async (c) => {
-      const tokens = await new AuthService(await authDeps(c)).refresh(getCookie(c, REFRESH_COOKIE))
+      const tokens = await new AuthService(authDeps(c)).refresh(getCookie(c, REFRESH_COOKIE))
       setRefreshCookie(c, tokens)
       return ok(c, accessTokenData(tokens))
     })
     .openapi(logout, async (c) => {
-      await new AuthService(await authDeps(c)).logout(bearerToken(c), getCookie(c, REFRESH_COOKIE))
+      await new AuthService(authDeps(c)).logout(bearerToken(c), getCookie(c, REFRESH_COOKIE))
       deleteCookie(c, REFRESH_COOKIE, { path: REFRESH_COOKIE_PATH })
       return ok(c, null)
     })

@@ -72,7 +72,8 @@ export class AuthService {
     captcha?: string | null
     swagger?: boolean
   }): Promise<LoginResult> {
-    const { db, redis, keys, settings, config } = this.deps
+    const { db, redis, keys, config } = this.deps
+    const settings = await this.deps.settings()
     const { username, password } = input
     if (settings.login.captchaEnabled && !input.swagger) {
       try {
