@@ -24,12 +24,7 @@ import { redisMonitorRoutes } from './domains/monitors/redis'
 import { monitorRoutes } from './domains/monitors/routes.v1'
 import { roleRoutes } from './domains/roles/routes.v1'
 import { userRoutes } from './domains/users/routes.v1'
-import { bodyLimit } from './middleware/body-limit'
-import { cors } from './middleware/cors'
-import { demoMode } from './middleware/demo-mode'
-import { defaultRateLimit } from './middleware/rate-limit'
-import { createRequestContext } from './middleware/request-context'
-import { secureHeaders } from './middleware/secure-headers'
+import { requestPipeline } from './middleware/pipeline'
 import { checkPlugins } from './plugins/check'
 import { mountPlugins } from './plugins/mount'
 import { PLUGINS } from './plugins/registry'
@@ -69,8 +64,7 @@ export function createApp(options: AppOptions = {}) {
   const plugins = checkPlugins(options.plugins ?? PLUGINS, { versions: SUPPORTED_VERSIONS })
   const app = new OpenAPIHono<AppEnv>({ getPath: versionedPath })
 
-  app.use(createRequestContext({ extend: pluginRequestContext(plugins) }), secureHeaders, cors, demoMode, bodyLimit)
-  app.use('/api/*', defaultRateLimit)
+  app.use(requestPipeline({ extend: pluginRequestContext(plugins) }))
   app.route('/', pageRoutes(SUPPORTED_VERSIONS))
 
   for (const [version, build] of Object.entries(API_VERSIONS)) {

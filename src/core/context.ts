@@ -11,6 +11,7 @@ import type { DefaultCount } from '../middleware/rate-limit'
 import type { Config } from './config'
 import type { Lang } from './i18n'
 import type { Logger } from './logging'
+import type { ResponseHeaders } from './response-headers'
 import type { SettingsProvider } from './settings'
 
 /** Worker bindings: vars and secrets are validated into `Config`; these are the non-string bindings. */
@@ -23,6 +24,8 @@ export interface Variables {
   config: Config
   services: Services
   traceId: string
+  /** This request's response headers (set first, by the request-context middleware). */
+  responseHeaders: ResponseHeaders
   lang: Lang
   logger: Logger
   /** Resolved API version (`v1`, `v2`) for `/api` requests; the default version elsewhere. */

@@ -4,7 +4,9 @@
  */
 
 import { z } from '@hono/zod-openapi'
-import type { Context } from 'hono'
+import type { Context, TypedResponse } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { JSONParsed, JSONValue } from 'hono/utils/types'
 import type { AppEnv } from './context'
 import { t } from './i18n'
 
@@ -18,9 +20,28 @@ export interface ErrorEnvelope extends Envelope<unknown> {
   trace_id: string
 }
 
+/** A JSON response typed for Hono's RPC/OpenAPI inference, like `c.json()` returns. */
+export type JsonResponse<T, S extends ContentfulStatusCode> = Response & TypedResponse<JSONParsed<T>, S, 'json'>
+
+/**
+ * Answers JSON with the request's collected headers in one Response (core/response-headers.ts); `c.json()` when
+ * the request-context middleware did not run (a bare router in a test).
+ */
+export function respondJson<T, S extends ContentfulStatusCode>(
+  c: Context<AppEnv>,
+  body: T,
+  status: S,
+  headers?: Readonly<Record<string, string>>,
+): JsonResponse<T, S> {
+  const collected = c.get('responseHeaders')
+  if (!collected) return c.json(body as JSONValue, status, headers) as JsonResponse<T, S>
+  collected.write('Content-Type', 'application/json')
+  return collected.build(JSON.stringify(body), status, headers) as JsonResponse<T, S>
+}
+
 /** Answers 200 with `data` in the success envelope. */
 export function ok<T>(c: Context<AppEnv>, data: T) {
-  return c.json({ code: 200, msg: t(c.get('lang'), 'response.success'), data } satisfies Envelope<T>, 200)
+  return respondJson(c, { code: 200, msg: t(c.get('lang'), 'response.success'), data } satisfies Envelope<T>, 200)
 }
 
 /** The OpenAPI schema of a success envelope around `data`. */

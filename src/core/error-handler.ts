@@ -6,7 +6,7 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { ConfigError, isProduction } from './config'
 import type { AppEnv } from './context'
-import type { ErrorEnvelope } from './envelope'
+import { type ErrorEnvelope, respondJson } from './envelope'
 import {
   type AppError,
   AppError as AppErrorBase,
@@ -82,5 +82,5 @@ export function handleError(err: unknown, c: Context<AppEnv>): Response {
     data: hideInternals ? null : error.data,
     trace_id: traceId,
   }
-  return c.json(body, error.status, error.headers)
+  return respondJson(c, body, error.status, error.headers)
 }

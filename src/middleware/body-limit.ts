@@ -1,8 +1,7 @@
 /** Rejects bodies over `BODY_LIMIT_BYTES` with 413 — by `Content-Length` up front, or while streaming otherwise. */
 
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler, Next } from 'hono'
 import { bodyLimit as honoBodyLimit } from 'hono/body-limit'
-import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../core/context'
 import { PayloadTooLargeError } from '../core/errors'
 
@@ -23,9 +22,8 @@ function limiter(limit: number): MiddlewareHandler {
   return mw
 }
 
-const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS'])
-
-export const bodyLimit = createMiddleware<AppEnv>(async (c, next) => {
-  if (NO_BODY.has(c.req.method)) return next()
-  return limiter(c.get('config').BODY_LIMIT_BYTES)(c, next)
-})
+/** Runs `next` with the body limit enforced (the request pipeline calls it for methods that carry a body). */
+export async function limitBody(c: Context<AppEnv>, next: Next): Promise<void> {
+  const answered = await limiter(c.get('config').BODY_LIMIT_BYTES)(c, next)
+  if (answered instanceof Response) c.res = answered
+}

@@ -3,9 +3,8 @@
  * exactly, never `*`. Headers the admin UI and API clients read are exposed.
  */
 
-import type { Context } from 'hono'
+import type { Context, Next } from 'hono'
 import { cors as honoCors } from 'hono/cors'
-import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../core/context'
 
 export const EXPOSED_HEADERS = [
@@ -30,7 +29,9 @@ const allowlisted = honoCors({
 })
 
 /** Only cross-origin requests carry `Origin`; the rest skip CORS work entirely (`Vary: Origin` is always set). */
-export const cors = createMiddleware<AppEnv>(async (c, next) => {
+export async function withCors(c: Context<AppEnv>, next: Next): Promise<void> {
   if (c.req.header('Origin') === undefined) return next()
-  return allowlisted(c, next)
-})
+  // A preflight is answered by the CORS middleware itself: as a step (not a layer), its response is set here.
+  const preflight = await allowlisted(c, next)
+  if (preflight instanceof Response) c.res = preflight
+}

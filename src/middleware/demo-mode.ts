@@ -1,14 +1,12 @@
 /** Demo mode: a read-only deployment. Only GET/HEAD/OPTIONS pass, plus the configured `METHOD /path` allowlist. */
-import { createMiddleware } from 'hono/factory'
+import type { Context } from 'hono'
 import type { AppEnv } from '../core/context'
 import { ForbiddenError } from '../core/errors'
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
-
-export const demoMode = createMiddleware<AppEnv>(async (c, next) => {
+/** Throws 403 for a write in demo mode (the request pipeline calls it for methods that carry a body). */
+export function assertDemoAllows(c: Context<AppEnv>): void {
   const { DEMO_MODE, DEMO_MODE_ALLOWLIST } = c.get('config')
-  if (DEMO_MODE && !SAFE_METHODS.has(c.req.method) && !DEMO_MODE_ALLOWLIST.includes(`${c.req.method} ${c.req.path}`)) {
+  if (DEMO_MODE && !DEMO_MODE_ALLOWLIST.includes(`${c.req.method} ${c.req.path}`)) {
     throw new ForbiddenError('error.demo_mode')
   }
-  await next()
-})
+}

@@ -3,14 +3,14 @@
  *
  * - Routes declare `rateLimit` in `defineRoute` (checked after the access check, so `by: 'user'` sees the user);
  *   every `/api/*` request also counts against the per-IP `default` rule (`RATE_LIMIT_DEFAULT`, fail open), whose
- *   counters share the request's one Redis pipeline (see `defaultRateLimit` below).
+ *   counters share the request's one Redis pipeline (see `withDefaultRateLimit` below).
  * - One `limit()` per rate, all issued in the same tick: auto-pipelining sends them to Redis in one request.
  * - Every limited response carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds) of the
  *   strictest rate seen so far for the request; a rejection is a 429 `TooManyRequestsError` with `Retry-After`.
  * - Redis unreachable, slower than `RATE_LIMIT_TIMEOUT_MS`, or not configured: a `failClosed` rule answers 503
  *   `ServiceUnavailableError`, any other rule lets the request through and logs a warning.
  */
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler, Next } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { background } from '../core/background'
 import { connectingIp, UNKNOWN_IP } from '../core/client-info'
@@ -272,8 +272,10 @@ export function countDefaultLimit(
 
 /** Counts the pending default rule in a pipeline of its own (public routes, unmatched requests); fails open. */
 export async function flushDefaultLimit(c: Context<AppEnv>): Promise<void> {
+  // The pending count first: reading `services.redis` builds a client, which a request with nothing to count skips.
+  if (!c.get('defaultCount')) return
   const redis = c.get('services').redis
-  if (!redis || !c.get('defaultCount')) return
+  if (!redis) return
   const pipeline = redis.pipeline()
   const judge = countDefaultLimit(c, pipeline)
   if (!judge) return
@@ -286,13 +288,14 @@ export async function flushDefaultLimit(c: Context<AppEnv>): Promise<void> {
   judge(results)
 }
 
-export const defaultRateLimit = createMiddleware<AppEnv>(async (c, next) => {
+/** The default rule around the rest of an `/api` request (a step of the request pipeline, middleware/pipeline.ts). */
+export async function withDefaultRateLimit(c: Context<AppEnv>, next: Next): Promise<void> {
   const pending = prepareDefaultCount(c)
   if (!pending) return next()
   c.set('defaultCount', pending)
   await next()
   // No route took the request (404/405…): count it now so scanners are throttled too.
   await flushDefaultLimit(c)
-})
+}
 
 export type { RateLimitRule, RouteRateLimit } from '../infra/rate-limit-rules'

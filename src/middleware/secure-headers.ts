@@ -1,13 +1,10 @@
 /**
- * Secure headers on every response, precomputed once (this runs on every request). API responses (`/api/*`, JSON)
+ * Secure headers on every response, precomputed once and seeded into each request's response headers. API responses (`/api/*`, JSON)
  * get the set OWASP lists for REST APIs — a document-less CSP, HSTS, nosniff, no framing — because every header
  * costs time on the hot path and the document-only ones (referrer, cross-origin policies) do nothing for JSON. Pages
  * get the full set; their CSP allows only same-origin scripts: the docs UI is served from the Worker's static assets
  * (no CDN), and its styles need inline style attributes. `Vary: Origin` because CORS answers differ by origin.
  */
-import { createMiddleware } from 'hono/factory'
-import type { AppEnv } from '../core/context'
-
 const CSP = [
   "default-src 'self'",
   "script-src 'self'",
@@ -20,31 +17,31 @@ const CSP = [
   "base-uri 'self'",
 ].join('; ')
 
-type HeaderList = readonly (readonly [string, string])[]
+type HeaderSet = Readonly<Record<string, string>>
 
-export const API_SECURE_HEADERS: HeaderList = [
-  ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
-  ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'],
-  ['X-Content-Type-Options', 'nosniff'],
-  ['X-Frame-Options', 'DENY'],
-  ['Vary', 'Origin'],
-]
-
-export const PAGE_SECURE_HEADERS: HeaderList = [
-  ['Content-Security-Policy', CSP],
-  ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'],
-  ['X-Content-Type-Options', 'nosniff'],
-  ['X-Frame-Options', 'SAMEORIGIN'],
-  ['Referrer-Policy', 'strict-origin-when-cross-origin'],
-  ['Cross-Origin-Opener-Policy', 'same-origin'],
-  ['Cross-Origin-Resource-Policy', 'same-origin'],
-  ['X-Permitted-Cross-Domain-Policies', 'none'],
-  ['Origin-Agent-Cluster', '?1'],
-  ['Vary', 'Origin'],
-]
-
-export const secureHeaders = createMiddleware<AppEnv>(async (c, next) => {
-  const headers = c.req.path.startsWith('/api/') ? API_SECURE_HEADERS : PAGE_SECURE_HEADERS
-  for (const [name, value] of headers) c.header(name, value)
-  await next()
+/** Lower-case names: the record is handed to the Response as is (see core/response-headers.ts). */
+export const API_SECURE_HEADERS: HeaderSet = Object.freeze({
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  vary: 'Origin',
 })
+
+export const PAGE_SECURE_HEADERS: HeaderSet = Object.freeze({
+  'content-security-policy': CSP,
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'SAMEORIGIN',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'x-permitted-cross-domain-policies': 'none',
+  'origin-agent-cluster': '?1',
+  vary: 'Origin',
+})
+
+/** The secure set for a request path; the request-context middleware seeds every response's headers with it. */
+export function secureHeadersFor(path: string): HeaderSet {
+  return path.startsWith('/api/') ? API_SECURE_HEADERS : PAGE_SECURE_HEADERS
+}
