@@ -8,6 +8,7 @@ import { APP_VERSION } from './core/app-info'
 import type { AppEnv } from './core/context'
 import { handleError } from './core/error-handler'
 import { BadRequestError } from './core/errors'
+import { MemoRouter } from './core/memo-router'
 import { documentVersion } from './core/openapi'
 import { routeMiss } from './core/route-miss'
 import { createRouter, type Router } from './core/router'
@@ -62,7 +63,7 @@ export interface AppOptions {
 export function createApp(options: AppOptions = {}) {
   // A bad plugin list (missing or cyclic dependency, bad name or version) fails here, at start.
   const plugins = checkPlugins(options.plugins ?? PLUGINS, { versions: SUPPORTED_VERSIONS })
-  const app = new OpenAPIHono<AppEnv>({ getPath: versionedPath })
+  const app = new OpenAPIHono<AppEnv>({ getPath: versionedPath, router: new MemoRouter() })
 
   app.use(requestPipeline({ extend: pluginRequestContext(plugins) }))
   app.route('/', pageRoutes(SUPPORTED_VERSIONS))
@@ -78,7 +79,8 @@ export function createApp(options: AppOptions = {}) {
 
   // Reached only when no versioned route matched: an unknown version is a 400 naming the supported ones.
   const versionFallback = (c: Context<AppEnv>) => {
-    const segment = c.req.param('version') ?? ''
+    // The segment after `/api/` of the path the router matched (a header version is already folded in).
+    const segment = versionedPath(c.req.raw, { env: c.env }).split('/')[2] ?? ''
     if (SUPPORTED_VERSIONS.includes(segment)) return routeMiss(c, app)
     const requested =
       segment === INVALID_VERSION_SEGMENT ? (c.req.header('x-api-version') ?? c.req.header('accept-version')) : segment
@@ -87,8 +89,8 @@ export function createApp(options: AppOptions = {}) {
       data: { supported_versions: SUPPORTED_VERSIONS },
     })
   }
-  app.all('/api/:version', versionFallback)
-  app.all('/api/:version/*', versionFallback)
+  // Without a path parameter, so the router can remember its answers for static paths (core/memo-router.ts).
+  app.all('/api/*', versionFallback)
 
   // notFound runs outside the middleware chain's error handling, so map the error here explicitly.
   app.notFound((c) => {

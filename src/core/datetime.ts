@@ -15,3 +15,19 @@ export function formatDateTime(d: Date | null | undefined): string | null {
     `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
   )
 }
+
+let lastMs = Number.NaN
+let lastIso = ''
+
+/**
+ * `new Date().toISOString()`, formatted at most once per millisecond: the access line and `ping` stamp every
+ * request, and formatting costs more than the rest of a cheap request's handler.
+ */
+export function isoNow(): string {
+  const ms = Date.now()
+  if (ms !== lastMs) {
+    lastMs = ms
+    lastIso = new Date(ms).toISOString()
+  }
+  return lastIso
+}

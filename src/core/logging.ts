@@ -3,6 +3,8 @@
  * before it is written, however deeply it is nested. A logger is built per request, so it is a small class
  * (methods on the prototype) and does no work until a line passes the level check.
  */
+import { isoNow } from './datetime'
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
@@ -44,7 +46,7 @@ export class Logger {
 
   #write(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
     if (!this.enabled(level)) return
-    const entry = redact({ time: new Date().toISOString(), level, msg, ...this.base, ...fields })
+    const entry = redact({ time: isoNow(), level, msg, ...this.base, ...fields })
     this.sink(JSON.stringify(entry), level)
   }
 

@@ -103,7 +103,7 @@ export class ResponseHeaders {
   }
 
   private timing(): string {
-    return `total;dur=${(performance.now() - this.startedAt).toFixed(1)}`
+    return `total;dur=${Math.round((performance.now() - this.startedAt) * 10) / 10}`
   }
 
   /** Whether `res` was built from this record (and so carries its headers already). */

@@ -5,7 +5,7 @@
  *   { permission: code } → superusers pass; otherwise an enabled role with menus is required, staff for writes,
  *                          and the code among the user's permission codes — else 403.
  */
-import type { Context } from 'hono'
+import type { Context, Next } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../core/context'
 import { ForbiddenError } from '../core/errors'
@@ -16,11 +16,15 @@ import { flushDefaultLimit } from './rate-limit'
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-/** Public routes: only the default rate limit (counted before the handler). */
-const publicAccess = createMiddleware<AppEnv>(async (c, next) => {
+/** Public routes: only the default rate limit, counted before the handler (no async step when nothing is pending). */
+const publicAccess = createMiddleware<AppEnv>((c, next) =>
+  c.get('defaultCount') === undefined ? next() : flushThenNext(c, next),
+)
+
+async function flushThenNext(c: Context<AppEnv>, next: Next): Promise<void> {
   await flushDefaultLimit(c)
   await next()
-})
+}
 
 /** Contract §4.2, in order. `exclude`: codes that need no menu grant (config `RBAC_PERMISSION_EXCLUDE`). */
 export function checkPermission(user: AuthUser, code: string, method: string, exclude: readonly string[] = []): void {

@@ -289,10 +289,14 @@ export async function flushDefaultLimit(c: Context<AppEnv>): Promise<void> {
 }
 
 /** The default rule around the rest of an `/api` request (a step of the request pipeline, middleware/pipeline.ts). */
-export async function withDefaultRateLimit(c: Context<AppEnv>, next: Next): Promise<void> {
+export function withDefaultRateLimit(c: Context<AppEnv>, next: Next): Promise<void> {
   const pending = prepareDefaultCount(c)
   if (!pending) return next()
   c.set('defaultCount', pending)
+  return countAround(c, next)
+}
+
+async function countAround(c: Context<AppEnv>, next: Next): Promise<void> {
   await next()
   // No route took the request (404/405…): count it now so scanners are throttled too.
   await flushDefaultLimit(c)

@@ -3,6 +3,7 @@
  * database, Redis and QStash (readiness) and answers 503 when one is down.
  */
 import { isProduction } from '../../core/config'
+import { isoNow } from '../../core/datetime'
 import { envelopeOf, ok } from '../../core/envelope'
 import { t } from '../../core/i18n'
 import { defineRoute, jsonEnvelope } from '../../core/openapi'
@@ -34,9 +35,7 @@ const health = defineRoute({
 
 export function healthRoutes() {
   return createRouter()
-    .openapi(ping, (c) =>
-      ok(c, { status: 'ok' as const, api_version: c.get('apiVersion'), time: new Date().toISOString() }),
-    )
+    .openapi(ping, (c) => ok(c, { status: 'ok' as const, api_version: c.get('apiVersion'), time: isoNow() }))
     .openapi(health, async (c) => {
       const { healthy, checks } = await checkDependencies(c.get('services'), !isProduction(c.get('config')))
       const data = {
