@@ -1,7 +1,7 @@
 /**
  * Three projects share one run:
  * - `workers`: the app inside the Workers runtime (miniflare), bindings pointing at the local emulators;
- * - `node`: tools (emulators, CLI) tested from Node with the official clients;
+ * - `node`: tools (emulators, CLI) and Node-only host code (src/infra/node) tested from Node with the official clients;
  * - `e2e`: wrangler dev + headless Chromium.
  * The global setup starts the emulators once per run and provides their URLs to every project.
  */
@@ -37,7 +37,7 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/tools/**', 'test/e2e/**'],
+          exclude: ['test/tools/**', 'test/e2e/**', 'test/infra/node/**'],
         },
       },
       {
@@ -45,7 +45,8 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/tools/**/*.test.ts'],
+          // Node-only host code (src/infra/node) is tested here too: it never runs inside a Worker.
+          include: ['test/tools/**/*.test.ts', 'test/infra/node/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -25,6 +25,7 @@ import { redisMonitorRoutes } from './domains/monitors/redis'
 import { monitorRoutes } from './domains/monitors/routes.v1'
 import { roleRoutes } from './domains/roles/routes.v1'
 import { userRoutes } from './domains/users/routes.v1'
+import type { ServiceFactories } from './infra/services'
 import { requestPipeline } from './middleware/pipeline'
 import { checkPlugins } from './plugins/check'
 import { mountPlugins } from './plugins/mount'
@@ -58,6 +59,8 @@ export const SUPPORTED_VERSIONS = Object.keys(API_VERSIONS)
 export interface AppOptions {
   /** The plugins to mount (default: the registry, src/plugins/registry.ts); checked before anything is built. */
   plugins?: readonly PluginManifest[]
+  /** How the host builds its clients where it differs from Workers (a Node host: `nodeServices()`). */
+  services?: ServiceFactories
 }
 
 export function createApp(options: AppOptions = {}) {
@@ -65,7 +68,7 @@ export function createApp(options: AppOptions = {}) {
   const plugins = checkPlugins(options.plugins ?? PLUGINS, { versions: SUPPORTED_VERSIONS })
   const app = new OpenAPIHono<AppEnv>({ getPath: versionedPath, router: new MemoRouter() })
 
-  app.use(requestPipeline({ extend: pluginRequestContext(plugins) }))
+  app.use(requestPipeline({ extend: pluginRequestContext(plugins), services: options.services }))
   app.route('/', pageRoutes(SUPPORTED_VERSIONS))
 
   for (const [version, build] of Object.entries(API_VERSIONS)) {

@@ -7,7 +7,7 @@
 import type { AuthUser } from '../domains/auth/auth-user'
 import type { Session } from '../domains/auth/sessions'
 import type { Services } from '../infra/services'
-import type { DefaultCount } from '../middleware/rate-limit'
+import type { DefaultCount, Verdict } from '../middleware/rate-limit'
 import type { Config } from './config'
 import type { Lang } from './i18n'
 import type { Logger } from './logging'
@@ -38,6 +38,8 @@ export interface Variables {
   session?: Session
   /** The default rate-limit counters not yet sent (they join the next Redis pipeline of the request). */
   defaultCount?: DefaultCount
+  /** The strictest rate-limit verdict so far (its numbers are the `RateLimit-*` headers). */
+  rateLimitVerdict?: Verdict
 }
 
 export interface AppEnv {

@@ -259,14 +259,28 @@ const ALGORITHM_KEY: Record<RateAlgorithm, string> = {
 }
 
 /** The Redis key prefix of one rate of a rule (before the identifier). */
+// Built once per (rate, key prefix): the default rule asks on every request. Resolved rates are cached objects.
+const prefixes = new WeakMap<ResolvedRate, Map<string, string>>()
+
 export function ratePrefix(config: Pick<Config, 'REDIS_KEY_PREFIX'>, rule: RateLimitRule, rate: ResolvedRate): string {
-  return [
-    config.REDIS_KEY_PREFIX,
-    'ratelimit',
-    keySegment(rule.name),
-    ALGORITHM_KEY[rate.algorithm],
-    windowLabel(rate.windowMs),
-  ].join(':')
+  let byPrefix = prefixes.get(rate)
+  if (!byPrefix) {
+    byPrefix = new Map()
+    prefixes.set(rate, byPrefix)
+  }
+  const cacheKey = `${config.REDIS_KEY_PREFIX}\u0000${rule.name}`
+  let prefix = byPrefix.get(cacheKey)
+  if (prefix === undefined) {
+    prefix = [
+      config.REDIS_KEY_PREFIX,
+      'ratelimit',
+      keySegment(rule.name),
+      ALGORITHM_KEY[rate.algorithm],
+      windowLabel(rate.windowMs),
+    ].join(':')
+    byPrefix.set(cacheKey, prefix)
+  }
+  return prefix
 }
 
 function algorithmFor(prefix: string, rate: ResolvedRate): Algorithm {

@@ -11,13 +11,24 @@ import { createRedis, type Redis } from './redis'
 
 const UNSET = Symbol('unset')
 
+/**
+ * How a host builds its clients, where it differs from Workers: a Node host passes a Redis client over `node:http`
+ * (infra/node/upstash-http.ts). Plain functions of the config, no I/O until called.
+ */
+export interface ServiceFactories {
+  redis?: (config: Config) => Redis | undefined
+}
+
 export class Services {
   #db: Db | undefined | typeof UNSET = UNSET
   #redis: Redis | undefined | typeof UNSET = UNSET
   #qstash: Qstash | undefined | typeof UNSET = UNSET
   #cache: Cache | undefined | typeof UNSET = UNSET
 
-  constructor(private readonly config: Config) {}
+  constructor(
+    private readonly config: Config,
+    private readonly factories: ServiceFactories = {},
+  ) {}
 
   get db(): Db | undefined {
     if (this.#db === UNSET) this.#db = createDb(this.config)
@@ -25,7 +36,7 @@ export class Services {
   }
 
   get redis(): Redis | undefined {
-    if (this.#redis === UNSET) this.#redis = createRedis(this.config)
+    if (this.#redis === UNSET) this.#redis = (this.factories.redis ?? createRedis)(this.config)
     return this.#redis
   }
 
@@ -44,8 +55,8 @@ export class Services {
   }
 }
 
-export function createServices(config: Config): Services {
-  return new Services(config)
+export function createServices(config: Config, factories?: ServiceFactories): Services {
+  return new Services(config, factories)
 }
 
 /** The configured client, or a 503: a feature that needs a service cannot run without it. */

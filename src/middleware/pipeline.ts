@@ -32,8 +32,7 @@ function guarded(c: Context<AppEnv>, next: Next): Promise<void> {
   return withCors(c, checked)
 }
 
-/** The pipeline with the app's additions to the context (`createApp` passes the plugins' hook). */
+/** The pipeline with the app's additions to the context (`createApp` passes the plugins' hook and the host's clients). */
 export function requestPipeline(options: RequestContextOptions = {}) {
-  const { extend } = options
-  return createMiddleware<AppEnv>((c, next) => withRequestContext(c, () => guarded(c, next), extend))
+  return createMiddleware<AppEnv>((c, next) => withRequestContext(c, () => guarded(c, next), options))
 }

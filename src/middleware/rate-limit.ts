@@ -86,9 +86,6 @@ export function rateLimitHeaders(v: Verdict, now = Date.now()): Record<string, s
   }
 }
 
-/** The strictest verdict so far per request (the default rule and a route's rule both report into it). */
-const strictestByRequest = new WeakMap<Request, Verdict>()
-
 type Outcome = PromiseSettledResult<RateLimitResponse>
 
 /**
@@ -151,13 +148,14 @@ export async function enforceRateLimit(c: Context<AppEnv>, rule: RateLimitRule):
 
 /** Sets the headers of the strictest verdict so far for this request; throws 429 when any verdict denies. */
 function applyVerdicts(c: Context<AppEnv>, verdicts: Verdict[]): void {
-  let strictest = strictestByRequest.get(c.req.raw)
+  // The strictest verdict so far for this request: the default rule and a route's rule both report into it.
+  let strictest = c.get('rateLimitVerdict')
   for (const v of verdicts) strictest = stricter(strictest, v)
   if (!strictest) return
-  strictestByRequest.set(c.req.raw, strictest)
+  c.set('rateLimitVerdict', strictest)
   const now = Date.now()
   const headers = rateLimitHeaders(strictest, now)
-  for (const [name, value] of Object.entries(headers)) c.header(name, value)
+  for (const name in headers) c.header(name, headers[name])
 
   const denied = verdicts.filter((v) => !v.success)
   if (denied.length) {

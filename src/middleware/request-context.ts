@@ -14,7 +14,7 @@ import { Logger } from '../core/logging'
 import { ResponseHeaders } from '../core/response-headers'
 import { TRACE_HEADER, traceIdFrom } from '../core/trace'
 import { deprecationHeaders, resolvedVersion } from '../core/versioning'
-import { createServices } from '../infra/services'
+import { createServices, type ServiceFactories } from '../infra/services'
 import { secureHeadersFor } from './secure-headers'
 
 function finish(c: Context<AppEnv>, headers: ResponseHeaders): void {
@@ -42,13 +42,15 @@ export interface RequestContextOptions {
    * plugins' settings provider (plugins/settings.ts). Must not do I/O (it runs on every request).
    */
   extend?: ((c: Context<AppEnv>) => void) | undefined
+  /** How this host builds its clients (default: as in Workers). */
+  services?: ServiceFactories | undefined
 }
 
 /** Sets up the request's context, runs `next`, then finishes the response and writes the access line. */
 export async function withRequestContext(
   c: Context<AppEnv>,
   next: Next,
-  extend: RequestContextOptions['extend'],
+  options: RequestContextOptions,
 ): Promise<void> {
   const traceId = traceIdFrom(c.req.header(TRACE_HEADER))
   const headers = new ResponseHeaders(secureHeadersFor(c.req.path), performance.now())
@@ -62,14 +64,14 @@ export async function withRequestContext(
     const config = loadConfig(c.env ?? {})
     c.set('config', config)
     c.set('logger', new Logger({ trace_id: traceId }, config.LOG_LEVEL))
-    c.set('services', createServices(config))
+    c.set('services', createServices(config, options.services))
     const version = resolvedVersion(c.req.path, c.req.raw.headers, config.API_DEFAULT_VERSION)
     c.set('apiVersion', version)
     headers.write('X-API-Version', version)
     const deprecated = config.API_DEPRECATIONS[version]
     if (deprecated)
       for (const [name, value] of Object.entries(deprecationHeaders(deprecated))) headers.write(name, value)
-    extend?.(c)
+    options.extend?.(c)
     await next()
   } finally {
     finish(c, headers)

@@ -67,6 +67,47 @@ export async function signToken(
   return { token, exp }
 }
 
+/** A token verified earlier in this isolate, with what it was verified against. */
+interface Verified {
+  claims: TokenClaims
+  secret: string
+  issuer: string
+  audience: string
+}
+
+const VERIFIED_MAX = 1_000
+/**
+ * Tokens already verified in this isolate, by their full text (signature included, so no other token can hit). A hit
+ * skips the HMAC — on a warm authenticated request the WebCrypto call was the largest share of Stratum's own CPU.
+ * Expiry is still checked on every use; revocation is the session record's job, checked on every request anyway;
+ * an entry counts only under the secret, issuer and audience it was verified with (a rotated secret misses).
+ * Bounded: the oldest entry goes first. Plain data, no I/O.
+ */
+const verifiedTokens = new Map<string, Verified>()
+
+function rememberedClaims(config: TokenConfig, key: string): TokenClaims | undefined {
+  const hit = verifiedTokens.get(key)
+  if (!hit) return undefined
+  const current =
+    hit.secret === config.JWT_SECRET && hit.issuer === config.JWT_ISSUER && hit.audience === config.JWT_AUDIENCE
+  if (current && hit.claims.exp > Date.now() / 1000) return hit.claims
+  verifiedTokens.delete(key)
+  return undefined
+}
+
+function remember(config: TokenConfig, key: string, claims: TokenClaims): void {
+  if (verifiedTokens.size >= VERIFIED_MAX) {
+    const oldest = verifiedTokens.keys().next().value
+    if (oldest !== undefined) verifiedTokens.delete(oldest)
+  }
+  verifiedTokens.set(key, {
+    claims,
+    secret: config.JWT_SECRET ?? '',
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  })
+}
+
 /**
  * Verifies signature, algorithm, `typ`, `iss`, `aud`, `exp`/`nbf` and the required claims. Any failure is a 401:
  * "expired" when only the expiry is wrong, "invalid" otherwise. `ignoreExpiry` is for logout, which must work
@@ -78,6 +119,9 @@ export async function verifyToken(
   token: string,
   options: { ignoreExpiry?: boolean } = {},
 ): Promise<TokenClaims> {
+  const cacheKey = options.ignoreExpiry ? undefined : `${typ} ${token}`
+  const known = cacheKey && rememberedClaims(config, cacheKey)
+  if (known) return known
   try {
     const { payload } = await jwtVerify(token, await signingKey(config), {
       algorithms: [ALGORITHM],
@@ -92,7 +136,9 @@ export async function verifyToken(
     if (!Number.isSafeInteger(userId) || userId <= 0 || typeof payload.sid !== 'string' || !payload.jti) {
       throw new UnauthorizedError('auth.token_invalid')
     }
-    return { userId, sid: payload.sid, jti: payload.jti, exp: payload.exp as number }
+    const claims = { userId, sid: payload.sid, jti: payload.jti, exp: payload.exp as number }
+    if (cacheKey) remember(config, cacheKey, claims)
+    return claims
   } catch (err) {
     if (err instanceof UnauthorizedError || err instanceof InternalError) throw err
     if (err instanceof errors.JWTExpired) throw new UnauthorizedError('auth.token_expired')
