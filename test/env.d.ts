@@ -4,3 +4,4 @@ declare namespace Cloudflare {
     [key: string]: unknown
   }
 }
+
