@@ -4,4 +4,3 @@ declare namespace Cloudflare {
     [key: string]: unknown
   }
 }
-

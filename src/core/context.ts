@@ -12,7 +12,7 @@ import type { Config } from './config'
 import type { Lang } from './i18n'
 import type { Logger } from './logging'
 import type { ResponseHeaders } from './response-headers'
-import type { SettingsProvider } from './settings'
+import type { ContextSettingsProvider } from './settings'
 
 /** Worker bindings: vars and secrets are validated into `Config`; these are the non-string bindings. */
 export interface Bindings {
@@ -34,7 +34,7 @@ export interface Variables {
   userId?: number
   user?: AuthUser
   /** Set by a plugin that backs login/user-security settings with its own storage (see core/settings.ts). */
-  settingsProvider?: SettingsProvider
+  settingsProvider?: ContextSettingsProvider
   session?: Session
   /** The default rate-limit counters not yet sent (they join the next Redis pipeline of the request). */
   defaultCount?: DefaultCount

@@ -15,23 +15,35 @@ const MEMO_SIZE = 512
 export class MemoRouter<T> implements Router<T> {
   readonly name = 'MemoRouter'
   readonly #trie = new TrieRouter<T>()
-  readonly #memo = new Map<string, Result<T>>()
+  /** Per method, per path (no key concatenation on the hot path). */
+  readonly #memo = new Map<string, Map<string, Result<T>>>()
+  #size = 0
 
   add(method: string, path: string, handler: T): void {
-    this.#memo.clear()
+    this.#clear()
     this.#trie.add(method, path, handler)
   }
 
   match(method: string, path: string): Result<T> {
-    const key = `${method} ${path}`
-    const known = this.#memo.get(key)
+    let byPath = this.#memo.get(method)
+    const known = byPath?.get(path)
     if (known) return known
     const result = this.#trie.match(method, path)
     if (withoutParams(result as [[T, Params][]])) {
-      if (this.#memo.size >= MEMO_SIZE) this.#memo.clear()
-      this.#memo.set(key, result)
+      if (this.#size >= MEMO_SIZE) this.#clear()
+      if (!byPath || this.#size === 0) {
+        byPath = this.#memo.get(method) ?? new Map()
+        this.#memo.set(method, byPath)
+      }
+      byPath.set(path, result)
+      this.#size++
     }
     return result
+  }
+
+  #clear(): void {
+    this.#memo.clear()
+    this.#size = 0
   }
 }
 

@@ -46,15 +46,30 @@ export class ResponseHeaders {
   }
 
   private contextHeader(name: string, value?: string, options?: { append?: boolean }): void {
-    const c = this.context
-    if (c?.finalized && this.honoHeader && !this.builtAs(c.res)) this.honoHeader(name, value, options)
+    if (this.context?.finalized) this.writeToResponse(name, value, options)
     else this.write(name, value, options)
+  }
+
+  /**
+   * Once a response exists, writes go to it: the context's response once Hono holds one (Hono copies a returned
+   * response when a middleware touched `c.res` earlier, e.g. CORS), else the one just built.
+   */
+  private writeToResponse(name: string, value?: string, options?: { append?: boolean }): void {
+    const c = this.context
+    const res = c?.finalized ? c.res : this.built
+    if (!res) return
+    try {
+      writeHeaders(res.headers, name, value, options)
+    } catch {
+      // Immutable headers (a fetched asset): Hono's own `c.header()` re-creates the response.
+      this.honoHeader?.(name, value, options)
+    }
   }
 
   /** Hono's `c.header()` semantics: undefined deletes, `append` adds (`Set-Cookie` keeps one line per cookie). */
   write(name: string, value?: string, options?: { append?: boolean }): void {
     if (this.built) {
-      writeHeaders(this.built.headers, name, value, options)
+      this.writeToResponse(name, value, options)
       return
     }
     const key = name.toLowerCase()

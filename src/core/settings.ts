@@ -31,6 +31,9 @@ export interface Settings {
 /** Overrides settings from another source (e.g. DB rows); returns only what it overrides. */
 export type SettingsProvider = (defaults: Settings) => Promise<Partial<{ [G in keyof Settings]: Partial<Settings[G]> }>>
 
+/** A provider that reads the request's context (set per request by the plugins, see plugins/settings.ts). */
+export type ContextSettingsProvider = (c: Context<AppEnv>, defaults: Settings) => ReturnType<SettingsProvider>
+
 export function settingsFromConfig(config: Config): Settings {
   return {
     login: {
@@ -62,5 +65,6 @@ export async function resolveSettings(config: Config, provider?: SettingsProvide
 
 /** The settings in force for this request (config defaults + the registered provider's overrides). */
 export function requestSettings(c: Context<AppEnv>): Promise<Settings> {
-  return resolveSettings(c.get('config'), c.get('settingsProvider'))
+  const provide = c.get('settingsProvider')
+  return resolveSettings(c.get('config'), provide && ((defaults) => provide(c, defaults)))
 }

@@ -37,4 +37,7 @@ async function crossOrigin(c: Context<AppEnv>, next: Next): Promise<void> {
   // A preflight is answered by the CORS middleware itself: as a step (not a layer), its response is set here.
   const preflight = await allowlisted(c, next)
   if (preflight instanceof Response) c.res = preflight
+  // Hono's CORS appends `Vary: Origin` to the secure set's own: say it once.
+  const vary = c.res.headers.get('Vary')
+  if (vary?.includes(',')) c.header('Vary', [...new Set(vary.split(/\s*,\s*/))].join(', '))
 }

@@ -6,7 +6,7 @@
  */
 import type { Context } from 'hono'
 import type { AppEnv } from '../core/context'
-import type { Settings, SettingsProvider } from '../core/settings'
+import type { ContextSettingsProvider, Settings, SettingsProvider } from '../core/settings'
 import { isEffectivelyEnabled, pluginStates } from './state'
 import type { PluginManifest } from './types'
 
@@ -19,21 +19,21 @@ type Overrides = Awaited<ReturnType<SettingsProvider>>
 export function pluginRequestContext(plugins: readonly PluginManifest[]): ((c: Context<AppEnv>) => void) | undefined {
   const providers = plugins.filter((p) => p.settingsProvider)
   if (!providers.length) return undefined
-  return (c) => {
-    c.set('settingsProvider', async (defaults: Settings): Promise<Overrides> => {
-      const { db, cache } = c.get('services')
-      if (!db) return {}
-      const logger = c.get('logger')
-      const states = await pluginStates(c.get('services'))
-      const merged: { [G in keyof Settings]?: Partial<Settings[G]> } = {}
-      for (const plugin of providers) {
-        if (!plugin.settingsProvider || !isEffectivelyEnabled(plugin, states, plugins)) continue
-        const overrides = await plugin.settingsProvider(cache ? { db, cache, logger } : { db, logger })(defaults)
-        for (const group of Object.keys(overrides) as (keyof Settings)[]) {
-          merged[group] = { ...merged[group], ...overrides[group] } as never
-        }
+  // One function per app, set on every request (no per-request closure): it gets the request when settings are read.
+  const provide: ContextSettingsProvider = async (c, defaults) => {
+    const { db, cache } = c.get('services')
+    if (!db) return {}
+    const logger = c.get('logger')
+    const states = await pluginStates(c.get('services'))
+    const merged: { [G in keyof Settings]?: Partial<Settings[G]> } = {}
+    for (const plugin of providers) {
+      if (!plugin.settingsProvider || !isEffectivelyEnabled(plugin, states, plugins)) continue
+      const overrides = await plugin.settingsProvider(cache ? { db, cache, logger } : { db, logger })(defaults)
+      for (const group of Object.keys(overrides) as (keyof Settings)[]) {
+        merged[group] = { ...merged[group], ...overrides[group] } as never
       }
-      return merged
-    })
+    }
+    return merged as Overrides
   }
+  return (c) => c.set('settingsProvider', provide)
 }

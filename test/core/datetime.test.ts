@@ -1,6 +1,6 @@
 /** Wire datetimes: `YYYY-MM-DD HH:mm:ss` in UTC (contract DATETIME_FORMAT, Stratum's timezone default). */
-import { describe, expect, it } from 'vitest'
-import { formatDateTime } from '../../src/core/datetime'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { formatDateTime, isoNow } from '../../src/core/datetime'
 
 describe('formatDateTime', () => {
   it('formats in UTC with zero padding', () => {
@@ -28,5 +28,26 @@ describe('formatDateTime', () => {
 
   it('formats the epoch', () => {
     expect(formatDateTime(new Date(0))).toBe('1970-01-01 00:00:00')
+  })
+})
+
+describe('isoNow', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('is an ISO 8601 UTC timestamp with milliseconds', () => {
+    expect(isoNow()).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
+  })
+
+  it('equals toISOString() of the current millisecond, and follows the clock', () => {
+    vi.useFakeTimers({ now: new Date('2026-05-16T12:00:00.123Z') })
+    expect(isoNow()).toBe(new Date(Date.now()).toISOString())
+    expect(isoNow()).toBe('2026-05-16T12:00:00.123Z')
+    // The per-millisecond cache must not serve a stale value once the clock moves.
+    vi.setSystemTime(new Date('2026-05-16T12:00:00.124Z'))
+    expect(isoNow()).toBe('2026-05-16T12:00:00.124Z')
+    vi.setSystemTime(new Date('2025-01-01T00:00:00.000Z'))
+    expect(isoNow()).toBe('2025-01-01T00:00:00.000Z')
   })
 })

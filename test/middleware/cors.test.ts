@@ -25,6 +25,11 @@ describe('CORS', () => {
     const res = await call('/api/v1/health/ping', { headers: { Origin: ALLOWED } })
     expect(res.headers.get('Access-Control-Allow-Origin')).toBe(ALLOWED)
     expect(res.headers.get('Access-Control-Expose-Headers')).toContain('X-Request-ID')
+    // Hono's CORS and the secure set both say `Vary: Origin`; the response says it once.
+    expect(res.headers.get('Vary')).toBe('Origin')
+    // Headers written after the response exists still reach it (Hono copies it when CORS touched `c.res`).
+    expect(res.headers.get('X-API-Version')).toBe('v1')
+    expect(res.headers.get('Server-Timing')).toMatch(/total;dur=/)
   })
 
   it('grants nothing to a disallowed origin', async () => {
