@@ -76,13 +76,14 @@ export function defineRoute<const R extends StratumRouteConfig>(config: R) {
   const { access, errors = [], middleware, responses, rateLimit, ...rest } = config
   const own = middleware === undefined ? [] : Array.isArray(middleware) ? middleware : [middleware]
   const limited = rateLimit ? routeRateLimit(rateLimit, rest.method, rest.path) : undefined
+  const guard = requireAccess(access)
   const statuses = limited?.rule.failClosed ? [...errors, 503 as const] : errors
   return createRoute({
     ...rest,
     security: access === 'public' ? [] : [{ bearerAuth: [] }],
     'x-access': accessLabel(access),
     ...(limited ? { 'x-rate-limit': limited.extension } : {}),
-    middleware: [requireAccess(access), ...(limited ? [limited.middleware] : []), ...own],
+    middleware: [...(guard ? [guard] : []), ...(limited ? [limited.middleware] : []), ...own],
     responses: { ...errorResponsesFor(access, statuses), ...responses } as R['responses'],
   })
 }

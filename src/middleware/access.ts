@@ -5,26 +5,15 @@
  *   { permission: code } → superusers pass; otherwise an enabled role with menus is required, staff for writes,
  *                          and the code among the user's permission codes — else 403.
  */
-import type { Context, Next } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../core/context'
 import { ForbiddenError } from '../core/errors'
 import type { Access } from '../core/openapi'
 import { type AuthUser, enabledRoles } from '../domains/auth/auth-user'
 import { authenticate } from '../domains/auth/authenticate'
-import { flushDefaultLimit } from './rate-limit'
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
-
-/** Public routes: only the default rate limit, counted before the handler (no async step when nothing is pending). */
-const publicAccess = createMiddleware<AppEnv>((c, next) =>
-  c.get('defaultCount') === undefined ? next() : flushThenNext(c, next),
-)
-
-async function flushThenNext(c: Context<AppEnv>, next: Next): Promise<void> {
-  await flushDefaultLimit(c)
-  await next()
-}
 
 /** Contract §4.2, in order. `exclude`: codes that need no menu grant (config `RBAC_PERMISSION_EXCLUDE`). */
 export function checkPermission(user: AuthUser, code: string, method: string, exclude: readonly string[] = []): void {
@@ -45,8 +34,12 @@ function authorize(c: Context<AppEnv>, access: Exclude<Access, 'public'>, user: 
   checkPermission(user, access.permission, c.req.method, c.get('config').RBAC_PERMISSION_EXCLUDE)
 }
 
-export function requireAccess(access: Access) {
-  if (access === 'public') return publicAccess
+/**
+ * The access-check middleware for a route; none for a public route (no layer to pass through: the default rate limit
+ * of an unauthenticated request is counted before routing, see `withDefaultRateLimit`).
+ */
+export function requireAccess(access: Access): MiddlewareHandler<AppEnv> | undefined {
+  if (access === 'public') return undefined
   return createMiddleware<AppEnv>(async (c, next) => {
     const user = await authenticate(c)
     authorize(c, access, user)

@@ -200,8 +200,9 @@ export function routeRateLimit(limit: RouteRateLimit, method: string, path: stri
  * fixed window, so the admin endpoints inspect and reset it like any rule).
  *
  * It is not a separate Redis round trip: its counters (`INCR` + `PEXPIRE NX` per window) ride in the one pipeline
- * the request makes anyway — authentication's for protected routes (see `domains/auth/authenticate.ts`). A public
- * route counts them alone before its handler, and a request no route took counts them after routing.
+ * the request makes anyway — authentication's for requests with a Bearer token (see `domains/auth/authenticate.ts`).
+ * A request without credentials counts them alone before routing (public routes have no middleware layer for it);
+ * counters nothing took (a public route reached with a token, a 404) are counted after routing.
  */
 export const DEFAULT_RATE_LIMIT_RULE: RateLimitRule = registerRateLimitRule({
   name: 'default',
@@ -295,8 +296,11 @@ export function withDefaultRateLimit(c: Context<AppEnv>, next: Next): Promise<vo
 }
 
 async function countAround(c: Context<AppEnv>, next: Next): Promise<void> {
+  // Without credentials no authentication pipeline will carry the counters: count them before routing, so a public
+  // route (or a 401) is judged before its handler runs.
+  if (!c.req.raw.headers.has('Authorization')) await flushDefaultLimit(c)
   await next()
-  // No route took the request (404/405…): count it now so scanners are throttled too.
+  // Counters no pipeline took (a public route reached with a token, a bad token, 404/405): count them now.
   await flushDefaultLimit(c)
 }
 
