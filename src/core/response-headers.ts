@@ -14,8 +14,6 @@
 
 import type { Context } from 'hono'
 
-type HeaderWrite = Context['header']
-
 export class ResponseHeaders {
   /** One value per lower-case name; multi-valued `Set-Cookie` lines live in `cookies`. */
   private readonly values: Record<string, string>
@@ -23,7 +21,7 @@ export class ResponseHeaders {
   /** The response built from this record: later writes go straight to it. */
   private built: Response | undefined
   private context: Context | undefined
-  private honoHeader: HeaderWrite | undefined
+  private honoHeader: Context['header'] | undefined
 
   /** `startedAt` (the request's start) feeds `Server-Timing: total;dur=…`, stamped when the response is built. */
   constructor(
@@ -46,22 +44,16 @@ export class ResponseHeaders {
   }
 
   private contextHeader(name: string, value?: string, options?: { append?: boolean }): void {
-    if (this.context?.finalized) this.writeToResponse(name, value, options)
+    const c = this.context
+    if (c?.finalized) this.writeToResponse(c.res, name, value, options)
     else this.write(name, value, options)
   }
 
-  /**
-   * Once a response exists, writes go to it: the context's response once Hono holds one (Hono copies a returned
-   * response when a middleware touched `c.res` earlier, e.g. CORS), else the one just built.
-   */
-  private writeToResponse(name: string, value?: string, options?: { append?: boolean }): void {
-    const c = this.context
-    const res = c?.finalized ? c.res : this.built
-    if (!res) return
+  /** Writes to a finished response; immutable headers (a fetched asset): Hono's `c.header()` re-creates it. */
+  private writeToResponse(res: Response, name: string, value?: string, options?: { append?: boolean }): void {
     try {
       writeHeaders(res.headers, name, value, options)
     } catch {
-      // Immutable headers (a fetched asset): Hono's own `c.header()` re-creates the response.
       this.honoHeader?.(name, value, options)
     }
   }
@@ -69,7 +61,10 @@ export class ResponseHeaders {
   /** Hono's `c.header()` semantics: undefined deletes, `append` adds (`Set-Cookie` keeps one line per cookie). */
   write(name: string, value?: string, options?: { append?: boolean }): void {
     if (this.built) {
-      this.writeToResponse(name, value, options)
+      // The context's response once Hono holds one (Hono copies a returned response when a middleware touched
+      // `c.res` earlier, e.g. CORS), else the one just built.
+      const c = this.context
+      this.writeToResponse(c?.finalized ? c.res : this.built, name, value, options)
       return
     }
     const key = name.toLowerCase()
@@ -105,16 +100,13 @@ export class ResponseHeaders {
   /** Copies the record onto the context's response when it was built elsewhere; the response's own headers win. */
   finish(): void {
     const c = this.context
-    if (!c || !this.honoHeader) return
-    const res = c.res
-    if (res === this.built) return
-    const fallback = this.honoHeader
+    if (!c || c.res === this.built) return
     this.values['server-timing'] = this.timing()
+    // `c.res` each time: a fallback write may have replaced the response.
     for (const name in this.values) {
-      if (res.headers.has(name)) continue
-      writeTo(res, name, this.values[name] as string, fallback)
+      if (!c.res.headers.has(name)) this.writeToResponse(c.res, name, this.values[name])
     }
-    for (const cookie of this.cookies) writeTo(res, 'set-cookie', cookie, fallback, true)
+    for (const cookie of this.cookies) this.writeToResponse(c.res, 'set-cookie', cookie, { append: true })
   }
 
   private timing(): string {
@@ -131,13 +123,4 @@ function writeHeaders(headers: Headers, name: string, value?: string, options?: 
   if (value === undefined) headers.delete(name)
   else if (options?.append) headers.append(name, value)
   else headers.set(name, value)
-}
-
-/** A fetched asset's headers are immutable: then the fallback (Hono's own `c.header`) re-creates the response. */
-function writeTo(res: Response, name: string, value: string, fallback: HeaderWrite, append = false): void {
-  try {
-    writeHeaders(res.headers, name, value, { append })
-  } catch {
-    fallback(name, value, { append })
-  }
 }

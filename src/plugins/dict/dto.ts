@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
-import { pksBody } from '../../core/schemas'
+import { pkParam, pksBody } from '../../core/schemas'
 import type { DictData, DictType } from './schema'
 
 const datetime = z.string().openapi({ example: '2026-05-16 12:00:00' })
@@ -82,17 +82,8 @@ const optionalInt = (min: number, max: number | undefined, description: string) 
     )
     .openapi({ type: 'integer', description })
 
-const pk = (description: string) =>
-  z.object({
-    pk: z.coerce
-      .number()
-      .int()
-      .positive()
-      .openapi({ param: { name: 'pk', in: 'path' }, example: 1, description }),
-  })
-
-export const DictTypePkParamSchema = pk('Dictionary type id')
-export const DictDataPkParamSchema = pk('Dictionary value id')
+export const DictTypePkParamSchema = pkParam('Dictionary type id')
+export const DictDataPkParamSchema = pkParam('Dictionary value id')
 
 export const DictTypeCodeParamSchema = z.object({
   code: z
