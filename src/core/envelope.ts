@@ -35,8 +35,7 @@ export function respondJson<T, S extends ContentfulStatusCode>(
 ): JsonResponse<T, S> {
   const collected = c.get('responseHeaders')
   if (!collected) return c.json(body as JSONValue, status, headers) as JsonResponse<T, S>
-  collected.write('Content-Type', 'application/json')
-  return collected.build(JSON.stringify(body), status, headers) as JsonResponse<T, S>
+  return collected.build(JSON.stringify(body), status, 'application/json', headers) as JsonResponse<T, S>
 }
 
 /** Answers 200 with `data` in the success envelope. */

@@ -29,11 +29,12 @@ const allowlisted = honoCors({
 })
 
 /** Only cross-origin requests carry `Origin`; the rest skip CORS work entirely (`Vary: Origin` is always set). */
-export function withCors(c: Context<AppEnv>, next: Next): Promise<void> {
-  return c.req.raw.headers.get('Origin') === null ? next() : crossOrigin(c, next)
+export function isCrossOrigin(c: Context<AppEnv>): boolean {
+  return c.req.raw.headers.get('Origin') !== null
 }
 
-async function crossOrigin(c: Context<AppEnv>, next: Next): Promise<void> {
+/** CORS for a cross-origin request (`isCrossOrigin`). */
+export async function withCors(c: Context<AppEnv>, next: Next): Promise<void> {
   // A preflight is answered by the CORS middleware itself: as a step (not a layer), its response is set here.
   const preflight = await allowlisted(c, next)
   if (preflight instanceof Response) c.res = preflight

@@ -53,7 +53,8 @@ export async function withRequestContext(
   options: RequestContextOptions,
 ): Promise<void> {
   const traceId = traceIdFrom(c.req.header(TRACE_HEADER))
-  const headers = new ResponseHeaders(secureHeadersFor(c.req.path), performance.now())
+  const path = c.req.path
+  const headers = new ResponseHeaders(secureHeadersFor(path), performance.now())
   headers.write(TRACE_HEADER, traceId)
   // Hono helpers and libraries (cookies, CORS) write through `c.header()`.
   headers.adopt(c)
@@ -65,9 +66,9 @@ export async function withRequestContext(
     c.set('config', config)
     c.set('logger', new Logger({ trace_id: traceId }, config.LOG_LEVEL))
     c.set('services', createServices(config, options.services))
-    const version = resolvedVersion(c.req.path, c.req.raw.headers, config.API_DEFAULT_VERSION)
+    const version = resolvedVersion(path, c.req.raw.headers, config.API_DEFAULT_VERSION)
     c.set('apiVersion', version)
-    headers.write('X-API-Version', version)
+    headers.rebase(secureHeadersFor(path, version))
     const deprecated = config.API_DEPRECATIONS[version]
     if (deprecated)
       for (const [name, value] of Object.entries(deprecationHeaders(deprecated))) headers.write(name, value)

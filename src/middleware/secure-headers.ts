@@ -41,7 +41,26 @@ export const PAGE_SECURE_HEADERS: HeaderSet = Object.freeze({
   vary: 'Origin',
 })
 
-/** The secure set for a request path; the request-context middleware seeds every response's headers with it. */
-export function secureHeadersFor(path: string): HeaderSet {
-  return path.startsWith('/api/') ? API_SECURE_HEADERS : PAGE_SECURE_HEADERS
+/** The secure sets with `x-api-version`, one frozen record per version so its `Headers` template is reused. */
+const VERSIONED = new Map<HeaderSet, Map<string, HeaderSet>>([
+  [API_SECURE_HEADERS, new Map()],
+  [PAGE_SECURE_HEADERS, new Map()],
+])
+/** Versions come from URLs and headers: unknown ones get a fresh record once the memo is full. */
+const MAX_VERSIONS = 16
+
+/**
+ * The secure set for a request path, naming the API version once it is resolved; the request-context middleware
+ * seeds every response's headers with it (core/response-headers.ts).
+ */
+export function secureHeadersFor(path: string, version?: string): HeaderSet {
+  const set = path.startsWith('/api/') ? API_SECURE_HEADERS : PAGE_SECURE_HEADERS
+  if (version === undefined) return set
+  const byVersion = VERSIONED.get(set) as Map<string, HeaderSet>
+  let found = byVersion.get(version)
+  if (!found) {
+    found = Object.freeze({ ...set, 'x-api-version': version })
+    if (byVersion.size < MAX_VERSIONS) byVersion.set(version, found)
+  }
+  return found
 }

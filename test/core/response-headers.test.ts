@@ -60,7 +60,7 @@ describe('ResponseHeaders.build', () => {
   it('builds a Response with every header, the status, the extras and Server-Timing', async () => {
     const headers = new ResponseHeaders({ 'x-content-type-options': 'nosniff' })
     headers.write('X-Request-ID', 'trace-1')
-    const res = headers.build('{"ok":true}', 201, { 'Content-Type': 'application/json', 'X-Request-ID': 'trace-2' })
+    const res = headers.build('{"ok":true}', 201, 'application/json', { 'X-Request-ID': 'trace-2' })
     expect(res.status).toBe(201)
     expect(await res.text()).toBe('{"ok":true}')
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
@@ -147,7 +147,7 @@ describe('ResponseHeaders.adopt / finish in a Hono app', () => {
       app.get('/', (c) => {
         c.header('Set-Cookie', 'a=1', { append: true })
         c.header('Set-Cookie', 'b=2', { append: true })
-        return c.get('record').build('{}', 200, { 'content-type': 'application/json' })
+        return c.get('record').build('{}', 200, 'application/json')
       }),
     )
     const res = await app.request('/')
@@ -197,5 +197,31 @@ describe('ResponseHeaders.adopt / finish in a Hono app', () => {
     const res = await app.request('/')
     expect(res.headers.get('x-after')).toBe('1')
     expect(res.headers.get('x-base')).toBe('base')
+  })
+})
+
+describe('ResponseHeaders base sets', () => {
+  it('removes a base header this request deleted, and keeps its own writes across a rebase', () => {
+    const headers = new ResponseHeaders({ 'x-frame-options': 'DENY', vary: 'Origin' })
+    headers.write('X-Frame-Options')
+    headers.write('X-Request-ID', 'trace-1')
+    headers.rebase({ 'x-frame-options': 'DENY', vary: 'Origin', 'x-api-version': 'v2' })
+    const res = headers.build('{}', 200, 'application/json')
+    expect(res.headers.has('x-frame-options')).toBe(false)
+    expect(res.headers.get('x-request-id')).toBe('trace-1')
+    expect(res.headers.get('x-api-version')).toBe('v2')
+    expect(res.headers.get('content-type')).toBe('application/json')
+  })
+
+  it('reuses one base set for many responses without leaking one request’s headers into the next', () => {
+    const base = Object.freeze({ vary: 'Origin' })
+    const first = new ResponseHeaders(base)
+    first.write('X-Only-First', '1')
+    first.write('Vary', 'Accept', { append: true })
+    const one = first.build(null, 204, 'application/json')
+    const two = new ResponseHeaders(base).build(null, 204, 'application/json')
+    expect(one.headers.get('vary')).toBe('Origin, Accept')
+    expect(two.headers.get('vary')).toBe('Origin')
+    expect(two.headers.has('x-only-first')).toBe(false)
   })
 })
