@@ -81,6 +81,11 @@ export const configSchema = z
       .default('v1'),
     API_DEPRECATIONS: deprecations.default({}),
     CORS_ALLOWED_ORIGINS: list.default([]),
+    /**
+     * `Server-Timing: total;dur=…` on every response. Default: on outside production. In production it would hand
+     * clients a jitter-free measure of server work (a timing side channel, e.g. on login), so it is opt-in there.
+     */
+    SERVER_TIMING: bool.optional(),
     BODY_LIMIT_BYTES: z.coerce
       .number()
       .int()
@@ -177,3 +182,6 @@ export function loadConfig(env: object): Config {
 }
 
 export const isProduction = (config: Config): boolean => config.ENVIRONMENT === 'production'
+
+/** Whether responses carry `Server-Timing` (config `SERVER_TIMING`; default: outside production only). */
+export const serverTimingOn = (config: Config): boolean => config.SERVER_TIMING ?? !isProduction(config)

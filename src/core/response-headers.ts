@@ -52,12 +52,16 @@ export class ResponseHeaders {
   private context: Context | undefined
   private honoHeader: Context['header'] | undefined
 
-  /** `startedAt` (the request's start) feeds `Server-Timing: total;dur=…`, stamped when the response is built. */
-  constructor(
-    base: HeaderSet,
-    readonly startedAt = performance.now(),
-  ) {
+  /** Set by `timeFrom()`: the response then carries `Server-Timing: total;dur=…`, stamped when it is built. */
+  private startedAt: number | undefined
+
+  constructor(base: HeaderSet) {
     this.base = base
+  }
+
+  /** Reports `Server-Timing` measured from `startedAt` (a `performance.now()` reading). */
+  timeFrom(startedAt: number): void {
+    this.startedAt = startedAt
   }
 
   /** Swaps the shared base (e.g. for one that also names the API version); this request's own writes are kept. */
@@ -119,7 +123,7 @@ export class ResponseHeaders {
 
   /**
    * Builds the response: the base template (with `contentType`, if any), then this request's writes, `extra`
-   * (winning over both) and `Server-Timing`.
+   * (winning over both) and `Server-Timing` (when timed).
    */
   build(
     body: BodyInit | null,
@@ -135,7 +139,7 @@ export class ResponseHeaders {
       else headers.set(name, value)
     }
     if (this.cookies) for (const cookie of this.cookies) headers.append('set-cookie', cookie)
-    headers.set('server-timing', this.timing())
+    if (this.startedAt !== undefined) headers.set('server-timing', this.timing(this.startedAt))
     this.built = res
     return res
   }
@@ -145,10 +149,11 @@ export class ResponseHeaders {
     const c = this.context
     if (!c || c.res === this.built) return
     const own = this.own
-    own.set('server-timing', this.timing())
+    if (this.startedAt !== undefined) own.set('server-timing', this.timing(this.startedAt))
     for (const name in this.base) if (!own.has(name)) this.addMissing(c, name, this.base[name])
     for (const [name, value] of own) this.addMissing(c, name, value)
-    if (this.cookies) for (const cookie of this.cookies) this.writeToResponse(c.res, 'set-cookie', cookie, { append: true })
+    if (this.cookies)
+      for (const cookie of this.cookies) this.writeToResponse(c.res, 'set-cookie', cookie, { append: true })
   }
 
   private addMissing(c: Context, name: string, value: string | undefined): void {
@@ -156,8 +161,8 @@ export class ResponseHeaders {
     if (value !== undefined && !c.res.headers.has(name)) this.writeToResponse(c.res, name, value)
   }
 
-  private timing(): string {
-    return `total;dur=${Math.round((performance.now() - this.startedAt) * 10) / 10}`
+  private timing(startedAt: number): string {
+    return `total;dur=${Math.round((performance.now() - startedAt) * 10) / 10}`
   }
 
   /** Whether `res` was built from this record (and so carries its headers already). */

@@ -3,11 +3,13 @@ const WELL_FORMED = /^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$/
 
 export const TRACE_HEADER = 'X-Request-ID'
 
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'))
+const HEX_CODES = Array.from('0123456789abcdef', (ch) => ch.charCodeAt(0))
 const ID_BYTES = 16
 /** Random bytes for 256 ids, refilled when used up: one `getRandomValues` call instead of one per request. */
 const pool = new Uint8Array(ID_BYTES * 256)
 let offset = pool.length
+/** The id's character codes, reused: one flat string per id instead of a chain of 16 concatenations. */
+const codes: number[] = new Array(ID_BYTES * 2).fill(0)
 
 /** 128 random bits as 32 hex chars (ids need uniqueness, not secrecy; this runs on every request). */
 export function newTraceId(): string {
@@ -15,10 +17,13 @@ export function newTraceId(): string {
     crypto.getRandomValues(pool)
     offset = 0
   }
-  let id = ''
-  for (let i = offset; i < offset + ID_BYTES; i++) id += HEX[pool[i] as number]
+  for (let i = 0; i < ID_BYTES; i++) {
+    const byte = pool[offset + i] as number
+    codes[2 * i] = HEX_CODES[byte >> 4] as number
+    codes[2 * i + 1] = HEX_CODES[byte & 15] as number
+  }
   offset += ID_BYTES
-  return id
+  return String.fromCharCode(...codes)
 }
 
 export function traceIdFrom(header: string | undefined | null): string {

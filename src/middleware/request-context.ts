@@ -1,13 +1,15 @@
 /**
  * The first step of every request (middleware/pipeline.ts), wrapping its whole life.
  * Before: the response headers (core/response-headers.ts: trace id, the secure set, version), trace id, language,
- * config, logger, services and the resolved API version — everything later code reads from the context (`c.get()`: `c.var` copies every variable on each access, too slow for the hot path). The trace
- * id and language are set before config is loaded, so even a config error is answered in the envelope with a trace id.
- * Headers: `X-API-Version` (+ `Deprecation`/`Sunset` for deprecated versions), `Server-Timing`.
- * After: a response built without the record gets its headers, and one structured access line (method, path, status, duration, trace id, user id when known).
+ * config, logger, services and the resolved API version — everything later code reads from the context (`c.get()`:
+ * `c.var` copies every variable on each access, too slow for the hot path). The trace id and language are set before
+ * config is loaded, so even a config error is answered in the envelope with a trace id.
+ * Headers: `X-API-Version` (+ `Deprecation`/`Sunset` for deprecated versions), `Server-Timing` (config `SERVER_TIMING`).
+ * After: a response built without the record gets its headers, and one structured access line (method, path, status,
+ * duration, trace id, user id when known).
  */
 import type { Context, Next } from 'hono'
-import { loadConfig } from '../core/config'
+import { loadConfig, serverTimingOn } from '../core/config'
 import type { AppEnv } from '../core/context'
 import { negotiateLanguage } from '../core/i18n'
 import { Logger } from '../core/logging'
@@ -17,7 +19,8 @@ import { deprecationHeaders, resolvedVersion } from '../core/versioning'
 import { createServices, type ServiceFactories } from '../infra/services'
 import { secureHeadersFor } from './secure-headers'
 
-function finish(c: Context<AppEnv>, headers: ResponseHeaders): void {
+/** `startedAt`: when the request started, read only if the access line or `Server-Timing` needs it. */
+function finish(c: Context<AppEnv>, headers: ResponseHeaders, startedAt: number): void {
   const version = c.get('apiVersion')
   // Without a version the config failed to load before the version was resolved.
   if (headers.get('x-api-version') === undefined) headers.write('X-API-Version', version ?? 'unknown')
@@ -29,7 +32,7 @@ function finish(c: Context<AppEnv>, headers: ResponseHeaders): void {
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
-      duration_ms: Math.round((performance.now() - headers.startedAt) * 100) / 100,
+      duration_ms: Math.round((performance.now() - startedAt) * 100) / 100,
       api_version: version,
       user_id: c.get('userId') ?? null,
     })
@@ -54,27 +57,33 @@ export async function withRequestContext(
 ): Promise<void> {
   const traceId = traceIdFrom(c.req.header(TRACE_HEADER))
   const path = c.req.path
-  const headers = new ResponseHeaders(secureHeadersFor(path), performance.now())
+  const headers = new ResponseHeaders(secureHeadersFor(path))
   headers.write(TRACE_HEADER, traceId)
   // Hono helpers and libraries (cookies, CORS) write through `c.header()`.
   headers.adopt(c)
   c.set('responseHeaders', headers)
   c.set('traceId', traceId)
   c.set('lang', negotiateLanguage(c.req.header('Accept-Language')))
+  let startedAt = 0
   try {
     const config = loadConfig(c.env ?? {})
     c.set('config', config)
-    c.set('logger', new Logger({ trace_id: traceId }, config.LOG_LEVEL))
+    const logger = new Logger({ trace_id: traceId }, config.LOG_LEVEL)
+    c.set('logger', logger)
+    // A clock read costs as much as a cheap request's routing: only when something reports the duration.
+    const timing = serverTimingOn(config)
+    if (timing || logger.enabled('info')) startedAt = performance.now()
+    if (timing) headers.timeFrom(startedAt)
     c.set('services', createServices(config, options.services))
     const version = resolvedVersion(path, c.req.raw.headers, config.API_DEFAULT_VERSION)
     c.set('apiVersion', version)
-    headers.rebase(secureHeadersFor(path, version))
+    headers.rebase(secureHeadersFor(path, { version, cors: config.CORS_ALLOWED_ORIGINS.length > 0 }))
     const deprecated = config.API_DEPRECATIONS[version]
     if (deprecated)
       for (const [name, value] of Object.entries(deprecationHeaders(deprecated))) headers.write(name, value)
     options.extend?.(c)
     await next()
   } finally {
-    finish(c, headers)
+    finish(c, headers, startedAt)
   }
 }

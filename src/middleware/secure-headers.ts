@@ -3,7 +3,8 @@
  * get the set OWASP lists for REST APIs — a document-less CSP, HSTS, nosniff, no framing — because every header
  * costs time on the hot path and the document-only ones (referrer, cross-origin policies) do nothing for JSON. Pages
  * get the full set; their CSP allows only same-origin scripts: the docs UI is served from the Worker's static assets
- * (no CDN), and its styles need inline style attributes. `Vary: Origin` because CORS answers differ by origin.
+ * (no CDN), and its styles need inline style attributes. `Vary: Origin` when CORS origins are configured, because CORS
+ * answers then differ by origin.
  */
 const CSP = [
   "default-src 'self'",
@@ -19,13 +20,15 @@ const CSP = [
 
 type HeaderSet = Readonly<Record<string, string>>
 
-/** Lower-case names: the record is handed to the Response as is (see core/response-headers.ts). */
+/**
+ * Lower-case names: the sets seed each response's headers as shared templates (see core/response-headers.ts).
+ * API responses: no `X-Frame-Options` — CSP `frame-ancestors 'none'` replaces it in every current browser, and a JSON
+ * body is not a document to frame anyway (pages keep it for old browsers).
+ */
 export const API_SECURE_HEADERS: HeaderSet = Object.freeze({
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
   'strict-transport-security': 'max-age=31536000; includeSubDomains',
   'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  vary: 'Origin',
 })
 
 export const PAGE_SECURE_HEADERS: HeaderSet = Object.freeze({
@@ -38,25 +41,38 @@ export const PAGE_SECURE_HEADERS: HeaderSet = Object.freeze({
   'cross-origin-resource-policy': 'same-origin',
   'x-permitted-cross-domain-policies': 'none',
   'origin-agent-cluster': '?1',
-  vary: 'Origin',
 })
 
-/** The secure sets with `x-api-version`, one frozen record per version so its `Headers` template is reused. */
-const VERSIONED = new Map<HeaderSet, Map<string, HeaderSet>>([
-  [API_SECURE_HEADERS, new Map()],
-  [PAGE_SECURE_HEADERS, new Map()],
-])
+/** Responses vary by `Origin` only where CORS can answer differently: when origins are allowed. */
+const WITH_VARY = new Map<HeaderSet, HeaderSet>(
+  [API_SECURE_HEADERS, PAGE_SECURE_HEADERS].map((set) => [set, Object.freeze({ ...set, vary: 'Origin' })]),
+)
+/** Per base set, the set naming each API version: one frozen record per version so its template is reused. */
+const VERSIONED = new Map<HeaderSet, Map<string, HeaderSet>>()
 /** Versions come from URLs and headers: unknown ones get a fresh record once the memo is full. */
 const MAX_VERSIONS = 16
 
+export interface SecureHeaderOptions {
+  /** The served API version (`X-API-Version`), once resolved. */
+  version?: string | undefined
+  /** Whether CORS origins are configured (`Vary: Origin`); until config is read, assume so. */
+  cors?: boolean
+}
+
 /**
- * The secure set for a request path, naming the API version once it is resolved; the request-context middleware
- * seeds every response's headers with it (core/response-headers.ts).
+ * The headers every response to `path` starts from; the request-context middleware seeds each response with them
+ * (core/response-headers.ts), first before config is read (an early error still gets them), then with the version.
  */
-export function secureHeadersFor(path: string, version?: string): HeaderSet {
-  const set = path.startsWith('/api/') ? API_SECURE_HEADERS : PAGE_SECURE_HEADERS
+export function secureHeadersFor(path: string, options: SecureHeaderOptions = {}): HeaderSet {
+  const secure = path.startsWith('/api/') ? API_SECURE_HEADERS : PAGE_SECURE_HEADERS
+  const set = options.cors === false ? secure : (WITH_VARY.get(secure) as HeaderSet)
+  const version = options.version
   if (version === undefined) return set
-  const byVersion = VERSIONED.get(set) as Map<string, HeaderSet>
+  let byVersion = VERSIONED.get(set)
+  if (!byVersion) {
+    byVersion = new Map()
+    VERSIONED.set(set, byVersion)
+  }
   let found = byVersion.get(version)
   if (!found) {
     found = Object.freeze({ ...set, 'x-api-version': version })

@@ -59,6 +59,7 @@ describe('ResponseHeaders record', () => {
 describe('ResponseHeaders.build', () => {
   it('builds a Response with every header, the status, the extras and Server-Timing', async () => {
     const headers = new ResponseHeaders({ 'x-content-type-options': 'nosniff' })
+    headers.timeFrom(performance.now())
     headers.write('X-Request-ID', 'trace-1')
     const res = headers.build('{"ok":true}', 201, 'application/json', { 'X-Request-ID': 'trace-2' })
     expect(res.status).toBe(201)
@@ -68,6 +69,10 @@ describe('ResponseHeaders.build', () => {
     // `extra` wins over the record, and a mixed-case extra name does not produce a second header.
     expect(res.headers.get('x-request-id')).toBe('trace-2')
     expect(res.headers.get('server-timing')).toMatch(TIMING)
+  })
+
+  it('reports no Server-Timing unless timed', () => {
+    expect(new ResponseHeaders({}).build(null, 204).headers.has('server-timing')).toBe(false)
   })
 
   it('sends later writes straight to the built response', () => {
@@ -100,6 +105,7 @@ describe('ResponseHeaders.adopt / finish in a Hono app', () => {
     const app = new Hono<{ Variables: { record: ResponseHeaders } }>()
     app.use('*', async (c, next) => {
       const headers = new ResponseHeaders({ ...BASE })
+      headers.timeFrom(performance.now())
       headers.adopt(c)
       c.set('record', headers)
       await next()
