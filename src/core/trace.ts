@@ -5,8 +5,8 @@ export const TRACE_HEADER = 'X-Request-ID'
 
 const HEX_CODES = Array.from('0123456789abcdef', (ch) => ch.charCodeAt(0))
 const ID_BYTES = 16
-/** Random bytes for 256 ids, refilled when used up: one `getRandomValues` call instead of one per request. */
-const pool = new Uint8Array(ID_BYTES * 256)
+/** Random bytes for 4096 ids (64 KiB, the most one `getRandomValues` call may fill), refilled when used up. */
+const pool = new Uint8Array(ID_BYTES * 4096)
 let offset = pool.length
 /** The id's character codes, reused: one flat string per id instead of a chain of 16 concatenations. */
 const codes: number[] = new Array(ID_BYTES * 2).fill(0)

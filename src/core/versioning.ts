@@ -6,7 +6,21 @@
 import { getPath as honoGetPath } from 'hono/utils/url'
 import { loadConfig } from './config'
 
-const VERSIONED = /^\/api\/(v\d+)(?:\/|$)/
+/**
+ * The version a URL names: `v2` for `/api/v2` or `/api/v2/...`, else undefined. A character scan rather than a
+ * regular expression: it runs twice on every request (routing, then the context).
+ */
+export function urlVersion(path: string): string | undefined {
+  if (!path.startsWith('/api/v')) return undefined
+  let end = 6
+  while (end < path.length) {
+    const ch = path.charCodeAt(end)
+    if (ch < 48 || ch > 57) break
+    end++
+  }
+  if (end === 6 || (end < path.length && path.charCodeAt(end) !== 47)) return undefined
+  return path.slice(5, end)
+}
 /** Segment used when a version header is present but malformed; routed to the "unsupported version" answer. */
 export const INVALID_VERSION_SEGMENT = '_invalid'
 
@@ -30,14 +44,14 @@ function defaultVersion(env: unknown): string {
 export function versionedPath(request: Request, options?: { env?: unknown }): string {
   const path = honoGetPath(request)
   if (path !== '/api' && !path.startsWith('/api/')) return path
-  if (VERSIONED.test(path)) return path
+  if (urlVersion(path)) return path
   const version = headerVersion(request.headers) ?? defaultVersion(options?.env)
   return `/api/${version}${path.slice(4)}`
 }
 
 /** The version a request was served as: from the URL, else the header, else the default. */
 export function resolvedVersion(path: string, headers: Headers, fallback: string): string {
-  const fromUrl = VERSIONED.exec(path)?.[1]
+  const fromUrl = urlVersion(path)
   if (fromUrl) return fromUrl
   if (path === '/api' || path.startsWith('/api/')) return headerVersion(headers) ?? fallback
   return fallback

@@ -1,5 +1,31 @@
 import { describe, expect, it } from 'vitest'
+import { urlVersion } from '../../src/core/versioning'
 import { call, callJson } from '../helpers/app'
+
+describe('urlVersion', () => {
+  it.each([
+    ['/api/v1', 'v1'],
+    ['/api/v1/', 'v1'],
+    ['/api/v12/sys/users', 'v12'],
+  ])('reads %s as %s', (path, version) => {
+    expect(urlVersion(path)).toBe(version)
+  })
+
+  it.each([
+    '/api',
+    '/api/',
+    '/api/v',
+    '/api/v/x',
+    '/api/v1x',
+    '/api/v1.2/x',
+    '/api/V1',
+    '/apis/v1',
+    '/docs',
+    '/api/health',
+  ])('finds no version in %s', (path) => {
+    expect(urlVersion(path)).toBeUndefined()
+  })
+})
 
 describe('API versioning', () => {
   it('routes the URL form and the header alias to the same handler', async () => {
