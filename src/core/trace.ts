@@ -1,7 +1,8 @@
 /** Trace ids: accept a caller's `X-Request-ID` when well-formed, otherwise mint one (32 hex chars, like fba). */
 const WELL_FORMED = /^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$/
 
-export const TRACE_HEADER = 'X-Request-ID'
+/** Lower case: Headers look names up lower-cased, so this saves a conversion on every request. */
+export const TRACE_HEADER = 'x-request-id'
 
 const HEX_CODES = Array.from('0123456789abcdef', (ch) => ch.charCodeAt(0))
 const ID_BYTES = 16

@@ -30,7 +30,7 @@ const allowlisted = honoCors({
 
 /** Only cross-origin requests carry `Origin`; the rest skip CORS work entirely (`Vary: Origin` is always set). */
 export function isCrossOrigin(c: Context<AppEnv>): boolean {
-  return c.req.raw.headers.get('Origin') !== null
+  return c.req.raw.headers.get('origin') !== null
 }
 
 /** CORS for a cross-origin request (`isCrossOrigin`). */

@@ -40,5 +40,5 @@ function routed(c: Context<AppEnv>, next: Next): Promise<void> {
 
 /** The pipeline with the app's additions to the context (`createApp` passes the plugins' hook and the host's clients). */
 export function requestPipeline(options: RequestContextOptions = {}) {
-  return createMiddleware<AppEnv>((c, next) => withRequestContext(c, () => guarded(c, next), options))
+  return createMiddleware<AppEnv>((c, next) => withRequestContext(c, next, options, guarded))
 }

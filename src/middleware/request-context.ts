@@ -49,11 +49,19 @@ export interface RequestContextOptions {
   services?: ServiceFactories | undefined
 }
 
-/** Sets up the request's context, runs `next`, then finishes the response and writes the access line. */
+type Step = (c: Context<AppEnv>, next: Next) => Promise<void>
+
+const passOn: Step = (_c, next) => next()
+
+/**
+ * Sets up the request's context, runs `steps` (the rest of the pipeline, which calls `next`), then finishes the
+ * response and writes the access line.
+ */
 export async function withRequestContext(
   c: Context<AppEnv>,
   next: Next,
   options: RequestContextOptions,
+  steps: Step = passOn,
 ): Promise<void> {
   const traceId = traceIdFrom(c.req.header(TRACE_HEADER))
   const path = c.req.path
@@ -63,7 +71,7 @@ export async function withRequestContext(
   headers.adopt(c)
   c.set('responseHeaders', headers)
   c.set('traceId', traceId)
-  c.set('lang', negotiateLanguage(c.req.header('Accept-Language')))
+  c.set('lang', negotiateLanguage(c.req.header('accept-language')))
   let startedAt = 0
   try {
     const config = loadConfig(c.env ?? {})
@@ -82,7 +90,7 @@ export async function withRequestContext(
     if (deprecated)
       for (const [name, value] of Object.entries(deprecationHeaders(deprecated))) headers.write(name, value)
     options.extend?.(c)
-    await next()
+    await steps(c, next)
   } finally {
     finish(c, headers, startedAt)
   }
