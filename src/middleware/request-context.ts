@@ -22,8 +22,8 @@ import { secureHeadersFor } from './secure-headers'
 /** `startedAt`: when the request started, read only if the access line or `Server-Timing` needs it. */
 function finish(c: Context<AppEnv>, headers: ResponseHeaders, startedAt: number): void {
   const version = c.get('apiVersion')
-  // Without a version the config failed to load before the version was resolved.
-  if (headers.get('x-api-version') === undefined) headers.write('X-API-Version', version ?? 'unknown')
+  // Without a version the config failed to load before the version was resolved (else the base set names it).
+  if (version === undefined) headers.write('x-api-version', 'unknown')
   headers.finish()
   const logger = c.get('logger')
   // Without a logger the config failed to load; the error handler has logged that already.
