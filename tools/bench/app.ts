@@ -18,8 +18,8 @@ import { parseDevVars } from '../cli/lib/dev-vars'
 import { PROJECT_ROOT } from '../cli/lib/paths'
 
 /** Seconds of measured throughput per scenario, split into interleaved rounds. */
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15)
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1500)
 const AUTH_PATH = process.env.BENCH_AUTH_PATH ?? '/api/v1/sys/users/me'
 /** Run only the scenarios whose label contains one of these letters, e.g. `BENCH_ONLY=c` (for profiling). */
