@@ -41,8 +41,16 @@ export function connectingIp(request: Request): string {
   return ip && IP_SHAPE.test(ip) ? ip : UNKNOWN_IP
 }
 
+/** The part of Cloudflare's `request.cf` read here (declared locally: the Workers types are not global in every build). */
+interface CfLocation {
+  country?: string
+  region?: string
+  city?: string
+}
+
 export function clientInfo(request: Request): ClientInfo {
-  const cf = request.cf as IncomingRequestCfProperties | undefined
+  // Cloudflare adds `cf` to incoming requests; other hosts (Node, tests) have only the header, if any.
+  const cf = (request as { cf?: CfLocation }).cf
   const country = cf?.country ?? request.headers.get('CF-IPCountry')?.trim().toUpperCase()
   const userAgent = request.headers.get('User-Agent')?.trim().slice(0, MAX_USER_AGENT_LENGTH) || null
   const parsed = userAgent ? parseUserAgent(userAgent) : { browser: null, os: null, device: null }
