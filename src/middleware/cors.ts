@@ -28,7 +28,7 @@ const allowlisted = honoCors({
   maxAge: 600,
 })
 
-/** Only cross-origin requests carry `Origin`; the rest skip CORS work entirely (`Vary: Origin` is always set). */
+/** Only cross-origin requests carry `Origin`; the rest skip CORS work entirely. */
 export function isCrossOrigin(c: Context<AppEnv>): boolean {
   return c.req.raw.headers.get('origin') !== null
 }

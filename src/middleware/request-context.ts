@@ -49,10 +49,6 @@ export interface RequestContextOptions {
   services?: ServiceFactories | undefined
 }
 
-type Step = (c: Context<AppEnv>, next: Next) => Promise<void>
-
-const passOn: Step = (_c, next) => next()
-
 /**
  * Sets up the request's context, runs `steps` (the rest of the pipeline, which calls `next`), then finishes the
  * response and writes the access line.
@@ -61,7 +57,7 @@ export async function withRequestContext(
   c: Context<AppEnv>,
   next: Next,
   options: RequestContextOptions,
-  steps: Step = passOn,
+  steps: (c: Context<AppEnv>, next: Next) => Promise<void>,
 ): Promise<void> {
   const traceId = traceIdFrom(c.req.header(TRACE_HEADER))
   const path = c.req.path

@@ -1,11 +1,14 @@
 /**
- * Secure headers on every response, precomputed once and seeded into each request's response headers. API responses (`/api/*`, JSON)
- * get the set OWASP lists for REST APIs — a document-less CSP, HSTS, nosniff, no framing — because every header
- * costs time on the hot path and the document-only ones (referrer, cross-origin policies) do nothing for JSON. Pages
+ * Secure headers on every response, precomputed once and seeded into each request's response headers. API responses
+ * (`/api/*`, JSON) get the set OWASP lists for REST APIs — a document-less CSP that also forbids framing, HSTS,
+ * nosniff — because every header costs time on the hot path and the document-only ones (referrer, cross-origin
+ * policies) do nothing for JSON. Pages
  * get the full set; their CSP allows only same-origin scripts: the docs UI is served from the Worker's static assets
  * (no CDN), and its styles need inline style attributes. `Vary: Origin` when CORS origins are configured, because CORS
  * answers then differ by origin.
  */
+import type { HeaderSet } from '../core/response-headers'
+
 const CSP = [
   "default-src 'self'",
   "script-src 'self'",
@@ -17,8 +20,6 @@ const CSP = [
   "frame-ancestors 'none'",
   "base-uri 'self'",
 ].join('; ')
-
-type HeaderSet = Readonly<Record<string, string>>
 
 /**
  * Lower-case names: the sets seed each response's headers as shared templates (see core/response-headers.ts).
@@ -43,12 +44,18 @@ export const PAGE_SECURE_HEADERS: HeaderSet = Object.freeze({
   'origin-agent-cluster': '?1',
 })
 
+/** A base set and its variants naming each API version (one frozen record per version, so its template is reused). */
+interface Variant {
+  set: HeaderSet
+  versions: Map<string, HeaderSet>
+}
+
+const variant = (set: HeaderSet): Variant => ({ set, versions: new Map() })
 /** Responses vary by `Origin` only where CORS can answer differently: when origins are allowed. */
-const WITH_VARY = new Map<HeaderSet, HeaderSet>(
-  [API_SECURE_HEADERS, PAGE_SECURE_HEADERS].map((set) => [set, Object.freeze({ ...set, vary: 'Origin' })]),
-)
-/** Per base set, the set naming each API version: one frozen record per version so its template is reused. */
-const VERSIONED = new Map<HeaderSet, Map<string, HeaderSet>>()
+const withVary = (set: HeaderSet): HeaderSet => Object.freeze({ ...set, vary: 'Origin' })
+
+const API = { plain: variant(API_SECURE_HEADERS), vary: variant(withVary(API_SECURE_HEADERS)) }
+const PAGE = { plain: variant(PAGE_SECURE_HEADERS), vary: variant(withVary(PAGE_SECURE_HEADERS)) }
 /** Versions come from URLs and headers: unknown ones get a fresh record once the memo is full. */
 const MAX_VERSIONS = 16
 
@@ -64,19 +71,14 @@ export interface SecureHeaderOptions {
  * (core/response-headers.ts), first before config is read (an early error still gets them), then with the version.
  */
 export function secureHeadersFor(path: string, options: SecureHeaderOptions = {}): HeaderSet {
-  const secure = path.startsWith('/api/') ? API_SECURE_HEADERS : PAGE_SECURE_HEADERS
-  const set = options.cors === false ? secure : (WITH_VARY.get(secure) as HeaderSet)
+  const kind = path.startsWith('/api/') ? API : PAGE
+  const { set, versions } = options.cors === false ? kind.plain : kind.vary
   const version = options.version
   if (version === undefined) return set
-  let byVersion = VERSIONED.get(set)
-  if (!byVersion) {
-    byVersion = new Map()
-    VERSIONED.set(set, byVersion)
-  }
-  let found = byVersion.get(version)
+  let found = versions.get(version)
   if (!found) {
     found = Object.freeze({ ...set, 'x-api-version': version })
-    if (byVersion.size < MAX_VERSIONS) byVersion.set(version, found)
+    if (versions.size < MAX_VERSIONS) versions.set(version, found)
   }
   return found
 }
