@@ -21,6 +21,11 @@ export function urlVersion(path: string): string | undefined {
   if (end === 6 || (end < path.length && path.charCodeAt(end) !== 47)) return undefined
   return path.slice(5, end)
 }
+/** Whether a path is in the API (`/api` or below it): versioned, rate-limited by the default rule. */
+export function isApiPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/')
+}
+
 /** Segment used when a version header is present but malformed; routed to the "unsupported version" answer. */
 export const INVALID_VERSION_SEGMENT = '_invalid'
 
@@ -43,7 +48,7 @@ function defaultVersion(env: unknown): string {
 /** Hono `getPath`: the path the router matches, with the header version folded into unversioned `/api` paths. */
 export function versionedPath(request: Request, options?: { env?: unknown }): string {
   const path = honoGetPath(request)
-  if (path !== '/api' && !path.startsWith('/api/')) return path
+  if (!isApiPath(path)) return path
   if (urlVersion(path)) return path
   const version = headerVersion(request.headers) ?? defaultVersion(options?.env)
   return `/api/${version}${path.slice(4)}`
@@ -53,7 +58,7 @@ export function versionedPath(request: Request, options?: { env?: unknown }): st
 export function resolvedVersion(path: string, headers: Headers, fallback: string): string {
   const fromUrl = urlVersion(path)
   if (fromUrl) return fromUrl
-  if (path === '/api' || path.startsWith('/api/')) return headerVersion(headers) ?? fallback
+  if (isApiPath(path)) return headerVersion(headers) ?? fallback
   return fallback
 }
 

@@ -8,6 +8,7 @@
 import type { Context, Next } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../core/context'
+import { isApiPath } from '../core/versioning'
 import { limitBody } from './body-limit'
 import { isCrossOrigin, withCors } from './cors'
 import { assertDemoAllows } from './demo-mode'
@@ -15,10 +16,6 @@ import { withDefaultRateLimit } from './rate-limit'
 import { type RequestContextOptions, withRequestContext } from './request-context'
 
 const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS'])
-
-function isApi(path: string): boolean {
-  return path === '/api' || path.startsWith('/api/')
-}
 
 /**
  * Everything after the context: CORS answers preflights itself; demo mode and the body limit guard writes; `/api`
@@ -35,7 +32,7 @@ function checked(c: Context<AppEnv>, next: Next): Promise<void> {
 }
 
 function routed(c: Context<AppEnv>, next: Next): Promise<void> {
-  return isApi(c.req.path) ? withDefaultRateLimit(c, next) : next()
+  return isApiPath(c.req.path) ? withDefaultRateLimit(c, next) : next()
 }
 
 /** The pipeline with the app's additions to the context (`createApp` passes the plugins' hook and the host's clients). */
