@@ -2,9 +2,9 @@
  * The Worker entry: HTTP through the Hono app, cron triggers through the scheduler. Workers-only APIs stay here
  * and in `src/infra/` so the same app can run on Bun, Deno and Node.
  */
-import { createApp } from './app'
-import type { Bindings } from './core/context'
-import { runScheduled } from './scheduled'
+import { createApp } from './app/app'
+import { runScheduled } from './app/scheduled'
+import type { Bindings } from './http/context'
 
 const app = createApp()
 

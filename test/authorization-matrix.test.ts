@@ -10,7 +10,7 @@
  */
 import { inArray } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { SUPPORTED_VERSIONS } from '../src/app'
+import { SUPPORTED_VERSIONS } from '../src/app/app'
 import { sysMenu } from '../src/domains/menus/schema'
 import { sysRole, sysRoleMenu } from '../src/domains/roles/schema'
 import { sysUser, sysUserRole } from '../src/domains/users/schema'

@@ -1,14 +1,9 @@
 /**
- * The `{code, msg, data}` envelope fba's admin UI expects, with real HTTP statuses. Success bodies go through
- * `ok()`; error bodies are written only by the error handler.
+ * The `{code, msg, data}` envelope fba's admin UI expects, with real HTTP statuses: its types and OpenAPI schemas.
+ * Success bodies are answered by `ok()` (http/respond.ts); error bodies only by the error handler.
  */
 
 import { z } from '@hono/zod-openapi'
-import type { Context, TypedResponse } from 'hono'
-import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { JSONParsed, JSONValue } from 'hono/utils/types'
-import type { AppEnv } from './context'
-import { t } from './i18n'
 
 export interface Envelope<T> {
   code: number
@@ -18,29 +13,6 @@ export interface Envelope<T> {
 
 export interface ErrorEnvelope extends Envelope<unknown> {
   trace_id: string
-}
-
-/** A JSON response typed for Hono's RPC/OpenAPI inference, like `c.json()` returns. */
-export type JsonResponse<T, S extends ContentfulStatusCode> = Response & TypedResponse<JSONParsed<T>, S, 'json'>
-
-/**
- * Answers JSON with the request's collected headers in one Response (core/response-headers.ts); `c.json()` when
- * the request-context middleware did not run (a bare router in a test).
- */
-export function respondJson<T, S extends ContentfulStatusCode>(
-  c: Context<AppEnv>,
-  body: T,
-  status: S,
-  headers?: Readonly<Record<string, string>>,
-): JsonResponse<T, S> {
-  const collected = c.get('responseHeaders')
-  if (!collected) return c.json(body as JSONValue, status, headers) as JsonResponse<T, S>
-  return collected.build(JSON.stringify(body), status, 'application/json', headers) as JsonResponse<T, S>
-}
-
-/** Answers 200 with `data` in the success envelope. */
-export function ok<T>(c: Context<AppEnv>, data: T) {
-  return respondJson(c, { code: 200, msg: t(c.get('lang'), 'response.success'), data } satisfies Envelope<T>, 200)
 }
 
 /** The OpenAPI schema of a success envelope around `data`. */

@@ -1,11 +1,9 @@
 /**
  * Login and user-security settings, read through one accessor. Defaults come from config (env); a settings
- * provider (the `config` plugin, backed by its DB rows) may override them per request. Call sites never read these
+ * provider (the `config` plugin, backed by its DB rows) may override them per request (http/settings.ts). Call sites never read these
  * values from config directly, so an admin's change takes effect on the next request.
  */
-import type { Context } from 'hono'
 import type { Config } from './config'
-import type { AppEnv } from './context'
 
 export interface LoginSettings {
   captchaEnabled: boolean
@@ -30,9 +28,6 @@ export interface Settings {
 
 /** Overrides settings from another source (e.g. DB rows); returns only what it overrides. */
 export type SettingsProvider = (defaults: Settings) => Promise<Partial<{ [G in keyof Settings]: Partial<Settings[G]> }>>
-
-/** A provider that reads the request's context (set per request by the plugins, see plugins/settings.ts). */
-export type ContextSettingsProvider = (c: Context<AppEnv>, defaults: Settings) => ReturnType<SettingsProvider>
 
 export function settingsFromConfig(config: Config): Settings {
   return {
@@ -61,10 +56,4 @@ export async function resolveSettings(config: Config, provider?: SettingsProvide
     login: { ...defaults.login, ...overrides.login },
     userSecurity: { ...defaults.userSecurity, ...overrides.userSecurity },
   }
-}
-
-/** The settings in force for this request (config defaults + the registered provider's overrides). */
-export function requestSettings(c: Context<AppEnv>): Promise<Settings> {
-  const provide = c.get('settingsProvider')
-  return resolveSettings(c.get('config'), provide && ((defaults) => provide(c, defaults)))
 }

@@ -68,3 +68,6 @@ export function deprecationHeaders(info: { deprecated: string; sunset?: string |
   if (info.sunset) headers.Sunset = new Date(info.sunset).toUTCString()
   return headers
 }
+
+/** The API versions a route module may serve (the app serves those some module has routes for). */
+export type ApiVersion = 'v1' | 'v2'

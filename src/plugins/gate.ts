@@ -9,9 +9,9 @@
  * a catch-all: the plugin's router is wrapped in one that registers the gate on exactly the plugin's own paths.
  */
 import { createMiddleware } from 'hono/factory'
-import type { AppEnv } from '../core/context'
 import { ForbiddenError } from '../core/errors'
-import { createRouter, type Router } from '../core/router'
+import type { AppEnv } from '../http/context'
+import { createRouter, type Router } from '../http/router'
 import { isEffectivelyEnabled, pluginStates } from './state'
 import type { PluginManifest } from './types'
 

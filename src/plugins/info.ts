@@ -4,7 +4,7 @@
  * the rest mirrors plugin.toml (`[app] extend`/`router`, `[api.*] prefix`/`tags`, `[settings]`) with Stratum's
  * values, plus `plugin.required` (fba's `PLUGIN_REQUIRED`).
  */
-import type { Router } from '../core/router'
+import type { Router } from '../http/router'
 import { ownFlag, type PluginStates } from './state'
 import type { ApiVersion, PluginManifest } from './types'
 

@@ -4,7 +4,7 @@
  * gate. Every registered plugin is mounted, enabled or not — the gate decides per request, so a toggle needs no
  * redeploy.
  */
-import type { Router } from '../core/router'
+import type { Router } from '../http/router'
 import { gatedRouter } from './gate'
 import type { ApiVersion, PluginManifest } from './types'
 

@@ -3,9 +3,10 @@
  * docs/plugins.md for the decisions (install/uninstall answer 405: plugins are installed at build time).
  * `/sys/plugins/changed` is registered before `/sys/plugins/{plugin}` so `changed` never reads as a plugin name.
  */
-import { ok } from '../core/envelope'
-import { defineRoute, jsonEnvelope, z } from '../core/openapi'
-import { createRouter } from '../core/router'
+
+import { defineRoute, jsonEnvelope, z } from '../http/openapi'
+import { ok } from '../http/respond'
+import { createRouter } from '../http/router'
 import { PluginAdminService } from './service'
 import type { PluginManifest } from './types'
 

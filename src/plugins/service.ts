@@ -12,8 +12,8 @@
  *   CLI. Not 403: that status means "not authorized" everywhere else (the authorization matrix relies on it).
  */
 import type { Context } from 'hono'
-import type { AppEnv } from '../core/context'
 import { ConflictError, ForbiddenError, MethodNotAllowedError, NotFoundError } from '../core/errors'
+import type { AppEnv } from '../http/context'
 import type { RepositoryDb } from '../infra/db/repository'
 import { required } from '../infra/services'
 import { dependenciesOf, dependentsOf } from './check'

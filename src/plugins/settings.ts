@@ -5,8 +5,9 @@
  * (later plugins win per field). Nothing is read on requests that never look at settings.
  */
 import type { Context } from 'hono'
-import type { AppEnv } from '../core/context'
-import type { ContextSettingsProvider, Settings, SettingsProvider } from '../core/settings'
+import type { Settings, SettingsProvider } from '../core/settings'
+import type { AppEnv } from '../http/context'
+import type { ContextSettingsProvider } from '../http/settings'
 import { isEffectivelyEnabled, pluginStates } from './state'
 import type { PluginManifest } from './types'
 

@@ -6,29 +6,17 @@
 import type { z } from '@hono/zod-openapi'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
-import type { Router } from '../core/router'
+import type { MessageCatalogue } from '../core/i18n'
 import type { SettingsProvider } from '../core/settings'
+import type { ApiVersion } from '../core/versioning'
+import type { MenuByName } from '../domains/menus/by-name'
+import type { Router } from '../http/router'
 import type { RepositoryDb } from '../infra/db/repository'
 
-export type ApiVersion = 'v1' | 'v2'
+export type { ApiVersion }
 
-/** A menu (or button) row the plugin adds to `sys_menu`; `parent` names the parent menu by its `name`. */
-export interface PluginMenu {
-  /** Unique menu `name` (vben route name), e.g. `PluginDict`. */
-  name: string
-  title: string
-  /** Parent menu `name` (e.g. `System`); omitted → top level. */
-  parent?: string
-  path?: string | null
-  component?: string | null
-  icon?: string | null
-  /** 0 directory, 1 menu, 2 button, 3 embedded, 4 link. */
-  type: 0 | 1 | 2 | 3 | 4
-  sort?: number
-  /** Permission code(s), comma-separated, e.g. `dict:type:add`. */
-  perms?: string | null
-  display?: 0 | 1
-}
+/** A menu (or button) row the plugin adds to `sys_menu`, placed under its parent by name. */
+export type PluginMenu = MenuByName
 
 export interface PluginSeedContext {
   db: RepositoryDb
@@ -58,6 +46,8 @@ export interface PluginManifest {
   routes?: Partial<Record<ApiVersion, () => Router>>
   /** The plugin's Drizzle tables (also exported from its schema.ts, which drizzle-kit reads). */
   tables?: Record<string, SQLiteTable>
+  /** The plugin's user-facing messages (declare their keys too, see core/i18n). */
+  messages?: MessageCatalogue
   /** Menus and buttons (with their permission codes) the plugin contributes. */
   menus?: PluginMenu[]
   /** Seed rows: idempotent inserts (insert-or-ignore) run by `stratum db seed` in the same batch as the core's. */

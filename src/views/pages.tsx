@@ -1,7 +1,7 @@
 /** Server-rendered pages: the landing page and the docs UI shell. */
 import { Hono } from 'hono'
 import { APP_VERSION } from '../core/app-info'
-import type { AppEnv } from '../core/context'
+import type { AppEnv } from '../http/context'
 import { Docs } from './docs'
 import { Landing } from './landing'
 

@@ -1,7 +1,7 @@
 /** fba's page object (contract §1.6): query parsing and the link rules. */
 import { describe, expect, it } from 'vitest'
-import { z } from '../../src/core/openapi'
 import { PageQuerySchema, pageSchema, toPage, totalPages } from '../../src/core/pagination'
+import { z } from '../../src/http/openapi'
 
 describe('PageQuerySchema', () => {
   it('defaults to page 1, size 20', () => {

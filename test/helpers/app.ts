@@ -4,7 +4,7 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
-import { createApp } from '../../src/app'
+import { createApp } from '../../src/app/app'
 import { fileBindings } from './isolation'
 
 export const app = createApp()

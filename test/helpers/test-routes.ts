@@ -3,7 +3,6 @@
  * real middleware stack and error handler answer them.
  */
 import { z } from '@hono/zod-openapi'
-import { ok } from '../../src/core/envelope'
 import {
   BadRequestError,
   ConflictError,
@@ -16,8 +15,9 @@ import {
   TooManyRequestsError,
   UnauthorizedError,
 } from '../../src/core/errors'
-import { defineRoute, jsonEnvelope } from '../../src/core/openapi'
-import { createRouter } from '../../src/core/router'
+import { defineRoute, jsonEnvelope } from '../../src/http/openapi'
+import { ok } from '../../src/http/respond'
+import { createRouter } from '../../src/http/router'
 import { app } from './app'
 
 export const THROWERS = {

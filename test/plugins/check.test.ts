@@ -1,7 +1,7 @@
 /** The build check of the plugin registry: names, versions, fields, dependencies — and `createApp` enforcing it. */
 import { describe, expect, it } from 'vitest'
-import { createApp } from '../../src/app'
-import { createRouter } from '../../src/core/router'
+import { createApp } from '../../src/app/app'
+import { createRouter } from '../../src/http/router'
 import { checkPlugins, dependenciesOf, dependentsOf, PluginCheckError } from '../../src/plugins/check'
 import { PLUGINS } from '../../src/plugins/registry'
 import { definePlugin, type PluginManifest } from '../../src/plugins/types'

@@ -6,7 +6,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { Redis } from '@upstash/redis/cloudflare'
-import { type App, createApp } from '../../src/app'
+import { type App, createApp } from '../../src/app/app'
 import { PLUGINS } from '../../src/plugins/registry'
 import type { PluginManifest } from '../../src/plugins/types'
 import type { Body } from '../helpers/app'

@@ -5,16 +5,25 @@
  * snapshot is loaded from the database and cached after the response (`waitUntil`).
  */
 import type { Context } from 'hono'
-import { background } from '../../core/background'
-import type { AppEnv } from '../../core/context'
 import { ForbiddenError, UnauthorizedError } from '../../core/errors'
+import { background } from '../../http/background'
+import type { AppEnv } from '../../http/context'
+import { countDefaultLimit } from '../../http/middleware/rate-limit'
 import { redisKeys } from '../../infra/redis-keys'
 import { required } from '../../infra/services'
-import { countDefaultLimit } from '../../middleware/rate-limit'
 import { type AuthUser, enabledRoles } from './auth-user'
 import { loadAuthUser } from './auth-user-loader'
 import type { Session } from './sessions'
 import { ACCESS_TYP, verifyToken } from './tokens'
+
+declare module '../../http/context' {
+  interface Variables {
+    /** The caller's snapshot, set once the Bearer token is authenticated. */
+    user?: AuthUser
+    /** The caller's login session. */
+    session?: Session
+  }
+}
 
 /** How long a user snapshot may live in Redis; writes that change it delete it sooner. */
 export const AUTH_USER_CACHE_SECONDS = 86_400

@@ -91,7 +91,7 @@ export async function renderCaptchaPng(code: string, options: CaptchaImageOption
 /** RGB pixels stored directly as PNG scanlines: a filter byte (0, none) then the row's pixels. */
 class Canvas {
   readonly rowBytes: number
-  readonly data: Uint8Array
+  readonly data: Uint8Array<ArrayBuffer>
   constructor(
     readonly width: number,
     readonly height: number,

@@ -5,10 +5,11 @@
  * Workers forbid random bytes at module scope).
  */
 import type { Context } from 'hono'
-import { clientInfo } from '../../core/client-info'
-import type { AppEnv } from '../../core/context'
 import { InternalError } from '../../core/errors'
-import { requestSettings, type Settings } from '../../core/settings'
+import type { Settings } from '../../core/settings'
+import { clientInfo } from '../../http/client-info'
+import type { AppEnv } from '../../http/context'
+import { requestSettings } from '../../http/settings'
 import { redisKeys } from '../../infra/redis-keys'
 import { required } from '../../infra/services'
 import { createPasswordHasher, type PasswordHasher } from './password'

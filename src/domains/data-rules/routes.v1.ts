@@ -3,12 +3,12 @@
  * registered before `/{pk}`.
  */
 import type { Context } from 'hono'
-import type { AppEnv } from '../../core/context'
-import { ok } from '../../core/envelope'
-import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../core/openapi'
 import { toPage } from '../../core/pagination'
-import { createRouter } from '../../core/router'
-import { dataRuleModels, valueTemplateVariables } from './catalogue'
+import type { AppEnv } from '../../http/context'
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../http/openapi'
+import { ok } from '../../http/respond'
+import { createRouter } from '../../http/router'
+import { ModelCatalogue, valueTemplateVariables } from './catalogue'
 import {
   DataRuleBodySchema,
   DataRuleDetailSchema,
@@ -118,11 +118,12 @@ const remove = defineRoute({
   responses: nullEnvelope('Deleted'),
 })
 
-const service = (c: Context<AppEnv>) => new DataRuleService(dataRuleServiceDeps(c))
-
-export function dataRuleRoutes() {
+/** `app.tables`: the tables rules may target (every domain table the app lists). */
+export function dataRuleRoutes(app: { tables: Readonly<Record<string, unknown>> }) {
+  const catalogue = new ModelCatalogue(app.tables)
+  const service = (c: Context<AppEnv>) => new DataRuleService(dataRuleServiceDeps(c, catalogue))
   return createRouter()
-    .openapi(models, (c) => ok(c, dataRuleModels()))
+    .openapi(models, (c) => ok(c, catalogue.models()))
     .openapi(columns, (c) => ok(c, service(c).columns(c.req.valid('param').model)))
     .openapi(valueTemplates, (c) => ok(c, valueTemplateVariables(c.get('lang'))))
     .openapi(all, async (c) => ok(c, (await service(c).all()).map(toDataRuleDetail)))

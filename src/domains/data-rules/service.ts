@@ -4,15 +4,15 @@
  * cached auth snapshots carry the rules, so a change applies on every user's next request.
  */
 import type { Context } from 'hono'
-import type { AppEnv } from '../../core/context'
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors'
 import { type Lang, t } from '../../core/i18n'
 import type { PageQuery } from '../../core/pagination'
+import type { AppEnv } from '../../http/context'
 import { isUniqueViolation } from '../../infra/db/errors'
 import type { ListResult, RepositoryDb } from '../../infra/db/repository'
 import { required } from '../../infra/services'
 import { bumpAuthzGeneration } from '../auth/authenticate'
-import { isKnownColumn, isKnownModel, modelColumns, type TemplateVariable } from './catalogue'
+import type { ModelCatalogue, TemplateVariable } from './catalogue'
 import type { DataRuleBody } from './dto'
 import { DataRuleRepository } from './repository'
 import type { DataRule, NewDataRule } from './schema'
@@ -22,12 +22,15 @@ export interface DataRuleServiceDeps {
   lang: Lang
   /** Makes every cached auth snapshot stale (see `bumpAuthzGeneration`). */
   bumpAuthz: () => Promise<void>
+  /** The models and columns rules may name. */
+  catalogue: ModelCatalogue
 }
 
-export const dataRuleServiceDeps = (c: Context<AppEnv>): DataRuleServiceDeps => ({
+export const dataRuleServiceDeps = (c: Context<AppEnv>, catalogue: ModelCatalogue): DataRuleServiceDeps => ({
   db: required(c.get('services').db, 'database'),
   lang: c.get('lang'),
   bumpAuthz: () => bumpAuthzGeneration(c),
+  catalogue,
 })
 
 export class DataRuleService {
@@ -39,7 +42,7 @@ export class DataRuleService {
 
   /** The columns a rule on `model` may name; 404 for an unknown model. */
   columns(model: string): TemplateVariable[] {
-    const columns = modelColumns(model, this.deps.lang)
+    const columns = this.deps.catalogue.columns(model, this.deps.lang)
     if (!columns) throw new NotFoundError('data_rule.model_not_found')
     return columns
   }
@@ -84,12 +87,12 @@ export class DataRuleService {
   /** The model must be offered by GET /models and the column by GET /models/{model}/columns. */
   #assertTarget(body: DataRuleBody): void {
     const { lang } = this.deps
-    if (!isKnownModel(body.model)) {
+    if (!this.deps.catalogue.isKnownModel(body.model)) {
       throw new ValidationError([
         { loc: ['body', 'model'], msg: t(lang, 'data_rule.model_not_found'), type: 'value_error' },
       ])
     }
-    if (!isKnownColumn(body.model, body.column)) {
+    if (!this.deps.catalogue.isKnownColumn(body.model, body.column)) {
       const params = { model: body.model, column: body.column }
       throw new ValidationError([
         { loc: ['body', 'column'], msg: t(lang, 'data_rule.column_not_found', params), type: 'value_error' },

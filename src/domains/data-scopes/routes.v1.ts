@@ -1,10 +1,10 @@
 /** `/sys/data-scopes/*` (contract §2.7). `/all` is registered before `/{pk}`. */
 import type { Context } from 'hono'
-import type { AppEnv } from '../../core/context'
-import { ok } from '../../core/envelope'
-import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../core/openapi'
 import { toPage } from '../../core/pagination'
-import { createRouter } from '../../core/router'
+import type { AppEnv } from '../../http/context'
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../http/openapi'
+import { ok } from '../../http/respond'
+import { createRouter } from '../../http/router'
 import {
   DataScopeBodySchema,
   DataScopeDetailSchema,

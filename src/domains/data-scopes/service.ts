@@ -3,9 +3,9 @@
  * cached auth snapshots carry the rules of enabled scopes, so a change applies on every user's next request.
  */
 import type { Context } from 'hono'
-import type { AppEnv } from '../../core/context'
 import { ConflictError, NotFoundError } from '../../core/errors'
 import type { PageQuery } from '../../core/pagination'
+import type { AppEnv } from '../../http/context'
 import { isConstraintViolation, isUniqueViolation } from '../../infra/db/errors'
 import type { ListResult, RepositoryDb } from '../../infra/db/repository'
 import { required } from '../../infra/services'

@@ -1,10 +1,10 @@
 /** `/sys/depts/*` (contract §2.5). The tree is filtered by the caller's data permission (§4.3). */
 import type { Context } from 'hono'
-import type { AppEnv } from '../../core/context'
-import { dataPermission } from '../../core/data-permission'
-import { ok } from '../../core/envelope'
-import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../core/openapi'
-import { createRouter } from '../../core/router'
+import type { AppEnv } from '../../http/context'
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../http/openapi'
+import { ok } from '../../http/respond'
+import { createRouter } from '../../http/router'
+import { dataPermission } from '../data-rules/data-permission'
 import {
   DeptBodySchema,
   DeptDetailSchema,

@@ -5,8 +5,8 @@
  */
 import type { SQL } from 'drizzle-orm'
 import type { Context } from 'hono'
-import type { AppEnv } from '../../core/context'
 import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors'
+import type { AppEnv } from '../../http/context'
 import { isUniqueViolation } from '../../infra/db/errors'
 import type { RepositoryDb } from '../../infra/db/repository'
 import { required } from '../../infra/services'

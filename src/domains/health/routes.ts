@@ -4,10 +4,11 @@
  */
 import { isProduction } from '../../core/config'
 import { isoNow } from '../../core/datetime'
-import { envelopeOf, ok } from '../../core/envelope'
+import { envelopeOf } from '../../core/envelope'
 import { t } from '../../core/i18n'
-import { defineRoute, jsonEnvelope } from '../../core/openapi'
-import { createRouter } from '../../core/router'
+import { defineRoute, jsonEnvelope } from '../../http/openapi'
+import { ok } from '../../http/respond'
+import { createRouter } from '../../http/router'
 import { HealthSchema, PingSchema } from './dto'
 import { checkDependencies } from './service'
 

@@ -3,7 +3,7 @@
  * in the same `db.batch` as its other writes; failed attempts await it before the error goes out, so no attempt is
  * ever lost.
  */
-import type { ClientInfo } from '../../core/client-info'
+import type { ClientInfo } from '../../http/client-info'
 import type { Db } from '../../infra/db/client'
 import { sysLoginLog } from './schema'
 

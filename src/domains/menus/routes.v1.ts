@@ -2,9 +2,10 @@
  * `/sys/menus/*` (contract §2.4). `/sys/menus/sidebar` is registered before `/sys/menus/{pk}` so `sidebar` never
  * reads as an id.
  */
-import { ok } from '../../core/envelope'
-import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../core/openapi'
-import { createRouter } from '../../core/router'
+
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../http/openapi'
+import { ok } from '../../http/respond'
+import { createRouter } from '../../http/router'
 import { type AuthUser, enabledRoles } from '../auth/auth-user'
 import {
   MenuBodySchema,

@@ -5,8 +5,8 @@
  * authorization generation, so every user's permission codes and sidebar follow on their next request.
  */
 import type { Context } from 'hono'
-import type { AppEnv } from '../../core/context'
 import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors'
+import type { AppEnv } from '../../http/context'
 import { isUniqueViolation, violatedColumns } from '../../infra/db/errors'
 import type { RepositoryDb } from '../../infra/db/repository'
 import { required } from '../../infra/services'

@@ -3,9 +3,10 @@
  * (counting in Redis would cost a write per read), so they describe the isolate that answers — enough to see whether
  * a namespace is being served from L1, from Redis, or reloaded.
  */
-import { ok } from '../../core/envelope'
-import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
-import { createRouter } from '../../core/router'
+
+import { defineRoute, jsonEnvelope, z } from '../../http/openapi'
+import { ok } from '../../http/respond'
+import { createRouter } from '../../http/router'
 import { isolateStore } from '../../infra/cache'
 
 const CacheStatsSchema = z

@@ -6,13 +6,10 @@
  * answered by the service itself and may lack some fields: those read as "Unknown" (localized).
  */
 import type { Context } from 'hono'
-import type { AppEnv } from '../../core/context'
 import { formatDateTime } from '../../core/datetime'
-import { ok } from '../../core/envelope'
 import { NotFoundError, ServiceUnavailableError } from '../../core/errors'
 import { type Lang, type MessageKey, t } from '../../core/i18n'
-import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
-import { createRouter } from '../../core/router'
+import type { AppEnv } from '../../http/context'
 import {
   formatIdentity,
   type Identity,
@@ -21,7 +18,10 @@ import {
   rateLimitRule,
   rateLimitRuleNames,
   resetIdentity,
-} from '../../infra/rate-limit-rules'
+} from '../../http/middleware/rate-limit-rules'
+import { defineRoute, jsonEnvelope, z } from '../../http/openapi'
+import { ok } from '../../http/respond'
+import { createRouter } from '../../http/router'
 import type { Redis } from '../../infra/redis'
 import { required } from '../../infra/services'
 

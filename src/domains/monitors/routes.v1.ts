@@ -3,12 +3,12 @@
  * Ending a session deletes its record, so its access token *and* its refresh token stop working (decision #4).
  */
 import type { Context } from 'hono'
-import type { AppEnv } from '../../core/context'
-import { ok } from '../../core/envelope'
 import { NotFoundError } from '../../core/errors'
 import { t } from '../../core/i18n'
-import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
-import { createRouter } from '../../core/router'
+import type { AppEnv } from '../../http/context'
+import { defineRoute, jsonEnvelope, z } from '../../http/openapi'
+import { ok } from '../../http/respond'
+import { createRouter } from '../../http/router'
 import { redisKeys } from '../../infra/redis-keys'
 import { required } from '../../infra/services'
 import { SessionStore } from '../auth/sessions'

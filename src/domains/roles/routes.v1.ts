@@ -2,10 +2,11 @@
  * `/sys/roles/*` (contract §2.3). `/sys/roles/all` is registered before `/sys/roles/{pk}` so `all` never reads as
  * an id. Reads need a signed-in user; writes need the role permission codes (and, for non-superusers, staff).
  */
-import { ok } from '../../core/envelope'
-import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../core/openapi'
+
 import { toPage } from '../../core/pagination'
-import { createRouter } from '../../core/router'
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../http/openapi'
+import { ok } from '../../http/respond'
+import { createRouter } from '../../http/router'
 import { MenuTreeSchema, toMenuTree } from '../menus/dto'
 import {
   DeleteRolesBodySchema,

@@ -5,9 +5,9 @@
  * every user's permission codes, sidebar and role state follow on their next request — no re-login.
  */
 import type { Context } from 'hono'
-import type { AppEnv } from '../../core/context'
 import { ConflictError, NotFoundError } from '../../core/errors'
 import type { PageQuery } from '../../core/pagination'
+import type { AppEnv } from '../../http/context'
 import { isUniqueViolation, violatedColumns } from '../../infra/db/errors'
 import type { RepositoryDb } from '../../infra/db/repository'
 import { required } from '../../infra/services'

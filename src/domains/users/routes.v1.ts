@@ -3,13 +3,13 @@
  * `/sys/users/me…` routes are registered before their `/sys/users/{pk}…` twins so `me` never reads as an id.
  */
 
-import { dataPermission } from '../../core/data-permission'
-import { ok } from '../../core/envelope'
-import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../core/openapi'
 import { toPage } from '../../core/pagination'
-import { createRouter } from '../../core/router'
-import { emailSender } from '../../infra/email'
+import { emailSender } from '../../http/email'
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../http/openapi'
+import { ok } from '../../http/respond'
+import { createRouter } from '../../http/router'
 import type { AuthUser } from '../auth/auth-user'
+import { dataPermission } from '../data-rules/data-permission'
 import {
   AvatarBodySchema,
   ChangePasswordBodySchema,

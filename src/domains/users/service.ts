@@ -7,7 +7,6 @@
 import type { SQL } from 'drizzle-orm'
 import type { Context } from 'hono'
 import type { Config } from '../../core/config'
-import type { AppEnv } from '../../core/context'
 import {
   BadRequestError,
   ConflictError,
@@ -18,7 +17,9 @@ import {
 } from '../../core/errors'
 import { type Lang, t } from '../../core/i18n'
 import type { PageQuery } from '../../core/pagination'
-import { requestSettings, type UserSecuritySettings } from '../../core/settings'
+import type { UserSecuritySettings } from '../../core/settings'
+import type { AppEnv } from '../../http/context'
+import { requestSettings } from '../../http/settings'
 import type { Db } from '../../infra/db/client'
 import { isUniqueViolation, violatedColumns } from '../../infra/db/errors'
 import type { EmailSender } from '../../infra/email'

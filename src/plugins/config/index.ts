@@ -3,6 +3,7 @@
  * the core's login and user-security settings (`settingsProvider`, see ./settings.ts). See ./README.md.
  */
 import { definePlugin } from '../types'
+import { configMessages } from './messages'
 import { CONFIG_PERMS } from './perms'
 import { configRoutes } from './routes.v1'
 import { sysConfig } from './schema'
@@ -25,6 +26,7 @@ export const configPlugin = definePlugin({
   tags: ['other'],
   kind: 'extend',
   extends: 'admin',
+  messages: configMessages,
   routes: { v1: configRoutes },
   tables: { sysConfig },
   menus: [

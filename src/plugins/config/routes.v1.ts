@@ -3,11 +3,11 @@
  * registered before `/{pk}`. Reads need a signed-in user; writes need `sys:config:add|edit|del`.
  */
 import type { Context } from 'hono'
-import type { AppEnv } from '../../core/context'
-import { ok } from '../../core/envelope'
-import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../core/openapi'
 import { toPage } from '../../core/pagination'
-import { createRouter } from '../../core/router'
+import type { AppEnv } from '../../http/context'
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../http/openapi'
+import { ok } from '../../http/respond'
+import { createRouter } from '../../http/router'
 import {
   ConfigAllQuerySchema,
   ConfigBodySchema,

@@ -7,10 +7,10 @@
  * malformed one is a 422 instead of a setting that silently falls back to its default.
  */
 import type { Context } from 'hono'
-import type { AppEnv } from '../../core/context'
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../../core/errors'
 import { type Lang, t } from '../../core/i18n'
 import type { PageQuery } from '../../core/pagination'
+import type { AppEnv } from '../../http/context'
 import type { Cache } from '../../infra/cache'
 import { isUniqueViolation } from '../../infra/db/errors'
 import type { ListResult, RepositoryDb } from '../../infra/db/repository'

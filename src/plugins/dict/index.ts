@@ -3,6 +3,7 @@
  * admin API under `/api/v1/sys/dict-types` and `/api/v1/sys/dict-datas`. See ./README.md.
  */
 import { definePlugin } from '../types'
+import { dictMessages } from './messages'
 import { DICT_PERMS } from './perms'
 import { dictRoutes } from './routes.v1'
 import { sysDictData, sysDictType } from './schema'
@@ -23,6 +24,7 @@ export const dictPlugin = definePlugin({
   kind: 'extend',
   extends: 'admin',
   required: true,
+  messages: dictMessages,
   routes: { v1: dictRoutes },
   tables: { sysDictType, sysDictData },
   menus: [

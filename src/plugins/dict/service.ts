@@ -4,9 +4,9 @@
  * type or value, create, update or delete — drops the whole namespace (fba forgets types and value creation).
  */
 import type { Context } from 'hono'
-import type { AppEnv } from '../../core/context'
 import { ConflictError, NotFoundError } from '../../core/errors'
 import type { PageQuery } from '../../core/pagination'
+import type { AppEnv } from '../../http/context'
 import type { Cache } from '../../infra/cache'
 import { isConstraintViolation, isUniqueViolation, violatedColumns } from '../../infra/db/errors'
 import type { ListResult, RepositoryDb } from '../../infra/db/repository'

@@ -4,6 +4,7 @@
  * docs/plugins.md; see ./README.md.
  */
 import { definePlugin } from '../types'
+import { noticeMessages } from './messages'
 import { noticeRoutes } from './routes.v1'
 import { sysNotice } from './schema'
 import { NOTICE_MENUS, noticeSeed } from './seed'
@@ -17,6 +18,7 @@ export const noticePlugin = definePlugin({
   tags: ['notification'],
   kind: 'extend',
   extends: 'admin',
+  messages: noticeMessages,
   routes: { v1: noticeRoutes },
   tables: { sysNotice },
   menus: NOTICE_MENUS,

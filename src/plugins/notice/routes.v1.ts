@@ -2,10 +2,11 @@
  * `/sys/notices/*` (contract §2.15), injected into the admin API by the `notice` plugin (behind its gate). Reads
  * need a signed-in user; writes need `sys:notice:add|edit|del`.
  */
-import { ok } from '../../core/envelope'
-import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope } from '../../core/openapi'
+
 import { toPage } from '../../core/pagination'
-import { createRouter } from '../../core/router'
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope } from '../../http/openapi'
+import { ok } from '../../http/respond'
+import { createRouter } from '../../http/router'
 import {
   DeleteNoticesBodySchema,
   NoticeBodySchema,

@@ -3,8 +3,8 @@
  * deleting ids that are already gone is not an error.
  */
 import type { Context } from 'hono'
-import type { AppEnv } from '../../core/context'
 import { NotFoundError } from '../../core/errors'
+import type { AppEnv } from '../../http/context'
 import type { ListResult, RepositoryDb } from '../../infra/db/repository'
 import { required } from '../../infra/services'
 import type { NoticeBody, NoticeListQuery } from './dto'

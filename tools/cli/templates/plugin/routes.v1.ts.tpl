@@ -1,9 +1,9 @@
 /** `/__kebab__/*` (v1): the `__name__` plugin's routes, mounted behind its gate (a disabled plugin answers 403). */
 import { asc } from 'drizzle-orm'
 import { formatDateTime } from '../../core/datetime'
-import { ok } from '../../core/envelope'
-import { defineRoute, jsonEnvelope, z } from '../../core/openapi'
-import { createRouter } from '../../core/router'
+import { ok } from '../../http/respond'
+import { defineRoute, jsonEnvelope, z } from '../../http/openapi'
+import { createRouter } from '../../http/router'
 import { required } from '../../infra/services'
 import { __table_var__ } from './schema'
 

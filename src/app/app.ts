@@ -1,0 +1,107 @@
+/**
+ * Assembles the app from its module list (./domains.ts) and the plugin registry: middleware stack, pages, one router
+ * per API version, fallbacks and the single error handler.
+ * Order matters: the request context comes first so every later failure is answered with a trace id and language.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { APP_VERSION } from '../core/app-info'
+import { BadRequestError } from '../core/errors'
+import { registerMessages } from '../core/i18n'
+import type { ApiVersion } from '../core/versioning'
+import { INVALID_VERSION_SEGMENT, versionedPath } from '../core/versioning'
+import { checkAccess } from '../domains/auth/access'
+import type { DomainModule } from '../domains/module'
+import type { AppEnv } from '../http/context'
+import { handleError } from '../http/error-handler'
+import { MemoRouter } from '../http/memo-router'
+import { requestPipeline } from '../http/middleware/pipeline'
+import { documentVersion } from '../http/openapi'
+import { routeMiss } from '../http/route-miss'
+import { createRouter, type Router } from '../http/router'
+import type { ServiceFactories } from '../infra/services'
+import { checkPlugins } from '../plugins/check'
+import { pluginMessages } from '../plugins/messages'
+import { mountPlugins } from '../plugins/mount'
+import { PLUGINS } from '../plugins/registry'
+import { pluginAdminRoutes } from '../plugins/routes'
+import { pluginRequestContext } from '../plugins/settings'
+import type { PluginManifest } from '../plugins/types'
+import { pageRoutes } from '../views/pages'
+import { appCatalogue, DOMAINS } from './domains'
+
+/** The API versions some module serves, in order. */
+const versionsOf = (domains: readonly DomainModule[]): ApiVersion[] =>
+  [...new Set(domains.flatMap((d) => Object.keys(d.routes ?? {}) as ApiVersion[]))].sort()
+
+export const SUPPORTED_VERSIONS: readonly string[] = versionsOf(DOMAINS)
+
+/** One version's router: every module's routers for it, in list order. */
+function versionRouter(version: ApiVersion, domains: readonly DomainModule[]): Router {
+  const router = createRouter()
+  const catalogue = appCatalogue(domains)
+  for (const domain of domains) {
+    const build = domain.routes?.[version]
+    if (build) router.route('/', build(catalogue))
+  }
+  return router
+}
+
+export interface AppOptions {
+  /** The plugins to mount (default: the registry, src/plugins/registry.ts); checked before anything is built. */
+  plugins?: readonly PluginManifest[]
+  /** How the host builds its clients where it differs from Workers (a Node host: `nodeServices()`). */
+  services?: ServiceFactories
+  /** The domain modules (default: src/app/domains.ts). */
+  domains?: readonly DomainModule[]
+}
+
+export function createApp(options: AppOptions = {}) {
+  // A bad plugin list (missing or cyclic dependency, bad name or version) fails here, at start.
+  const domains = options.domains ?? DOMAINS
+  const versions = versionsOf(domains)
+  const plugins = checkPlugins(options.plugins ?? PLUGINS, { versions })
+  for (const { messages } of [...domains, ...plugins]) if (messages) registerMessages(messages)
+  registerMessages(pluginMessages)
+  const app = new OpenAPIHono<AppEnv>({ getPath: versionedPath, router: new MemoRouter() })
+
+  app.use(requestPipeline({ extend: pluginRequestContext(plugins), services: options.services, checkAccess }))
+  app.route('/', pageRoutes(versions))
+
+  for (const version of versions) {
+    const router = versionRouter(version, domains)
+    // Plugin administration is part of the v1 admin API; each plugin's routers go behind its gate.
+    if (version === 'v1') router.route('/', pluginAdminRoutes(plugins))
+    mountPlugins(router, version, plugins)
+    documentVersion(router, version, APP_VERSION)
+    app.route(`/api/${version}`, router)
+  }
+
+  // Reached only when no versioned route matched: an unknown version is a 400 naming the supported ones.
+  const versionFallback = (c: Context<AppEnv>) => {
+    // The segment after `/api/` of the path the router matched (a header version is already folded in).
+    const segment = versionedPath(c.req.raw, { env: c.env }).split('/')[2] ?? ''
+    if (versions.includes(segment as ApiVersion)) return routeMiss(c, app)
+    const requested =
+      segment === INVALID_VERSION_SEGMENT ? (c.req.header('x-api-version') ?? c.req.header('accept-version')) : segment
+    throw new BadRequestError('error.unsupported_version', {
+      params: { version: requested ?? segment, supported: versions.join(', ') },
+      data: { supported_versions: versions },
+    })
+  }
+  // Without a path parameter, so the router can remember its answers for static paths (core/memo-router.ts).
+  app.all('/api/*', versionFallback)
+
+  // notFound runs outside the middleware chain's error handling, so map the error here explicitly.
+  app.notFound((c) => {
+    try {
+      return routeMiss(c, app)
+    } catch (err) {
+      return handleError(err, c)
+    }
+  })
+  app.onError(handleError)
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,24 @@
+/** Data rules and the data-permission engine that turns them into SQL conditions (./data-permission.ts). */
+import { defineDomain } from '../module'
+import { dataRulesMessages } from './messages'
+import { DATA_RULE_PERMS } from './perms'
+import { dataRuleRoutes } from './routes.v1'
+import * as schema from './schema'
+import { DATA_RULE_SEED } from './seed'
+
+export const dataRulesModule = defineDomain({
+  name: 'data-rules',
+  routes: { v1: dataRuleRoutes },
+  tables: schema,
+  seed: ({ db }) => [
+    [
+      'sys_data_rule',
+      db
+        .insert(schema.sysDataRule)
+        .values([...DATA_RULE_SEED])
+        .onConflictDoNothing(),
+    ],
+  ],
+  permissions: DATA_RULE_PERMS,
+  messages: dataRulesMessages,
+})

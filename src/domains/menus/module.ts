@@ -1,0 +1,24 @@
+/** Menus and buttons: the admin UI's sidebar and the carriers of permission codes. */
+import { defineDomain } from '../module'
+import { menusMessages } from './messages'
+import { MENU_PERMS } from './perms'
+import { menuRoutes } from './routes.v1'
+import * as schema from './schema'
+import { MENU_SEED } from './seed'
+
+export const menusModule = defineDomain({
+  name: 'menus',
+  routes: { v1: menuRoutes },
+  tables: schema,
+  seed: ({ db }) => [
+    [
+      'sys_menu',
+      db
+        .insert(schema.sysMenu)
+        .values([...MENU_SEED])
+        .onConflictDoNothing(),
+    ],
+  ],
+  permissions: MENU_PERMS,
+  messages: menusMessages,
+})

@@ -1,0 +1,22 @@
+/** Users: accounts, profiles, passwords and their policy. */
+import { defineDomain } from '../module'
+import { usersMessages } from './messages'
+import { USER_PERMS } from './perms'
+import { userRoutes } from './routes.v1'
+import * as schema from './schema'
+import { userSeed } from './seed'
+
+export const usersModule = defineDomain({
+  name: 'users',
+  routes: { v1: userRoutes },
+  tables: schema,
+  seed: ({ db, passwordHashes }) => {
+    const { users, userRoles } = userSeed(passwordHashes)
+    return [
+      ['sys_user', db.insert(schema.sysUser).values(users).onConflictDoNothing()],
+      ['sys_user_role', db.insert(schema.sysUserRole).values(userRoles).onConflictDoNothing()],
+    ]
+  },
+  permissions: USER_PERMS,
+  messages: usersMessages,
+})

@@ -1,0 +1,316 @@
+/**
+ * Rate limiting on `@upstash/ratelimit` (rules, keys and limiters: `infra/rate-limit-rules.ts`).
+ *
+ * - Routes declare `rateLimit` in `defineRoute` (checked after the access check, so `by: 'user'` sees the user);
+ *   every `/api/*` request also counts against the per-IP `default` rule (`RATE_LIMIT_DEFAULT`, fail open), whose
+ *   counters share the request's one Redis pipeline (see `withDefaultRateLimit` below).
+ * - One `limit()` per rate, all issued in the same tick: auto-pipelining sends them to Redis in one request.
+ * - Every limited response carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds) of the
+ *   strictest rate seen so far for the request; a rejection is a 429 `TooManyRequestsError` with `Retry-After`.
+ * - Redis unreachable, slower than `RATE_LIMIT_TIMEOUT_MS`, or not configured: a `failClosed` rule answers 503
+ *   `ServiceUnavailableError`, any other rule lets the request through and logs a warning.
+ */
+import type { Context, MiddlewareHandler, Next } from 'hono'
+import { createMiddleware } from 'hono/factory'
+import { ServiceUnavailableError, TooManyRequestsError } from '../../core/errors'
+import { describeError } from '../../core/logging'
+import { background } from '../background'
+import { connectingIp, UNKNOWN_IP } from '../client-info'
+import type { AppEnv } from '../context'
+import {
+  apiKeyDigest,
+  buildLimiter,
+  describeRule,
+  durationMs,
+  formatIdentity,
+  type Identity,
+  identifierKey,
+  ipBucket,
+  type Rate,
+  type RateLimitBy,
+  type RateLimitResponse,
+  type RateLimitRule,
+  type ResolvedRate,
+  type RouteRateLimit,
+  ratePrefix,
+  registerRateLimitRule,
+  resolveRates,
+} from './rate-limit-rules'
+
+export const UNKNOWN_CLIENT = UNKNOWN_IP
+
+/** The client IP a per-IP limit counts (requests that never went through Cloudflare share `unknown`). */
+export function clientIp(c: Context<AppEnv>): string {
+  const ip = connectingIp(c.req.raw)
+  return ip === UNKNOWN_IP ? UNKNOWN_CLIENT : ipBucket(ip)
+}
+
+/** Who this request counts against under `by` (falls back to the client IP when `by` has nothing to offer). */
+export async function identify(c: Context<AppEnv>, by: RateLimitBy = 'ip'): Promise<Identity> {
+  if (by === 'user' && c.get('userId') !== undefined) return { kind: 'user', value: String(c.get('userId')) }
+  if (typeof by === 'object') {
+    const key = c.req.header(by.header)?.trim()
+    if (key) return { kind: 'key', value: await apiKeyDigest(key) }
+  }
+  if (typeof by === 'function') {
+    const value = await by(c)
+    if (value) return { kind: 'custom', value }
+  }
+  return { kind: 'ip', value: clientIp(c) }
+}
+
+declare module '../context' {
+  interface Variables {
+    /** The default rate-limit counters not yet sent (they join the next Redis pipeline of the request). */
+    defaultCount?: DefaultCount
+    /** The strictest rate-limit verdict so far (its numbers are the `RateLimit-*` headers). */
+    rateLimitVerdict?: Verdict
+  }
+}
+
+/** The numbers behind the headers: one rate's answer. */
+export interface Verdict {
+  success: boolean
+  limit: number
+  remaining: number
+  /** Epoch milliseconds. */
+  reset: number
+}
+
+/** Denied beats allowed; among denials the later reset wins; among passes the fewer remaining (then later reset). */
+export function stricter(a: Verdict | undefined, b: Verdict): Verdict {
+  if (!a) return b
+  if (a.success !== b.success) return a.success ? b : a
+  if (a.success && a.remaining !== b.remaining) return b.remaining < a.remaining ? b : a
+  return b.reset > a.reset ? b : a
+}
+
+const secondsUntil = (ms: number, now: number) => Math.max(0, Math.ceil((ms - now) / 1000))
+
+export function rateLimitHeaders(v: Verdict, now = Date.now()): Record<string, string> {
+  return {
+    'RateLimit-Limit': String(v.limit),
+    'RateLimit-Remaining': String(Math.max(0, v.remaining)),
+    'RateLimit-Reset': String(secondsUntil(v.reset, now)),
+  }
+}
+
+type Outcome = PromiseSettledResult<RateLimitResponse>
+
+/**
+ * Turns the settled `limit()` calls into verdicts. A rejected call or a library timeout is a failure: a fail-closed
+ * rule throws 503, a fail-open one logs and drops that rate.
+ */
+export function settle(c: Context<AppEnv>, rule: RateLimitRule, identity: Identity, outcomes: Outcome[]): Verdict[] {
+  const verdicts: Verdict[] = []
+  let failure: { reason: string; cause: unknown } | undefined
+  for (const outcome of outcomes) {
+    if (outcome.status === 'rejected') {
+      failure ??= { reason: 'error', cause: outcome.reason }
+      continue
+    }
+    const res = outcome.value
+    background(c, 'rate limit', res.pending)
+    if (res.reason === 'timeout') {
+      failure ??= {
+        reason: 'timeout',
+        cause: new Error(`rate limit check timed out after ${c.get('config').RATE_LIMIT_TIMEOUT_MS} ms`),
+      }
+      continue
+    }
+    verdicts.push({ success: res.success, limit: res.limit, remaining: res.remaining, reset: res.reset })
+    if (!res.success && res.reason !== 'cacheBlock')
+      c.get('logger').info('rate limit exceeded', { rule: rule.name, identifier: formatIdentity(identity) })
+  }
+  if (failure) redisUnavailable(c, rule, failure.reason, failure.cause)
+  return verdicts
+}
+
+function redisUnavailable(c: Context<AppEnv>, rule: RateLimitRule, reason: string, cause: unknown): void {
+  if (rule.failClosed) {
+    throw new ServiceUnavailableError(undefined, { data: { service: 'redis', reason: `rate limit ${reason}` }, cause })
+  }
+  const fields = { rule: rule.name, reason, ...describeError(cause) }
+  // Without Redis configured (development only: production requires it) every request would warn.
+  if (reason === 'not configured') c.get('logger').debug('rate limit skipped', fields)
+  else c.get('logger').warn('rate limit check failed; request let through', fields)
+}
+
+/** Counts this request against every rate of `rule`; sets the headers, throws 429 (or 503 when failing closed). */
+export async function enforceRateLimit(c: Context<AppEnv>, rule: RateLimitRule): Promise<void> {
+  const config = c.get('config')
+  const services = c.get('services')
+  const rates = resolveRates(rule, config)
+  if (!rates.length) return
+  const identity = await identify(c, rule.by)
+  const redis = services.redis
+  if (!redis) return redisUnavailable(c, rule, 'not configured', new Error('UPSTASH_REDIS_REST_URL is not set'))
+
+  const id = identifierKey(identity)
+  // Issued in one tick so the client's auto-pipelining batches them into a single HTTP request.
+  const outcomes = await Promise.allSettled(rates.map((rate) => buildLimiter(redis, config, rule, rate).limit(id)))
+  const verdicts = settle(c, rule, identity, outcomes)
+  if (!verdicts.length) return
+
+  applyVerdicts(c, verdicts)
+}
+
+/** Sets the headers of the strictest verdict so far for this request; throws 429 when any verdict denies. */
+function applyVerdicts(c: Context<AppEnv>, verdicts: Verdict[]): void {
+  // The strictest verdict so far for this request: the default rule and a route's rule both report into it.
+  let strictest = c.get('rateLimitVerdict')
+  for (const v of verdicts) strictest = stricter(strictest, v)
+  if (!strictest) return
+  c.set('rateLimitVerdict', strictest)
+  const now = Date.now()
+  const headers = rateLimitHeaders(strictest, now)
+  for (const name in headers) c.header(name, headers[name])
+
+  const denied = verdicts.filter((v) => !v.success)
+  if (denied.length) {
+    const retryAfter = Math.max(1, ...denied.map((v) => secondsUntil(v.reset, now)))
+    throw new TooManyRequestsError(undefined, { headers: { ...headers, 'Retry-After': String(retryAfter) } })
+  }
+}
+
+function assertValidRates(rule: RateLimitRule): void {
+  if (!/^[\w.\- /{}:]{1,100}$/.test(rule.name)) throw new Error(`invalid rate-limit rule name "${rule.name}"`)
+  if (typeof rule.rates === 'string') return
+  const rates: readonly Rate[] = Array.isArray(rule.rates) ? rule.rates : [rule.rates as Rate]
+  if (!rates.length) throw new Error(`rate-limit rule "${rule.name}" has no rates`)
+  for (const rate of rates) {
+    durationMs(rate.window)
+    if (!(Number.isInteger(rate.limit) && rate.limit >= 1))
+      throw new Error(`rate-limit rule "${rule.name}": limit must be a positive integer`)
+  }
+}
+
+/** Middleware enforcing `rule` (registered for the admin endpoints; invalid declarations throw at startup). */
+export function rateLimit(declared: RateLimitRule): MiddlewareHandler<AppEnv> {
+  assertValidRates(declared)
+  const rule = registerRateLimitRule(declared)
+  return createMiddleware<AppEnv>(async (c, next) => {
+    await enforceRateLimit(c, rule)
+    await next()
+  })
+}
+
+/**
+ * The `rateLimit` of a `defineRoute` config: its rule (named `METHOD /path` unless named; routes declaring the same
+ * name and settings share one rule and its counters), middleware and `x-rate-limit` document.
+ */
+export function routeRateLimit(limit: RouteRateLimit, method: string, path: string) {
+  const rule: RateLimitRule = { ...limit, name: limit.name ?? `${method.toUpperCase()} ${path}` }
+  return { rule, middleware: rateLimit(rule), extension: describeRule(rule) }
+}
+
+/**
+ * The default rule: every `/api/*` request, per client IP, in fixed windows (the same keys as @upstash/ratelimit's
+ * fixed window, so the admin endpoints inspect and reset it like any rule).
+ *
+ * It is not a separate Redis round trip: its counters (`INCR` + `PEXPIRE NX` per window) ride in the one pipeline
+ * the request makes anyway — authentication's for requests with a Bearer token (see `domains/auth/authenticate.ts`).
+ * A request without credentials counts them alone before routing (public routes have no middleware layer for it);
+ * counters nothing took (a public route reached with a token, a 404) are counted after routing.
+ */
+export const DEFAULT_RATE_LIMIT_RULE: RateLimitRule = registerRateLimitRule({
+  name: 'default',
+  rates: 'RATE_LIMIT_DEFAULT',
+  by: 'ip',
+  algorithm: 'fixedWindow',
+})
+
+/** The default rule's counters for one request, prepared without I/O. */
+export interface DefaultCount {
+  keys: string[]
+  rates: ResolvedRate[]
+  resets: number[]
+}
+
+function prepareDefaultCount(c: Context<AppEnv>): DefaultCount | undefined {
+  const config = c.get('config')
+  const rates = resolveRates(DEFAULT_RATE_LIMIT_RULE, config)
+  if (!rates.length) return undefined
+  const id = identifierKey({ kind: 'ip', value: clientIp(c) })
+  const now = Date.now()
+  const buckets = rates.map((rate) => Math.floor(now / rate.windowMs))
+  return {
+    rates,
+    keys: rates.map((rate, i) => `${ratePrefix(config, DEFAULT_RATE_LIMIT_RULE, rate)}:${id}:${buckets[i]}`),
+    resets: rates.map((rate, i) => ((buckets[i] ?? 0) + 1) * rate.windowMs),
+  }
+}
+
+type CountingPipeline = { incr(key: string): unknown; pexpire(key: string, ms: number, option?: 'NX'): unknown }
+
+/**
+ * Adds this request's pending default-rule counters to `pipeline` (once per request) and returns how to judge the
+ * results — call it with the pipeline results that follow the caller's own commands. Undefined: nothing to count.
+ */
+export function countDefaultLimit(
+  c: Context<AppEnv>,
+  pipeline: CountingPipeline,
+): ((results: readonly unknown[]) => void) | undefined {
+  const pending = c.get('defaultCount')
+  if (!pending) return undefined
+  c.set('defaultCount', undefined)
+  pending.keys.forEach((key, i) => {
+    pipeline.incr(key)
+    pipeline.pexpire(key, pending.rates[i]?.windowMs ?? 1000, 'NX')
+  })
+  return (results) => {
+    const verdicts = pending.rates.map((rate, i) => {
+      const used = Number(results[i * 2] ?? 0)
+      return {
+        success: used <= rate.limit,
+        limit: rate.limit,
+        remaining: rate.limit - used,
+        reset: pending.resets[i] ?? 0,
+      }
+    })
+    if (verdicts.some((v) => !v.success)) {
+      c.get('logger').info('rate limit exceeded', {
+        rule: DEFAULT_RATE_LIMIT_RULE.name,
+        identifier: `ip:${clientIp(c)}`,
+      })
+    }
+    applyVerdicts(c, verdicts)
+  }
+}
+
+/** Counts the pending default rule in a pipeline of its own (public routes, unmatched requests); fails open. */
+export async function flushDefaultLimit(c: Context<AppEnv>): Promise<void> {
+  // The pending count first: reading `services.redis` builds a client, which a request with nothing to count skips.
+  if (!c.get('defaultCount')) return
+  const redis = c.get('services').redis
+  if (!redis) return
+  const pipeline = redis.pipeline()
+  const judge = countDefaultLimit(c, pipeline)
+  if (!judge) return
+  let results: unknown[]
+  try {
+    results = await pipeline.exec()
+  } catch (err) {
+    return redisUnavailable(c, DEFAULT_RATE_LIMIT_RULE, 'error', err)
+  }
+  judge(results)
+}
+
+/** The default rule around the rest of an `/api` request (a step of the request pipeline, middleware/pipeline.ts). */
+export function withDefaultRateLimit(c: Context<AppEnv>, next: Next): Promise<void> {
+  const pending = prepareDefaultCount(c)
+  if (!pending) return next()
+  c.set('defaultCount', pending)
+  return countAround(c, next)
+}
+
+async function countAround(c: Context<AppEnv>, next: Next): Promise<void> {
+  // Without credentials no authentication pipeline will carry the counters: count them before routing, so a public
+  // route (or a 401) is judged before its handler runs.
+  if (!c.req.raw.headers.has('Authorization')) await flushDefaultLimit(c)
+  await next()
+  // Counters no pipeline took (a public route reached with a token, a bad token, 404/405): count them now.
+  await flushDefaultLimit(c)
+}
+
+export type { RateLimitRule, RouteRateLimit } from './rate-limit-rules'

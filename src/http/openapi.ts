@@ -1,0 +1,110 @@
+/**
+ * OpenAPI 3.1 per API version, generated from the zod route definitions so docs cannot drift.
+ * Error responses are declared once as shared components and referenced by status; every route declares who may
+ * call it (`access`), which shows in the document as `security` and `x-access`.
+ */
+import { createRoute, type RouteConfig, z } from '@hono/zod-openapi'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { ErrorEnvelopeSchema, envelopeOf, ValidationErrorEnvelopeSchema } from '../core/envelope'
+import { type Access, accessLabel, requireAccess } from './access'
+import { type RouteRateLimit, routeRateLimit } from './middleware/rate-limit'
+import type { Router } from './router'
+
+const ERROR_COMPONENTS = {
+  400: ['BadRequest', 'Bad request'],
+  401: ['Unauthorized', 'Missing, invalid or expired access token'],
+  403: ['Forbidden', 'Authenticated but not allowed'],
+  404: ['NotFound', 'Resource or route not found'],
+  405: ['MethodNotAllowed', 'Method not allowed on this path'],
+  409: ['Conflict', 'Conflicts with existing data'],
+  413: ['PayloadTooLarge', 'Request body over the configured limit'],
+  422: ['ValidationFailed', 'Request validation failed; `data.errors` lists each field'],
+  429: ['TooManyRequests', 'Rate limit exceeded; see `Retry-After`'],
+  500: ['InternalError', 'Unexpected server error'],
+  503: ['ServiceUnavailable', 'A dependency is unavailable'],
+} as const satisfies Partial<Record<ContentfulStatusCode, readonly [string, string]>>
+
+type ErrorStatus = keyof typeof ERROR_COMPONENTS
+
+const ref = (status: ErrorStatus) => ({ $ref: `#/components/responses/${ERROR_COMPONENTS[status][0]}` })
+
+/** Error responses every route can produce, plus the ones its access level implies. */
+function errorResponsesFor(access: Access, extra: readonly ErrorStatus[]) {
+  const statuses = new Set<ErrorStatus>([400, 405, 413, 422, 429, 500, ...extra])
+  if (access !== 'public') {
+    statuses.add(401)
+    statuses.add(403)
+  }
+  return Object.fromEntries([...statuses].sort().map((s) => [String(s), ref(s)]))
+}
+
+/** JSON success response wrapped in the envelope. */
+export function jsonEnvelope<T extends z.ZodType>(data: T, description: string) {
+  return { description, content: { 'application/json': { schema: envelopeOf(data) } } }
+}
+
+/** A required JSON request body. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { 'application/json': { schema } }, required: true },
+})
+
+/** The 200 answer of a write that returns no data (`data: null`, as fba). */
+export const nullEnvelope = (description: string) => ({ 200: jsonEnvelope(z.null(), description) })
+
+export type StratumRouteConfig = Omit<RouteConfig, 'security'> & {
+  access: Access
+  /** Error statuses specific to this route (e.g. 404, 409); the common ones are added automatically. */
+  errors?: readonly ErrorStatus[]
+  /**
+   * Rate limit checked after the access check (docs/rate-limiting.md), e.g.
+   * `{ rates: [{ limit: 10, window: '1 s' }, { limit: 100, window: '60 s' }], by: 'user' }`; shown as `x-rate-limit`.
+   */
+  rateLimit?: RouteRateLimit
+}
+
+/**
+ * `createRoute` plus Stratum's conventions: the access declaration becomes `security`/`x-access` in the document
+ * and an access-check middleware in front of the handler; a `rateLimit` declaration becomes `x-rate-limit` and a
+ * rate-limit middleware right after the access check.
+ */
+export function defineRoute<const R extends StratumRouteConfig>(config: R) {
+  const { access, errors = [], middleware, responses, rateLimit, ...rest } = config
+  const own = middleware === undefined ? [] : Array.isArray(middleware) ? middleware : [middleware]
+  const limited = rateLimit ? routeRateLimit(rateLimit, rest.method, rest.path) : undefined
+  const guard = requireAccess(access)
+  const statuses = limited?.rule.failClosed ? [...errors, 503 as const] : errors
+  return createRoute({
+    ...rest,
+    security: access === 'public' ? [] : [{ bearerAuth: [] }],
+    'x-access': accessLabel(access),
+    ...(limited ? { 'x-rate-limit': limited.extension } : {}),
+    middleware: [...(guard ? [guard] : []), ...(limited ? [limited.middleware] : []), ...own],
+    responses: { ...errorResponsesFor(access, statuses), ...responses } as R['responses'],
+  })
+}
+
+/** Registers the shared components and serves `GET <router>/openapi.json` for one API version. */
+export function documentVersion(router: Router, version: string, appVersion: string): void {
+  const registry = router.openAPIRegistry
+  registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+  registry.register('ErrorResponse', ErrorEnvelopeSchema)
+  registry.register('ValidationErrorResponse', ValidationErrorEnvelopeSchema)
+  for (const [status, [name, description]] of Object.entries(ERROR_COMPONENTS)) {
+    const schemaName = status === '422' ? 'ValidationErrorResponse' : 'ErrorResponse'
+    registry.registerComponent('responses', name, {
+      description,
+      content: { 'application/json': { schema: { $ref: `#/components/schemas/${schemaName}` } } },
+    })
+  }
+  router.doc31('/openapi.json', (c) => ({
+    openapi: '3.1.0',
+    info: {
+      title: `${c.get('config').APP_NAME} API ${version}`,
+      version: appVersion,
+      description: `All responses use the \`{code, msg, data}\` envelope. Select the version with the URL (\`/api/${version}\`) or the \`X-API-Version: ${version}\` header.`,
+    },
+    servers: [{ url: `/api/${version}` }],
+  }))
+}
+
+export { z }

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { call } from '../../helpers/app'
+
+const ALLOWED = 'https://admin.example.com' // from the test bindings in vitest.config.ts
+
+describe('CORS', () => {
+  it('answers a preflight from an allowed origin', async () => {
+    const res = await call('/api/v1/health', {
+      method: 'OPTIONS',
+      headers: {
+        Origin: ALLOWED,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization,content-type',
+      },
+    })
+    expect(res.status).toBe(204)
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe(ALLOWED)
+    expect(res.headers.get('Access-Control-Allow-Credentials')).toBe('true')
+    expect(res.headers.get('Access-Control-Allow-Methods')).toContain('POST')
+    expect(res.headers.get('Access-Control-Allow-Headers')?.toLowerCase()).toContain('authorization')
+    expect(res.headers.get('Vary')).toContain('Origin')
+  })
+
+  it('exposes X-Request-ID on simple requests from an allowed origin', async () => {
+    const res = await call('/api/v1/health/ping', { headers: { Origin: ALLOWED } })
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe(ALLOWED)
+    expect(res.headers.get('Access-Control-Expose-Headers')).toContain('X-Request-ID')
+    // Hono's CORS and the secure set both say `Vary: Origin`; the response says it once.
+    expect(res.headers.get('Vary')).toBe('Origin')
+    // Headers written after the response exists still reach it (Hono copies it when CORS touched `c.res`).
+    expect(res.headers.get('X-API-Version')).toBe('v1')
+    expect(res.headers.get('Server-Timing')).toMatch(/total;dur=/)
+  })
+
+  it('grants nothing to a disallowed origin', async () => {
+    const preflight = await call('/api/v1/health', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
+    })
+    expect(preflight.headers.get('Access-Control-Allow-Origin')).toBeNull()
+    const simple = await call('/api/v1/health/ping', { headers: { Origin: 'https://evil.example' } })
+    expect(simple.headers.get('Access-Control-Allow-Origin')).toBeNull()
+  })
+})
