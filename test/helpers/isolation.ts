@@ -3,6 +3,7 @@
  * emulators, so files run in parallel without seeing each other's data.
  */
 import { env } from 'cloudflare:workers'
+import { Redis } from '@upstash/redis/cloudflare'
 
 const id = crypto.randomUUID().replaceAll('-', '').slice(0, 12)
 const bindings = env as unknown as Record<string, string>
@@ -12,4 +13,9 @@ export const FILE_ID = id
 export const fileBindings: Record<string, string> = {
   TURSO_DATABASE_URL: `${bindings.TEST_LIBSQL_URL}/t_${id}/`,
   UPSTASH_REDIS_REST_URL: `${bindings.TEST_REDIS_URL}/ns/t_${id}`,
+}
+
+/** An Upstash client on this file's Redis namespace (to look at or prepare what the app keeps there). */
+export function fileRedis(): Redis {
+  return new Redis({ url: fileBindings.UPSTASH_REDIS_REST_URL as string, token: bindings.UPSTASH_REDIS_REST_TOKEN })
 }

@@ -1,0 +1,91 @@
+/**
+ * The one way tests call the API. Typed calls use Hono's client over a router's own route types, so a test reads the
+ * response as the route declares it (no casts) and a renamed path or field fails to compile:
+ *
+ *   const roles = api<typeof roleRoutes>(adminToken)
+ *   const { status, data } = await answer(roles.sys.roles[':pk'].$get({ param: { pk: '1' } }))
+ *   expect(data.name).toBe('测试')
+ *
+ * Every call goes through the whole app (src/app/app.ts: pipeline, access checks, error handler) at
+ * `/api/<version>`, inside the Workers runtime, with this file's own database and Redis namespace (./isolation.ts).
+ * Failures are read with `failure()`, which checks the error envelope's shape. Deliberately malformed requests
+ * (bad JSON, wrong types) that the typed client would refuse to build go through `send()`.
+ */
+import { z } from '@hono/zod-openapi'
+import type { Hono } from 'hono'
+import { hc } from 'hono/client'
+import type { Schema } from 'hono/types'
+import { ErrorEnvelopeSchema, FieldErrorSchema } from '../../src/core/envelope'
+import type { AppCatalogue } from '../../src/domains/module'
+import type { AppEnv } from '../../src/http/context'
+import { call, type Overrides } from './app'
+
+/** A router factory of a domain or plugin (e.g. `roleRoutes`), whose route types the client takes. */
+type RouterFactory = (app: AppCatalogue) => Hono<AppEnv, Schema, string>
+
+export interface ClientOptions {
+  /** API version segment (default `v1`). */
+  version?: string
+  /** Extra request headers (e.g. `Accept-Language`). */
+  headers?: Record<string, string>
+  /** Binding overrides for these calls (e.g. a config key). */
+  overrides?: Overrides
+}
+
+/** A typed client for the routes of `R`, signed in with `token` when given. */
+export function api<R extends RouterFactory>(token?: string, options: ClientOptions = {}) {
+  const headers: Record<string, string> = { ...options.headers }
+  if (token) headers.Authorization = `Bearer ${token}`
+  return hc<ReturnType<R>>(`http://localhost/api/${options.version ?? 'v1'}`, {
+    headers,
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => call(String(input), init, options.overrides),
+  })
+}
+
+interface JsonResponse<T> {
+  status: number
+  json(): Promise<T>
+}
+
+/** The status and body of a typed call; `data` is the envelope's payload as the route declares it. */
+export async function answer<T extends { data: unknown }>(request: Promise<JsonResponse<T>> | JsonResponse<T>) {
+  const res = await request
+  const body = await res.json()
+  return { status: res.status, body, data: body.data as T['data'] }
+}
+
+export type ErrorEnvelope = z.infer<typeof ErrorEnvelopeSchema>
+export type FieldError = z.infer<typeof FieldErrorSchema>
+
+const FieldErrorsSchema = z.object({ errors: z.array(FieldErrorSchema) })
+
+/**
+ * The status and error envelope of a call that failed; throws when the body is not the error envelope. `errors` is
+ * the field list of a validation failure (422), empty otherwise.
+ */
+export async function failure(request: Promise<{ status: number; json(): Promise<unknown> }> | Response) {
+  const res = await request
+  const body = ErrorEnvelopeSchema.parse(await res.json())
+  const fields = FieldErrorsSchema.safeParse(body.data)
+  return { status: res.status, body, errors: fields.success ? fields.data.errors : [] }
+}
+
+export interface SendOptions {
+  token?: string | undefined
+  /** JSON body (sent as given, so it may break the route's schema on purpose). */
+  json?: unknown
+  headers?: Record<string, string>
+  overrides?: Overrides
+}
+
+/** An untyped call for requests the typed client cannot express: bodies that break the schema, odd headers. */
+export function send(method: string, path: string, options: SendOptions = {}): Promise<Response> {
+  const headers = new Headers(options.headers)
+  if (options.token) headers.set('Authorization', `Bearer ${options.token}`)
+  const init: RequestInit = { method, headers }
+  if (options.json !== undefined) {
+    if (!headers.has('Content-Type')) headers.set('Content-Type', 'application/json')
+    init.body = JSON.stringify(options.json)
+  }
+  return call(path, init, options.overrides)
+}
