@@ -37,7 +37,7 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/tools/**', 'test/e2e/**', 'test/infra/node/**'],
+          exclude: ['test/tools/**', 'test/e2e/**', 'test/infra/node/**', 'test/architecture/**'],
         },
       },
       {
@@ -45,8 +45,9 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          // Node-only host code (src/infra/node) is tested here too: it never runs inside a Worker.
-          include: ['test/tools/**/*.test.ts', 'test/infra/node/**/*.test.ts'],
+          // Node-only host code (src/infra/node) is tested here too: it never runs inside a Worker; so are the
+          // architecture checks, which read the source tree.
+          include: ['test/tools/**/*.test.ts', 'test/infra/node/**/*.test.ts', 'test/architecture/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

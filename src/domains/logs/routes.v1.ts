@@ -7,6 +7,7 @@ import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
 import { required } from '../../infra/services'
 import { DeleteLoginLogsBodySchema, LoginLogListQuerySchema, PageLoginLogSchema, toLoginLog } from './dto'
+import { LOG_PERMS } from './perms'
 import { LoginLogService } from './service'
 
 const TAGS = ['Logs']
@@ -26,7 +27,7 @@ const remove = defineRoute({
   path: '/logs/login',
   tags: TAGS,
   summary: 'Delete login logs by id',
-  access: { permission: 'log:login:del' },
+  access: { permission: LOG_PERMS.loginDelete },
   request: { body: { content: { 'application/json': { schema: DeleteLoginLogsBodySchema } }, required: true } },
   responses: { 200: jsonEnvelope(z.null(), 'Deleted') },
 })
@@ -36,7 +37,7 @@ const clear = defineRoute({
   path: '/logs/login/all',
   tags: TAGS,
   summary: 'Delete every login log',
-  access: { permission: 'log:login:clear' },
+  access: { permission: LOG_PERMS.loginClear },
   responses: { 200: jsonEnvelope(z.null(), 'Cleared') },
 })
 
