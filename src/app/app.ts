@@ -89,7 +89,7 @@ export function createApp(options: AppOptions = {}) {
       data: { supported_versions: versions },
     })
   }
-  // Without a path parameter, so the router can remember its answers for static paths (core/memo-router.ts).
+  // Without a path parameter, so the router can remember its answers for static paths (http/memo-router.ts).
   app.all('/api/*', versionFallback)
 
   // notFound runs outside the middleware chain's error handling, so map the error here explicitly.

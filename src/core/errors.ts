@@ -1,5 +1,5 @@
 /**
- * The one error hierarchy. Services throw these; the single `onError` (core/error-handler.ts) turns them into the
+ * The one error hierarchy. Services throw these; the single `onError` (http/error-handler.ts) turns them into the
  * `{code, msg, data, trace_id}` envelope with the real HTTP status. Messages are i18n keys, rendered per request.
  */
 import type { ContentfulStatusCode } from 'hono/utils/http-status'

@@ -1,6 +1,7 @@
 /**
- * fba's page object (contract §1.6): `?page=&size=` in, `{items, total, page, size, total_pages, links}` out, with
- * links built from the request's own path and query (page/size replaced, every other parameter kept).
+ * fba's page object (docs/fba-compatibility.md, "Pagination"): `?page=&size=` in, `{items, total, page, size,
+ * total_pages, links}` out, with links built from the request's own path and query (page/size replaced, every other
+ * parameter kept).
  */
 import { z } from '@hono/zod-openapi'
 

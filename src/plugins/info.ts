@@ -1,8 +1,8 @@
 /**
  * A manifest as fba's admin UI knows a plugin: the parsed `plugin.toml` dict plus `plugin.name` and `plugin.enable`
- * (contract §2.9, §10.1). The plugin page reads `plugin.{name, summary, author, description, version, enable}`;
- * the rest mirrors plugin.toml (`[app] extend`/`router`, `[api.*] prefix`/`tags`, `[settings]`) with Stratum's
- * values, plus `plugin.required` (fba's `PLUGIN_REQUIRED`).
+ * (docs/fba-compatibility.md, "Plugins"). The plugin page reads `plugin.{name, summary, author, description, version,
+ * enable}`; the rest mirrors plugin.toml (`[app] extend`/`router`, `[api.*] prefix`/`tags`, `[settings]`) with
+ * Stratum's values, plus `plugin.required` (fba's `PLUGIN_REQUIRED`).
  */
 import type { Router } from '../http/router'
 import { ownFlag, type PluginStates } from './state'

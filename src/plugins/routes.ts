@@ -1,7 +1,8 @@
 /**
- * `/sys/plugins/*` (contract §2.9): plugin administration, superusers only. See ./service.ts for the behaviour and
- * docs/plugins.md for the decisions (install/uninstall answer 405: plugins are installed at build time).
- * `/sys/plugins/changed` is registered before `/sys/plugins/{plugin}` so `changed` never reads as a plugin name.
+ * `/sys/plugins/*` (docs/fba-compatibility.md, "Plugins"): plugin administration, superusers only. See ./service.ts
+ * for the behaviour and docs/plugins.md for the decisions (install/uninstall answer 405: plugins are installed at
+ * build time). `/sys/plugins/changed` is registered before `/sys/plugins/{plugin}` so `changed` never reads as a
+ * plugin name.
  */
 
 import { defineRoute, jsonEnvelope, z } from '../http/openapi'

@@ -1,5 +1,5 @@
 /**
- * Plugin administration (contract §2.9 with Stratum's decisions):
+ * Plugin administration (docs/fba-compatibility.md, "Plugins"):
  * - list: every built-in plugin as fba's plugin dict, with its run-time flag;
  * - changed: whether the database lags behind the build — a registered plugin without a `sys_plugin` row (its menus
  *   and seed rows were never inserted: run `stratum db migrate && stratum db seed`) or a row for a plugin that is no

@@ -15,7 +15,7 @@ import { z } from '@hono/zod-openapi'
 import type { Hono } from 'hono'
 import { hc } from 'hono/client'
 import type { Schema } from 'hono/types'
-import { ErrorEnvelopeSchema, FieldErrorSchema } from '../../src/core/envelope'
+import { type Envelope, ErrorEnvelopeSchema, FieldErrorSchema } from '../../src/core/envelope'
 import type { AppCatalogue } from '../../src/domains/module'
 import type { AppEnv } from '../../src/http/context'
 import { call, type Overrides } from './app'
@@ -48,10 +48,10 @@ interface JsonResponse<T> {
 }
 
 /** The status and body of a typed call; `data` is the envelope's payload as the route declares it. */
-export async function answer<T extends { data: unknown }>(request: Promise<JsonResponse<T>> | JsonResponse<T>) {
+export async function answer<D>(request: Promise<JsonResponse<Envelope<D>>> | JsonResponse<Envelope<D>>) {
   const res = await request
   const body = await res.json()
-  return { status: res.status, body, data: body.data as T['data'] }
+  return { status: res.status, body, data: body.data }
 }
 
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelopeSchema>

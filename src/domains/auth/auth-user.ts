@@ -10,7 +10,9 @@ export interface AuthRole {
   isFilterScopes: boolean
 }
 
-/** A data rule as the data-permission engine reads it (`sys_data_rule`, contract §4.3). */
+/**
+ * A data rule as the data-permission engine reads it (`sys_data_rule`; docs/fba-compatibility.md, "Data permissions").
+ */
 export interface AuthDataRule {
   id: number
   /** Model name (`Dept`), table name (`sys_dept`) or `__ALL__`. */
@@ -46,7 +48,7 @@ export interface AuthUser {
   perms: string[]
   /**
    * Rules of the enabled data scopes of the user's enabled roles (deduplicated, by id), read by the data-permission
-   * engine (core/data-permission.ts) so filtering needs no database query.
+   * engine (data-rules/data-permission.ts) so filtering needs no database query.
    */
   dataRules: AuthDataRule[]
   // Profile fields, so `GET /sys/users/me` is served from this snapshot without a database query.

@@ -34,8 +34,8 @@ export function bearerToken(c: Context<AppEnv>): string | undefined {
 }
 
 /**
- * Account-state checks (contract §3.3): a locked user, a locked or deleted department, or (non-superusers) only
- * disabled roles.
+ * Account-state checks (docs/fba-compatibility.md, "Authentication"): a locked user, a locked or deleted department,
+ * or (non-superusers) only disabled roles.
  */
 export function assertActive(user: AuthUser): void {
   if (user.status !== 1) throw new ForbiddenError('auth.user_locked')

@@ -22,7 +22,7 @@ export async function createCaptcha(redis: Redis, keys: RedisKeys, settings: Log
 }
 
 /**
- * Checks and consumes a captcha (GETDEL: a code can be tried once). Throws the contract's errors: missing input →
+ * Checks and consumes a captcha (GETDEL: a code can be tried once). Throws fba's errors: missing input →
  * invalid, unknown/expired uuid → expired, wrong code (case-insensitive) → 40001.
  */
 export async function consumeCaptcha(

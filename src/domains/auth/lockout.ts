@@ -1,6 +1,6 @@
 /**
- * Login lockout (contract §3.2): failures are counted per user for `lockSeconds`; reaching the threshold locks the
- * account for `lockSeconds`. A threshold of 0 disables locking.
+ * Login lockout (docs/fba-compatibility.md, "Authentication"): failures are counted per user for `lockSeconds`;
+ * reaching the threshold locks the account for `lockSeconds`. A threshold of 0 disables locking.
  */
 import type { UserSecuritySettings } from '../../core/settings'
 import type { Redis } from '../../infra/redis'

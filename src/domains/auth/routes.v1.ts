@@ -1,6 +1,6 @@
 /**
- * `/auth/*` (contract §2.1): captcha, login (+ the docs-UI login), refresh via HttpOnly cookie, logout, and the
- * caller's permission codes.
+ * `/auth/*` (docs/fba-compatibility.md, "Authentication"): captcha, login (+ the docs-UI login), refresh via HttpOnly
+ * cookie, logout, and the caller's permission codes.
  */
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'

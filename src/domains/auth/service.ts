@@ -1,6 +1,6 @@
 /**
- * Login, token refresh and logout (contract §3, with Stratum's decisions: every attempt is logged, unknown user and
- * wrong password look the same, refresh tokens rotate with reuse detection).
+ * Login, token refresh and logout (docs/fba-compatibility.md, "Authentication"): every attempt is logged, unknown
+ * user and wrong password look the same (D3), refresh tokens rotate with reuse detection (D4).
  */
 import { eq } from 'drizzle-orm'
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../core/errors'

@@ -1,6 +1,7 @@
 /**
- * The data-permission engine (contract §4.3): turns the data rules a user holds into one SQL condition for a table,
- * which the repository layer AND-s into its reads (`Repository.list/all({ permission })`).
+ * The data-permission engine (docs/fba-compatibility.md, "Data permissions"): turns the data rules a user holds into
+ * one SQL condition for a table, which the repository layer AND-s into its reads
+ * (`Repository.list/all({ permission })`).
  *
  *   const permission = dataPermission(c, sysDept)      // from the cached auth snapshot, no database query
  *   await depts.all({ delFlag: false }, { permission })

@@ -1,8 +1,8 @@
-/** Data-rule shapes of the v1 admin API (contract §2 "DataRuleDetail", §2.6). */
+/** Data-rule shapes of the v1 admin API (docs/fba-compatibility.md, "Data rules"). */
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
-import { pkParam, pksBody } from '../../core/schemas'
+import { optionalTextQuery, pkParam, pksBody } from '../../core/schemas'
 import { type DataRule, RuleVariable } from './schema'
 
 const operator = z.number().int().min(0).max(1).openapi({ description: '0 AND, 1 OR', example: 0 })
@@ -55,12 +55,8 @@ export const TemplateVariableSchema = z
 
 // ---- requests ------------------------------------------------------------------------------------------------------
 
-const blankToUndefined = (v: unknown) => (v === '' ? undefined : v)
-
 export const DataRuleListQuerySchema = PageQuerySchema.extend({
-  name: z
-    .preprocess(blankToUndefined, z.string().max(512).optional())
-    .openapi({ type: 'string', description: 'Name contains' }),
+  name: optionalTextQuery(512, 'Name contains'),
 })
 
 export const DataRulePkParamSchema = pkParam('Data rule id')

@@ -1,4 +1,4 @@
-/** `sys_data_rule`; deleting rules removes their scope links in the same batch (decision #10). */
+/** `sys_data_rule`; deleting rules removes their scope links in the same batch (docs/fba-compatibility.md, D10). */
 import { and, asc, eq, inArray, ne } from 'drizzle-orm'
 import { filter } from '../../infra/db/filters'
 import { Repository, type RepositoryDb } from '../../infra/db/repository'

@@ -1,6 +1,6 @@
 /**
- * `/sys/data-rules/*` (contract §2.6). The fixed paths (`/models`, `/value-template-variables`, `/all`) are
- * registered before `/{pk}`.
+ * `/sys/data-rules/*` (docs/fba-compatibility.md, "Data rules"). The fixed paths (`/models`,
+ * `/value-template-variables`, `/all`) are registered before `/{pk}`.
  */
 import type { Context } from 'hono'
 import { toPage } from '../../core/pagination'

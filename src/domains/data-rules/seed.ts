@@ -1,4 +1,4 @@
-/** fba's six sample data rules (contract §6; operator/expression codes per §4.3). */
+/** fba's six sample data rules (docs/fba-compatibility.md, "Seed data"; codes as in "Data permissions"). */
 import { type NewDataRule, RuleExpression, RuleOperator, RuleVariable } from './schema'
 
 const { and: AND, or: OR } = RuleOperator

@@ -1,7 +1,7 @@
 /**
- * Data rules (contract §2.6): CRUD plus what the rule editor may pick from (models, columns, template variables, see
- * ./catalogue). A rule's model and column must exist (422 otherwise). Every write bumps the authorization generation:
- * cached auth snapshots carry the rules, so a change applies on every user's next request.
+ * Data rules (docs/fba-compatibility.md, "Data rules"): CRUD plus what the rule editor may pick from (models, columns,
+ * template variables, see ./catalogue). A rule's model and column must exist (422 otherwise). Every write bumps the
+ * authorization generation: cached auth snapshots carry the rules, so a change applies on every user's next request.
  */
 import type { Context } from 'hono'
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors'

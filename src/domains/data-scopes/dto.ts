@@ -1,8 +1,8 @@
-/** Data-scope shapes of the v1 admin API (contract §2 "DataScopeDetail"/"DataScopeWithRules", §2.7). */
+/** Data-scope shapes of the v1 admin API (docs/fba-compatibility.md, "Data scopes"). */
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
-import { pkParam, pksBody } from '../../core/schemas'
+import { optionalFlagQuery, optionalTextQuery, pkParam, pksBody } from '../../core/schemas'
 import { DataRuleDetailSchema, toDataRuleDetail } from '../data-rules/dto'
 import type { DataRule } from '../data-rules/schema'
 import type { DataScope } from './schema'
@@ -45,15 +45,9 @@ export function toDataScopeWithRules(scope: DataScope, rules: readonly DataRule[
 
 // ---- requests ------------------------------------------------------------------------------------------------------
 
-const blankToUndefined = (v: unknown) => (v === '' ? undefined : v)
-
 export const DataScopeListQuerySchema = PageQuerySchema.extend({
-  name: z
-    .preprocess(blankToUndefined, z.string().max(64).optional())
-    .openapi({ type: 'string', description: 'Name contains' }),
-  status: z
-    .preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1).optional())
-    .openapi({ type: 'integer', enum: [0, 1], description: '1 enabled, 0 disabled' }),
+  name: optionalTextQuery(64, 'Name contains'),
+  status: optionalFlagQuery('1 enabled, 0 disabled'),
 })
 
 export const DataScopePkParamSchema = pkParam('Data scope id')

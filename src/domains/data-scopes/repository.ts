@@ -1,6 +1,6 @@
 /**
  * `sys_data_scope` with its rule links (`sys_data_scope_rule`). A scope's links are replaced, and a scope is deleted
- * with its role and rule links, in one batch each (all or nothing; decision #10).
+ * with its role and rule links, in one batch each (all or nothing; docs/fba-compatibility.md, D10).
  */
 import { and, asc, eq, inArray, ne } from 'drizzle-orm'
 import { filter } from '../../infra/db/filters'

@@ -1,4 +1,4 @@
-/** `/sys/data-scopes/*` (contract §2.7). `/all` is registered before `/{pk}`. */
+/** `/sys/data-scopes/*` (docs/fba-compatibility.md, "Data scopes"). `/all` is registered before `/{pk}`. */
 import type { Context } from 'hono'
 import { toPage } from '../../core/pagination'
 import type { AppEnv } from '../../http/context'

@@ -1,4 +1,7 @@
-/** fba's five sample data scopes and their rules (contract §6): 1→{1}, 2→{2,3}, 3→{4}, 4→{5}, 5→{6}. */
+/**
+ * fba's five sample data scopes and their rules (docs/fba-compatibility.md, "Seed data"): 1→{1}, 2→{2,3}, 3→{4}, 4→{5},
+ * 5→{6}.
+ */
 import type { NewDataScope, NewDataScopeRule } from './schema'
 
 export const DATA_SCOPE_SEED: readonly NewDataScope[] = [

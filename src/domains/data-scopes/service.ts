@@ -1,6 +1,7 @@
 /**
- * Data scopes (contract §2.7): CRUD and the scope's rule set. Every write bumps the authorization generation:
- * cached auth snapshots carry the rules of enabled scopes, so a change applies on every user's next request.
+ * Data scopes (docs/fba-compatibility.md, "Data scopes"): CRUD and the scope's rule set. Every write bumps the
+ * authorization generation: cached auth snapshots carry the rules of enabled scopes, so a change applies on every
+ * user's next request.
  */
 import type { Context } from 'hono'
 import { ConflictError, NotFoundError } from '../../core/errors'

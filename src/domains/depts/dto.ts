@@ -1,7 +1,7 @@
-/** Department shapes of the v1 admin API (contract §2 "DeptDetail"/"DeptTree", §2.5). */
+/** Department shapes of the v1 admin API (docs/fba-compatibility.md, "Departments"). */
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
-import { pkParam } from '../../core/schemas'
+import { emptyToNull, optionalFlagQuery, optionalTextQuery, pkParam } from '../../core/schemas'
 import type { Dept } from './schema'
 
 export const DeptDetailSchema = z
@@ -54,19 +54,11 @@ export function toDeptTree(dept: Dept, children: DeptTree[]): DeptTree {
 
 // ---- requests ------------------------------------------------------------------------------------------------------
 
-const blankToUndefined = (v: unknown) => (v === '' ? undefined : v)
-const emptyToNull = (v: unknown) => (v === '' ? null : v)
-
-const optionalTextQuery = (max: number, description: string) =>
-  z.preprocess(blankToUndefined, z.string().max(max).optional()).openapi({ type: 'string', description })
-
 export const DeptTreeQuerySchema = z.object({
   name: optionalTextQuery(64, 'Name contains'),
   leader: optionalTextQuery(32, 'Leader contains'),
   phone: optionalTextQuery(11, 'Phone starts with'),
-  status: z
-    .preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1).optional())
-    .openapi({ type: 'integer', enum: [0, 1], description: '1 enabled, 0 locked' }),
+  status: optionalFlagQuery('1 enabled, 0 locked'),
 })
 
 export const DeptPkParamSchema = pkParam('Department id')

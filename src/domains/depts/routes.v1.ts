@@ -1,4 +1,4 @@
-/** `/sys/depts/*` (contract §2.5). The tree is filtered by the caller's data permission (§4.3). */
+/** `/sys/depts/*` (docs/fba-compatibility.md, "Departments"). The tree is filtered by the caller's data permission. */
 import type { Context } from 'hono'
 import type { AppEnv } from '../../http/context'
 import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../http/openapi'

@@ -1,4 +1,4 @@
-/** The one seeded department (contract §6). */
+/** The one seeded department (docs/fba-compatibility.md, "Seed data"). */
 import type { NewDept } from './schema'
 
 export const DEPT_SEED: readonly NewDept[] = [

@@ -1,7 +1,7 @@
 /**
- * Departments (contract §2.5): the tree (filtered by the caller's data permission), details and writes. A write
- * bumps the authorization generation, so every cached auth snapshot (which holds its department's state) is
- * reloaded on its next request — fba only saw dept changes once its user cache expired.
+ * Departments (docs/fba-compatibility.md, "Departments"): the tree (filtered by the caller's data permission), details
+ * and writes. A write bumps the authorization generation, so every cached auth snapshot (which holds its department's
+ * state) is reloaded on its next request — fba only saw dept changes once its user cache expired.
  */
 import type { SQL } from 'drizzle-orm'
 import type { Context } from 'hono'

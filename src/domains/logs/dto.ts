@@ -1,8 +1,8 @@
-/** Login-log shapes of the v1 admin API (contract §2.10). */
+/** Login-log shapes of the v1 admin API (docs/fba-compatibility.md, "Logs"). */
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
-import { pksBody } from '../../core/schemas'
+import { optionalFlagQuery, optionalTextQuery, pksBody } from '../../core/schemas'
 import type { LoginLog } from './schema'
 
 export const LoginLogSchema = z
@@ -49,18 +49,10 @@ export function toLoginLog(row: LoginLog): LoginLogOut {
   }
 }
 
-const blankToUndefined = (v: unknown) => (v === '' ? undefined : v)
-
 export const LoginLogListQuerySchema = PageQuerySchema.extend({
-  username: z
-    .preprocess(blankToUndefined, z.string().max(64).optional())
-    .openapi({ type: 'string', description: 'Username contains' }),
-  status: z
-    .preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1).optional())
-    .openapi({ type: 'integer', enum: [0, 1], description: '1 success, 0 failure' }),
-  ip: z
-    .preprocess(blankToUndefined, z.string().max(64).optional())
-    .openapi({ type: 'string', description: 'IP contains' }),
+  username: optionalTextQuery(64, 'Username contains'),
+  status: optionalFlagQuery('1 success, 0 failure'),
+  ip: optionalTextQuery(64, 'IP contains'),
 })
 
 export const DeleteLoginLogsBodySchema = pksBody('DeleteLoginLogsBody')

@@ -1,4 +1,4 @@
-/** `/logs/login*` (contract §2.10). */
+/** `/logs/login*` (docs/fba-compatibility.md, "Logs"). */
 import type { Context } from 'hono'
 import { toPage } from '../../core/pagination'
 import type { AppEnv } from '../../http/context'

@@ -1,4 +1,4 @@
-/** Login logs (contract §2.10): paged reads with filters, deletes by id and clearing. */
+/** Login logs (docs/fba-compatibility.md, "Logs"): paged reads with filters, deletes by id and clearing. */
 import type { PageQuery } from '../../core/pagination'
 import type { RepositoryDb } from '../../infra/db/repository'
 import { LoginLogRepository } from './repository'
@@ -22,7 +22,10 @@ export class LoginLogService {
     return this.logs.list({ page, size, filters })
   }
 
-  /** Deleting ids that are already gone is not an error (decision #2: the end state is what was asked for). */
+  /**
+   * Deleting ids that are already gone is not an error (the end state is what was asked for: docs/fba-compatibility.md,
+   * D2).
+   */
   delete(ids: readonly number[]): Promise<number> {
     return this.logs.deleteMany([...new Set(ids)])
   }

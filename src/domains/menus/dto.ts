@@ -1,22 +1,12 @@
 /**
- * Menu shapes of the v1 admin API (contract §2 "MenuDetail"/"MenuTree", §2.4 sidebar): the admin list is a tree of
+ * Menu shapes of the v1 admin API (docs/fba-compatibility.md, "Menus"): the admin list is a tree of
  * `MenuDetail` nodes with `children: null` on leaves; the sidebar is vben 5's route tree.
  */
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
-import { pkParam } from '../../core/schemas'
+import { intEnum, optionalFlagQuery, optionalTextQuery, pkParam } from '../../core/schemas'
 import { type Menu, MenuType } from './schema'
 import { buildTree } from './tree'
-
-/**
- * A body field that is one of a few integers. The number check comes first so a missing field reads "Field
- * required" rather than "Must be one of", as in fba.
- */
-export const intEnum = <const V extends readonly [number, ...number[]]>(values: V, description: string) =>
-  z
-    .number()
-    .pipe(z.literal(values))
-    .openapi({ type: 'integer', enum: [...values], description })
 
 const flag = (description: string) => intEnum([0, 1], description)
 
@@ -183,15 +173,9 @@ export function toSidebar(menus: readonly Menu[]): SidebarRoute[] {
 
 // ---- requests ------------------------------------------------------------------------------------------------------
 
-const blankToUndefined = (v: unknown) => (v === '' ? undefined : v)
-
 export const MenuListQuerySchema = z.object({
-  title: z
-    .preprocess(blankToUndefined, z.string().max(64).optional())
-    .openapi({ type: 'string', description: 'Title contains' }),
-  status: z
-    .preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1).optional())
-    .openapi({ type: 'integer', enum: [0, 1], description: '1 enabled, 0 disabled' }),
+  title: optionalTextQuery(64, 'Title contains'),
+  status: optionalFlagQuery('1 enabled, 0 disabled'),
 })
 
 export type MenuListQuery = z.infer<typeof MenuListQuerySchema>

@@ -1,6 +1,6 @@
 /**
  * `sys_menu` reads for the admin tree, the sidebar and the uniqueness/parent checks; deletes come with their
- * `sys_role_menu` rows as un-executed queries for one `db.batch` (decision #10).
+ * `sys_role_menu` rows as un-executed queries for one `db.batch` (docs/fba-compatibility.md, D10).
  */
 import { and, asc, eq, inArray, ne, type SQL } from 'drizzle-orm'
 import { buildFilters, filter } from '../../infra/db/filters'

@@ -1,6 +1,6 @@
 /**
- * `/sys/menus/*` (contract §2.4). `/sys/menus/sidebar` is registered before `/sys/menus/{pk}` so `sidebar` never
- * reads as an id.
+ * `/sys/menus/*` (docs/fba-compatibility.md, "Menus"). `/sys/menus/sidebar` is registered before `/sys/menus/{pk}` so
+ * `sidebar` never reads as an id.
  */
 
 import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../http/openapi'

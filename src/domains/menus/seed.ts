@@ -1,5 +1,6 @@
 /**
- * fba's 50 core menus (contract §6 / Appendix A.1): 7 directories, 17 menus, 23 buttons, 1 embedded page, 2 links.
+ * fba's 50 core menus (docs/fba-compatibility.md, "Seed data"): 7 directories, 17 menus, 23 buttons, 1 embedded
+ * page, 2 links.
  * Titles are the admin UI's i18n keys (buttons keep their Chinese titles, shown as-is). All `status=1`, `cache=1`.
  */
 import { MenuType, type NewMenu } from './schema'

@@ -1,7 +1,7 @@
 /**
- * Menu management (contract §2.4 with Stratum's decisions): titles are unique among non-button menus (409), a
+ * Menu management (docs/fba-compatibility.md, "Menus"): titles are unique among non-button menus (409), a
  * parent must exist (404) and may be neither the menu itself nor one of its descendants (403), a menu with children
- * can't be deleted (409), and a deleted menu's role links go in the same batch (#10). Every write bumps the
+ * can't be deleted (409), and a deleted menu's role links go in the same batch (D10). Every write bumps the
  * authorization generation, so every user's permission codes and sidebar follow on their next request.
  */
 import type { Context } from 'hono'
@@ -68,7 +68,7 @@ export class MenuService {
 
   /**
    * The sidebar's menus: superusers get every non-button menu; anyone else the menus of their enabled roles — none
-   * at all when those roles have no menus (decision #8: fba returned everything then).
+   * at all when those roles have no menus (docs/fba-compatibility.md, D8: fba returned everything then).
    */
   sidebar(user: AuthUser): Promise<Menu[]> {
     if (user.isSuperuser) return this.menus.sidebarMenus()

@@ -1,4 +1,4 @@
-/** Online-session shapes of the v1 admin API (contract §2.11, sessions only). */
+/** Online-session shapes of the v1 admin API (docs/fba-compatibility.md, "Monitors"; sessions only). */
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { pkParam } from '../../core/schemas'

@@ -1,5 +1,5 @@
 /**
- * `/monitors/redis` (contract §2.11) and the rate-limit admin endpoints `/monitors/rate-limits`.
+ * `/monitors/redis` (docs/fba-compatibility.md, "Monitors") and the rate-limit admin endpoints `/monitors/rate-limits`.
  *
  * The Redis monitor reads `INFO`, `INFO commandstats` and `DBSIZE` through the Upstash client (`redis.exec` is its
  * generic-command escape hatch; it has no INFO helper). The three calls go out in parallel. On Upstash, `INFO` is

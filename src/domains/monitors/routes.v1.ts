@@ -1,6 +1,7 @@
 /**
- * `/monitors/sessions` (contract §2.11): the online list, read from the live-session index, and force-logout.
- * Ending a session deletes its record, so its access token *and* its refresh token stop working (decision #4).
+ * `/monitors/sessions` (docs/fba-compatibility.md, "Monitors"): the online list, read from the live-session index, and
+ * force-logout. Ending a session deletes its record, so its access token *and* its refresh token stop working
+ * (docs/fba-compatibility.md, D4).
  */
 import type { Context } from 'hono'
 import { NotFoundError } from '../../core/errors'

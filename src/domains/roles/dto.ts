@@ -1,19 +1,44 @@
 /**
- * Role shapes of the v1 admin API (contract §2 "RoleDetail", "RoleWithRelation"; §2.3). `RoleDetail` itself is
- * declared with the user shapes (users list their roles) and reused here.
+ * Role shapes of the v1 admin API (docs/fba-compatibility.md, "Roles"). Users embed `RoleDetail` in their own shapes
+ * (users/dto.ts).
  */
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
-import { pkParam, pksBody } from '../../core/schemas'
+import { intEnum, optionalFlagQuery, optionalTextQuery, pkParam, pksBody } from '../../core/schemas'
+import { toDataScopeDetail } from '../data-scopes/dto'
 import type { DataScope } from '../data-scopes/schema'
-import { intEnum, MenuDetailSchema, toMenuDetail } from '../menus/dto'
-import { RoleDetailSchema, toRoleDetail } from '../users/dto'
+import { MenuDetailSchema, toMenuDetail } from '../menus/dto'
 import type { RoleRelations } from './repository'
-
-export { RoleDetailSchema, toRoleDetail }
+import type { Role } from './schema'
 
 // ---- responses -----------------------------------------------------------------------------------------------------
+
+export const RoleDetailSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    status: z.number().int().openapi({ description: '1 enabled, 0 locked' }),
+    is_filter_scopes: z.boolean(),
+    remark: z.string().nullable(),
+    created_time: z.string().openapi({ example: '2026-11-22 02:00:00' }),
+    updated_time: z.string().nullable(),
+  })
+  .openapi('RoleDetail')
+
+export type RoleDetail = z.infer<typeof RoleDetailSchema>
+
+export function toRoleDetail(role: Role): RoleDetail {
+  return {
+    id: role.id,
+    name: role.name,
+    status: role.status,
+    is_filter_scopes: role.isFilterScopes,
+    remark: role.remark,
+    created_time: formatDateTime(role.createdTime) ?? '',
+    updated_time: formatDateTime(role.updatedTime),
+  }
+}
 
 /** fba's `DataScopeWithRules` as a role detail shows it: the scope's rules are not joined there, so always `[]`. */
 export const RoleDataScopeSchema = z
@@ -39,14 +64,7 @@ export type RoleWithRelation = z.infer<typeof RoleWithRelationSchema>
 export const PageRoleDetailSchema = pageSchema(RoleDetailSchema).openapi('PageRoleDetail')
 
 export function toRoleDataScope(scope: DataScope): RoleDataScope {
-  return {
-    id: scope.id,
-    name: scope.name,
-    status: scope.status,
-    created_time: formatDateTime(scope.createdTime) ?? '',
-    updated_time: formatDateTime(scope.updatedTime),
-    rules: [],
-  }
+  return { ...toDataScopeDetail(scope), rules: [] }
 }
 
 export function toRoleWithRelation({ role, menus, scopes }: RoleRelations): RoleWithRelation {
@@ -55,15 +73,9 @@ export function toRoleWithRelation({ role, menus, scopes }: RoleRelations): Role
 
 // ---- requests ------------------------------------------------------------------------------------------------------
 
-const blankToUndefined = (v: unknown) => (v === '' ? undefined : v)
-
 export const RoleListQuerySchema = PageQuerySchema.extend({
-  name: z
-    .preprocess(blankToUndefined, z.string().max(32).optional())
-    .openapi({ type: 'string', description: 'Name contains' }),
-  status: z
-    .preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1).optional())
-    .openapi({ type: 'integer', enum: [0, 1], description: '1 enabled, 0 disabled' }),
+  name: optionalTextQuery(32, 'Name contains'),
+  status: optionalFlagQuery('1 enabled, 0 disabled'),
 })
 
 export type RoleListQuery = z.infer<typeof RoleListQuerySchema>

@@ -1,7 +1,7 @@
 /**
- * `sys_role` with its menus (`sys_role_menu`) and data scopes (`sys_role_data_scope`). Reads of several tables go
- * out in one `db.batch`; writes of a role's links are returned as un-executed queries so the service replaces a set
- * — or deletes roles with every row that points at them — in one batch (all or nothing, decision #10).
+ * `sys_role` with its menus (`sys_role_menu`) and data scopes (`sys_role_data_scope`). Reads of several tables go out
+ * in one `db.batch`; writes of a role's links are returned as un-executed queries so the service replaces a set — or
+ * deletes roles with every row that points at them — in one batch (all or nothing; docs/fba-compatibility.md, D10).
  */
 import { and, asc, eq, inArray, ne, type SQL } from 'drizzle-orm'
 import { filter } from '../../infra/db/filters'

@@ -1,6 +1,7 @@
 /**
- * `/sys/roles/*` (contract §2.3). `/sys/roles/all` is registered before `/sys/roles/{pk}` so `all` never reads as
- * an id. Reads need a signed-in user; writes need the role permission codes (and, for non-superusers, staff).
+ * `/sys/roles/*` (docs/fba-compatibility.md, "Roles"). `/sys/roles/all` is registered before `/sys/roles/{pk}` so
+ * `all` never reads as an id. Reads need a signed-in user; writes need the role permission codes (and, for
+ * non-superusers, staff).
  */
 
 import { toPage } from '../../core/pagination'

@@ -1,7 +1,7 @@
 /**
- * Role management (contract §2.3 with Stratum's decisions): names are unique (409); a role's menus and data scopes
- * are replaced as a set in one batch, `[]` included (#2), and every id must exist (404); deleting roles removes
- * their user, menu and data-scope links in the same batch (#10). Every write bumps the authorization generation, so
+ * Role management (docs/fba-compatibility.md, "Roles"): names are unique (409); a role's menus and data scopes
+ * are replaced as a set in one batch, `[]` included (D2), and every id must exist (404); deleting roles removes
+ * their user, menu and data-scope links in the same batch (D10). Every write bumps the authorization generation, so
  * every user's permission codes, sidebar and role state follow on their next request — no re-login.
  */
 import type { Context } from 'hono'
@@ -122,7 +122,7 @@ export class RoleService {
 
   /**
    * Deletes the roles with their user, menu and data-scope links in one batch. Ids that are already gone are not an
-   * error (decision #2: the end state is what was asked for).
+   * error (the end state is what was asked for: docs/fba-compatibility.md, D2).
    */
   async delete(ids: readonly number[]): Promise<void> {
     await this.deps.db.batch([...this.roles.deleteWithLinksQueries(unique(ids))])

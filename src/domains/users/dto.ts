@@ -1,11 +1,12 @@
-/** User shapes of the v1 admin API (contract §2 "UserInfo"). */
+/** User shapes of the v1 admin API (docs/fba-compatibility.md, "Users"). */
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
-import { pkParam } from '../../core/schemas'
+import { blankToUndefined, emptyToNull, optionalFlagQuery, optionalTextQuery, pkParam } from '../../core/schemas'
 import type { AuthUser } from '../auth/auth-user'
 import { DeptDetailSchema, toDeptDetail } from '../depts/dto'
 import type { Dept } from '../depts/schema'
+import { RoleDetailSchema, toRoleDetail } from '../roles/dto'
 import type { Role } from '../roles/schema'
 import type { User } from './schema'
 
@@ -82,24 +83,9 @@ export const CurrentUserSchema = UserInfoSchema.extend({
   roles: z.array(z.string()).openapi({ description: 'Role names' }),
 }).openapi('CurrentUser')
 
-// ---- relations (contract §2 "DeptDetail", "RoleDetail", "UserWithRelation") ---------------------------------------
+// ---- relations (`DeptDetail`, `RoleDetail`, `UserWithRelation`) ---------------------------------------------------
 
-// `DeptDetail` belongs to the departments domain; users embed it.
-export { DeptDetailSchema, toDeptDetail }
-
-export const RoleDetailSchema = z
-  .object({
-    id: z.number().int(),
-    name: z.string(),
-    status: z.number().int().openapi({ description: '1 enabled, 0 locked' }),
-    is_filter_scopes: z.boolean(),
-    remark: z.string().nullable(),
-    created_time: z.string().openapi({ example: '2026-11-22 02:00:00' }),
-    updated_time: z.string().nullable(),
-  })
-  .openapi('RoleDetail')
-
-export type RoleDetail = z.infer<typeof RoleDetailSchema>
+// `DeptDetail` and `RoleDetail` belong to the departments and roles domains; users embed them.
 
 /** A role as listed with a user: `menus` and `scopes` are always empty here (as in fba's user list). */
 export const UserRoleDetailSchema = RoleDetailSchema.extend({
@@ -115,18 +101,6 @@ export const UserWithRelationSchema = UserInfoSchema.extend({
 export type UserWithRelation = z.infer<typeof UserWithRelationSchema>
 
 export const PageUserWithRelationSchema = pageSchema(UserWithRelationSchema).openapi('PageUserWithRelation')
-
-export function toRoleDetail(role: Role): RoleDetail {
-  return {
-    id: role.id,
-    name: role.name,
-    status: role.status,
-    is_filter_scopes: role.isFilterScopes,
-    remark: role.remark,
-    created_time: formatDateTime(role.createdTime) ?? '',
-    updated_time: formatDateTime(role.updatedTime),
-  }
-}
 
 export function toUserWithRelation(
   user: User,
@@ -147,35 +121,28 @@ export function toCurrentUser(user: AuthUser): z.infer<typeof CurrentUserSchema>
 
 // ---- requests ------------------------------------------------------------------------------------------------------
 
-const blankToUndefined = (v: unknown) => (v === '' ? undefined : v)
-
 /** An optional integer query parameter; an empty value (`?dept=`) means "not given". */
 const optionalIntQuery = (description: string) =>
   z.preprocess(blankToUndefined, z.coerce.number().int().optional()).openapi({ type: 'integer', description })
 
-const optionalTextQuery = (description: string) =>
-  z.preprocess(blankToUndefined, z.string().max(64).optional()).openapi({ type: 'string', description })
-
 export const UserListQuerySchema = PageQuerySchema.extend({
   dept: optionalIntQuery('Department id'),
-  username: optionalTextQuery('Username contains'),
-  phone: optionalTextQuery('Phone contains'),
-  status: z
-    .preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1).optional())
-    .openapi({ type: 'integer', enum: [0, 1], description: '1 enabled, 0 locked' }),
+  username: optionalTextQuery(64, 'Username contains'),
+  phone: optionalTextQuery(64, 'Phone contains'),
+  status: optionalFlagQuery('1 enabled, 0 locked'),
 })
 
 export const UserPkParamSchema = pkParam('User id')
 
 /** fba's `CustomEmailStr`: an email, with an empty string meaning "none". */
 const optionalEmail = z.preprocess(
-  (v) => (v === '' ? null : v),
+  emptyToNull,
   z.email().max(256).nullish().openapi({ type: 'string', format: 'email', example: 'user@example.com' }),
 )
 
 /** fba's `CustomPhoneNumber` (a mainland-China mobile number); empty means "none". */
 const optionalPhone = z.preprocess(
-  (v) => (v === '' ? null : v),
+  emptyToNull,
   z
     .string()
     .regex(/^1[3-9]\d{9}$/)

@@ -1,7 +1,7 @@
 /**
- * The password policy (contract §3.8), applied to every password a user gets: on create (Stratum decision #9),
- * change and reset. Rule failures are 400s with fba's messages; the settings come from `requestSettings(c)`, so a
- * settings provider can change them at runtime.
+ * The password policy (docs/fba-compatibility.md, "Password policy"), applied to every password a user gets: on
+ * create (D9), change and reset. Rule failures are 400s with fba's messages; the settings come from
+ * `requestSettings(c)`, so a settings provider can change them at runtime.
  *
  * History: the last N passwords a user had, current one included, may not be reused. A history row (the new hash)
  * is written whenever a password is set, so the newest rows are those passwords; the current hash is added when it

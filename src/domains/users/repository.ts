@@ -163,7 +163,9 @@ export class UserRepository extends Repository<typeof sysUser> {
     return this.db.insert(sysUserPasswordHistory).values({ userId, password: hash })
   }
 
-  /** The user and every row that belongs to it (decision #10: association rows go in the same batch). */
+  /**
+   * The user and every row that belongs to it (association rows go in the same batch: docs/fba-compatibility.md, D10).
+   */
   deleteWithLinksQueries(userId: number) {
     return [
       this.db.delete(sysUserRole).where(eq(sysUserRole.userId, userId)),

@@ -1,5 +1,6 @@
 /**
- * `/sys/users/*` (contract §2.2) and `POST /emails/captcha` (§2.16, the code that confirms an email change).
+ * `/sys/users/*` and `POST /emails/captcha`, the code that confirms an email change (docs/fba-compatibility.md,
+ * "Users" and "Email").
  * `/sys/users/me…` routes are registered before their `/sys/users/{pk}…` twins so `me` never reads as an id.
  */
 
@@ -10,6 +11,7 @@ import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
 import type { AuthUser } from '../auth/auth-user'
 import { dataPermission } from '../data-rules/data-permission'
+import { RoleDetailSchema, toRoleDetail } from '../roles/dto'
 import {
   AvatarBodySchema,
   ChangePasswordBodySchema,
@@ -21,9 +23,7 @@ import {
   PageUserWithRelationSchema,
   PermissionQuerySchema,
   ResetPasswordBodySchema,
-  RoleDetailSchema,
   toCurrentUser,
-  toRoleDetail,
   toUserWithRelation,
   UpdateUserBodySchema,
   UserListQuerySchema,

@@ -1,6 +1,7 @@
 /**
- * The seeded users (contract §6), both in dept 1 with role 1. Passwords arrive already hashed: the caller owns the
- * hasher (and its pepper). Without a test password the `test` user is not seeded (see `seedDatabase`).
+ * The seeded users (docs/fba-compatibility.md, "Seed data"), both in dept 1 with role 1. Passwords arrive already
+ * hashed: the caller owns the hasher (and its pepper). Without a test password the `test` user is not seeded (see
+ * `seedDatabase`).
  */
 import type { NewUser, NewUserRole } from './schema'
 

@@ -1,8 +1,8 @@
 /**
- * User management (contract §2.2 with Stratum's decisions): the password policy applies to every password a user
- * gets (#9); a user and its links are written in one `db.batch` (#10); every write that changes what the auth
- * snapshot holds drops it; password change/reset, disabling and deleting end the user's sessions — access *and*
- * refresh (#4); the multi-login toggle works on the target user (#17).
+ * User management (docs/fba-compatibility.md, "Users"; D-numbers are its list of differences from fba): the
+ * password policy applies to every password a user gets (D9); a user and its links are written in one `db.batch`
+ * (D10); every write that changes what the auth snapshot holds drops it; password change/reset, disabling and
+ * deleting end the user's sessions — access *and* refresh (D4); the multi-login toggle works on the target user (D17).
  */
 import type { SQL } from 'drizzle-orm'
 import type { Context } from 'hono'
@@ -260,8 +260,8 @@ export class UserService {
   }
 
   /**
-   * Sends one 6-digit code to each address, stored per user and address (decision #14), so it can only confirm
-   * that user's change to that address. A resend within the cooldown is a 429.
+   * Sends one 6-digit code to each address, stored per user and address (docs/fba-compatibility.md, D14), so it can
+   * only confirm that user's change to that address. A resend within the cooldown is a 429.
    */
   async sendEmailCode(userId: number, recipients: readonly string[], sender: EmailSender): Promise<void> {
     const { redis, keys, lang, config } = this.deps

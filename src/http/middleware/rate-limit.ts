@@ -1,5 +1,5 @@
 /**
- * Rate limiting on `@upstash/ratelimit` (rules, keys and limiters: `infra/rate-limit-rules.ts`).
+ * Rate limiting on `@upstash/ratelimit` (rules, keys and limiters: `./rate-limit-rules.ts`).
  *
  * - Routes declare `rateLimit` in `defineRoute` (checked after the access check, so `by: 'user'` sees the user);
  *   every `/api/*` request also counts against the per-IP `default` rule (`RATE_LIMIT_DEFAULT`, fail open), whose

@@ -1,6 +1,6 @@
 /**
  * The first step of every request (middleware/pipeline.ts), wrapping its whole life.
- * Before: the response headers (core/response-headers.ts: trace id, the secure set, version), trace id, language,
+ * Before: the response headers (http/response-headers.ts: trace id, the secure set, version), trace id, language,
  * config, logger, services and the resolved API version — everything later code reads from the context (`c.get()`:
  * `c.var` copies every variable on each access, too slow for the hot path). The trace id and language are set before
  * config is loaded, so even a config error is answered in the envelope with a trace id.

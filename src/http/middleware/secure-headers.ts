@@ -22,7 +22,7 @@ const CSP = [
 ].join('; ')
 
 /**
- * Lower-case names: the sets seed each response's headers as shared templates (see core/response-headers.ts).
+ * Lower-case names: the sets seed each response's headers as shared templates (see http/response-headers.ts).
  * API responses: no `X-Frame-Options` — CSP `frame-ancestors 'none'` replaces it in every current browser, and a JSON
  * body is not a document to frame anyway (pages keep it for old browsers).
  */
@@ -68,7 +68,7 @@ export interface SecureHeaderOptions {
 
 /**
  * The headers every response to `path` starts from; the request-context middleware seeds each response with them
- * (core/response-headers.ts), first before config is read (an early error still gets them), then with the version.
+ * (http/response-headers.ts), first before config is read (an early error still gets them), then with the version.
  */
 export function secureHeadersFor(path: string, options: SecureHeaderOptions = {}): HeaderSet {
   const kind = path.startsWith('/api/') ? API : PAGE

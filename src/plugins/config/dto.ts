@@ -1,8 +1,8 @@
-/** Parameter-config shapes of the v1 admin API (contract §2.13 `ConfigDetail`). */
+/** Parameter-config shapes of the v1 admin API (`ConfigDetail`; docs/fba-compatibility.md, "Config plugin"). */
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
-import { pkParam } from '../../core/schemas'
+import { nullableText, optionalTextQuery, pkParam } from '../../core/schemas'
 import type { ConfigRow } from './schema'
 
 export const ConfigDetailSchema = z
@@ -39,17 +39,13 @@ export function toConfigDetail(row: ConfigRow): ConfigDetail {
 
 // ---- requests ------------------------------------------------------------------------------------------------------
 
-const blankToUndefined = (v: unknown) => (v === '' ? undefined : v)
-const optionalText = (max: number, description: string) =>
-  z.preprocess(blankToUndefined, z.string().max(max).optional()).openapi({ type: 'string', description })
-
 export const ConfigAllQuerySchema = z.object({
-  type: optionalText(32, 'Only this type (exact), e.g. `LOGIN`; every config when left out'),
+  type: optionalTextQuery(32, 'Only this type (exact), e.g. `LOGIN`; every config when left out'),
 })
 
 export const ConfigListQuerySchema = PageQuerySchema.extend({
-  name: optionalText(32, 'Name contains'),
-  type: optionalText(32, 'Type contains'),
+  name: optionalTextQuery(32, 'Name contains'),
+  type: optionalTextQuery(32, 'Type contains'),
 })
 
 export const ConfigPkParamSchema = pkParam('Config id')
@@ -66,11 +62,7 @@ const configFields = {
   key: z.string().trim().min(1).max(64).openapi({ example: 'LOGIN_CAPTCHA_ENABLED' }),
   value: z.string().max(65_535).openapi({ example: 'true' }),
   is_frontend: z.boolean(),
-  remark: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? null)
-    .openapi({ type: 'string' }),
+  remark: nullableText().openapi({ type: 'string' }),
 }
 
 /** Create and update (`PUT /{pk}`) take the same body. */

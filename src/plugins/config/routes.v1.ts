@@ -1,6 +1,6 @@
 /**
- * `/sys/configs/*` (contract §2.13, decision #6), injected into the admin API by the `config` plugin. `/all` is
- * registered before `/{pk}`. Reads need a signed-in user; writes need `sys:config:add|edit|del`.
+ * `/sys/configs/*` (docs/fba-compatibility.md, "Config plugin" and D6), injected into the admin API by the `config`
+ * plugin. `/all` is registered before `/{pk}`. Reads need a signed-in user; writes need `sys:config:add|edit|del`.
  */
 import type { Context } from 'hono'
 import { toPage } from '../../core/pagination'

@@ -1,6 +1,6 @@
 /**
- * `sys_config` (contract §5.3): key/value parameters, grouped by `type`. The `LOGIN` and `USER_SECURITY` groups back
- * the core's login and user-security settings (see ./settings.ts).
+ * `sys_config` (docs/fba-compatibility.md, "Config plugin"): key/value parameters, grouped by `type`. The `LOGIN` and
+ * `USER_SECURITY` groups back the core's login and user-security settings (see ./settings.ts).
  */
 import { index, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { bool, id, timestamps } from '../../infra/db/columns'

@@ -1,6 +1,6 @@
 /**
- * The `config` plugin's seed (contract §6, Appendix A.5): 17 parameters in the `EMAIL`, `USER_SECURITY` and `LOGIN`
- * groups. Insert-or-ignore by id or key: a re-run changes nothing and never overwrites an edited value.
+ * The `config` plugin's seed (docs/fba-compatibility.md, "Seed data"): 17 parameters in the `EMAIL`, `USER_SECURITY`
+ * and `LOGIN` groups. Insert-or-ignore by id or key: a re-run changes nothing and never overwrites an edited value.
  */
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { PluginSeedContext } from '../types'

@@ -1,7 +1,7 @@
 /**
- * Parameter configs (contract §2.13, decision #6). Reads the admin UI repeats (`/all?type=`, `/{pk}`) and the
- * settings overrides (./settings.ts) are cached in the two-level cache under the `config` namespace; every write
- * drops the whole namespace, so the next request — a login included — sees the change.
+ * Parameter configs (docs/fba-compatibility.md, "Config plugin" and D6). Reads the admin UI repeats (`/all?type=`,
+ * `/{pk}`) and the settings overrides (./settings.ts) are cached in the two-level cache under the `config` namespace;
+ * every write drops the whole namespace, so the next request — a login included — sees the change.
  *
  * Values of the typed keys (the settings the core reads, and the group status switches) are checked on write: a
  * malformed one is a 422 instead of a setting that silently falls back to its default.

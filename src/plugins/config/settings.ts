@@ -1,7 +1,7 @@
 /**
- * The `config` plugin as the core's settings provider (contract §7.2): the `LOGIN` and `USER_SECURITY` rows of
- * `sys_config` override the login and user-security settings whose defaults come from the environment
- * (core/settings.ts). So an administrator's change through `/sys/configs` applies on the next request.
+ * The `config` plugin as the core's settings provider (docs/fba-compatibility.md, "Config plugin"): the `LOGIN` and
+ * `USER_SECURITY` rows of `sys_config` override the login and user-security settings whose defaults come from the
+ * environment (core/settings.ts). So an administrator's change through `/sys/configs` applies on the next request.
  *
  * - A group whose `*_CONFIG_STATUS` row is `'0'` overrides nothing (its env defaults apply).
  * - A row overrides only when its value parses (`true`/`false`, a whole number in range); a malformed value keeps the

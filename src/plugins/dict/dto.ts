@@ -1,8 +1,8 @@
-/** Dictionary shapes of the v1 admin API (contract §2.14 `DictType`, `DictData`). */
+/** Dictionary shapes of the v1 admin API (docs/fba-compatibility.md, "Dict plugin"). */
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
-import { pkParam, pksBody } from '../../core/schemas'
+import { blankToUndefined, nullableText, optionalTextQuery, pkParam, pksBody } from '../../core/schemas'
 import type { DictData, DictType } from './schema'
 
 const datetime = z.string().openapi({ example: '2026-05-16 12:00:00' })
@@ -71,9 +71,6 @@ export function toDictDataDetail(row: DictData): DictDataDetail {
 
 // ---- requests ------------------------------------------------------------------------------------------------------
 
-const blankToUndefined = (v: unknown) => (v === '' ? undefined : v)
-const optionalText = (max: number, description: string) =>
-  z.preprocess(blankToUndefined, z.string().max(max).optional()).openapi({ type: 'string', description })
 const optionalInt = (min: number, max: number | undefined, description: string) =>
   z
     .preprocess(
@@ -94,20 +91,17 @@ export const DictTypeCodeParamSchema = z.object({
 })
 
 export const DictTypeListQuerySchema = PageQuerySchema.extend({
-  name: optionalText(32, 'Name contains'),
-  code: optionalText(32, 'Code contains'),
+  name: optionalTextQuery(32, 'Name contains'),
+  code: optionalTextQuery(32, 'Code contains'),
 })
 
 export const DictDataListQuerySchema = PageQuerySchema.extend({
-  type_code: optionalText(32, 'Type code (exact)'),
-  label: optionalText(32, 'Label contains'),
-  value: optionalText(32, 'Value contains'),
+  type_code: optionalTextQuery(32, 'Type code (exact)'),
+  label: optionalTextQuery(32, 'Label contains'),
+  value: optionalTextQuery(32, 'Value contains'),
   status: optionalInt(0, 1, '0 disabled, 1 enabled'),
   type_id: optionalInt(1, undefined, 'Type id'),
 })
-
-const nullableText = (max?: number) =>
-  (max === undefined ? z.string() : z.string().max(max)).nullish().transform((v) => v ?? null)
 
 export const DictTypeBodySchema = z
   .object({

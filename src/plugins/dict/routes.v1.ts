@@ -1,7 +1,7 @@
 /**
- * `/sys/dict-types/*` and `/sys/dict-datas/*` (contract §2.14), injected into the admin API by the `dict` plugin.
- * Fixed paths (`/all`, `/type-codes/{code}`) are registered before `/{pk}`. Reads need a signed-in user; writes need
- * the `dict:type:*` / `dict:data:*` permissions.
+ * `/sys/dict-types/*` and `/sys/dict-datas/*` (docs/fba-compatibility.md, "Dict plugin"), injected into the admin API
+ * by the `dict` plugin. Fixed paths (`/all`, `/type-codes/{code}`) are registered before `/{pk}`. Reads need a
+ * signed-in user; writes need the `dict:type:*` / `dict:data:*` permissions.
  */
 import type { Context } from 'hono'
 import { toPage } from '../../core/pagination'

@@ -1,7 +1,7 @@
 /**
- * The `dict` plugin's tables (contract §5.3): dictionary types and their values. A value belongs to its type by
- * `type_id` (a cascading foreign key; the service also deletes values explicitly, in the same batch as their types)
- * and carries the type's `code` in `type_code`, which the admin UI looks values up by.
+ * The `dict` plugin's tables (docs/fba-compatibility.md, "Dict plugin"): dictionary types and their values. A value
+ * belongs to its type by `type_id` (a cascading foreign key; the service also deletes values explicitly, in the same
+ * batch as their types) and carries the type's `code` in `type_code`, which the admin UI looks values up by.
  */
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { id, timestamps } from '../../infra/db/columns'
@@ -36,7 +36,8 @@ export const sysDictData = sqliteTable(
     ...timestamps(),
   },
   (t) => [
-    // fba checks "same label within a type" in service code only (quirk #13): here it is a constraint.
+    // fba checks "same label within a type" in service code only (docs/fba-compatibility.md, D13): here it is a
+    // constraint.
     uniqueIndex('sys_dict_data_type_label_unique').on(t.typeId, t.label),
     index('sys_dict_data_type_code_idx').on(t.typeCode),
   ],

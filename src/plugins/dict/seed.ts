@@ -1,7 +1,7 @@
 /**
- * The `dict` plugin's seed (contract §6, Appendix A.3/A.4): 12 dictionary types and their 36 values (all enabled).
- * Inserted with `ON CONFLICT DO NOTHING` (by id or unique key), types before values, so a re-run changes nothing and
- * never overwrites an edited row.
+ * The `dict` plugin's seed (docs/fba-compatibility.md, "Seed data"): 12 dictionary types and their 36 values (all
+ * enabled). Inserted with `ON CONFLICT DO NOTHING` (by id or unique key), types before values, so a re-run changes
+ * nothing and never overwrites an edited row.
  */
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { PluginSeedContext } from '../types'

@@ -1,7 +1,8 @@
 /**
- * Dictionary types and values (contract §2.14). The admin UI looks values up by type code on nearly every page, so
- * those lookups (and single values) are cached in the two-level cache under the `dict` namespace; every write —
- * type or value, create, update or delete — drops the whole namespace (fba forgets types and value creation).
+ * Dictionary types and values (docs/fba-compatibility.md, "Dict plugin"). The admin UI looks values up by type code on
+ * nearly every page, so those lookups (and single values) are cached in the two-level cache under the `dict`
+ * namespace; every write — type or value, create, update or delete — drops the whole namespace (fba forgets types and
+ * value creation).
  */
 import type { Context } from 'hono'
 import { ConflictError, NotFoundError } from '../../core/errors'

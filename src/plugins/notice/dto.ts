@@ -1,8 +1,8 @@
-/** Notice shapes of the v1 admin API (contract §2.15). */
+/** Notice shapes of the v1 admin API (docs/fba-compatibility.md, "Notice plugin"). */
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
-import { pkParam, pksBody } from '../../core/schemas'
+import { optionalFlagQuery, optionalTextQuery, pkParam, pksBody } from '../../core/schemas'
 import type { Notice } from './schema'
 
 const TYPE_DESCRIPTION = '0 notice (通知), 1 announcement (公告)'
@@ -47,19 +47,10 @@ export function toNoticeDetail(row: Notice): NoticeDetail {
 
 // ---- requests ------------------------------------------------------------------------------------------------------
 
-const blankToUndefined = (v: unknown) => (v === '' ? undefined : v)
-
-const optionalFlag = (description: string) =>
-  z
-    .preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1).optional())
-    .openapi({ type: 'integer', enum: [0, 1], description })
-
 export const NoticeListQuerySchema = PageQuerySchema.extend({
-  title: z
-    .preprocess(blankToUndefined, z.string().max(64).optional())
-    .openapi({ type: 'string', description: 'Title contains' }),
-  type: optionalFlag(TYPE_DESCRIPTION),
-  status: optionalFlag(STATUS_DESCRIPTION),
+  title: optionalTextQuery(64, 'Title contains'),
+  type: optionalFlagQuery(TYPE_DESCRIPTION),
+  status: optionalFlagQuery(STATUS_DESCRIPTION),
 })
 
 export type NoticeListQuery = z.infer<typeof NoticeListQuerySchema>

@@ -1,6 +1,6 @@
 /**
- * `/sys/notices/*` (contract §2.15), injected into the admin API by the `notice` plugin (behind its gate). Reads
- * need a signed-in user; writes need `sys:notice:add|edit|del`.
+ * `/sys/notices/*` (docs/fba-compatibility.md, "Notice plugin"), injected into the admin API by the `notice` plugin
+ * (behind its gate). Reads need a signed-in user; writes need `sys:notice:add|edit|del`.
  */
 
 import { toPage } from '../../core/pagination'

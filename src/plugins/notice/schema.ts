@@ -1,4 +1,7 @@
-/** `sys_notice` (contract §5.3): system notices (type 0) and announcements (type 1), shown (status 1) or hidden (0). */
+/**
+ * `sys_notice` (docs/fba-compatibility.md, "Notice plugin"): system notices (type 0) and announcements (type 1), shown
+ * (status 1) or hidden (0).
+ */
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { id, timestamps } from '../../infra/db/columns'
 

@@ -1,6 +1,6 @@
 /**
- * The `notice` plugin's seed (contract §6, Appendix A.2/A.6): its menu under System with three buttons, and one
- * sample notice. Menus are inserted by the plugin seed runner (plugins/seed.ts); the notice keeps id 1 and is
+ * The `notice` plugin's seed (docs/fba-compatibility.md, "Seed data"): its menu under System with three buttons, and
+ * one sample notice. Menus are inserted by the plugin seed runner (plugins/seed.ts); the notice keeps id 1 and is
  * inserted with `ON CONFLICT DO NOTHING`, so a re-run changes nothing and never overwrites an edited row.
  */
 import type { BatchItem } from 'drizzle-orm/batch'

@@ -1,6 +1,6 @@
 /**
- * Notices (contract §2.15): plain CRUD. Updating a missing notice is a 404 (fba answers its "fail" envelope);
- * deleting ids that are already gone is not an error.
+ * Notices (docs/fba-compatibility.md, "Notice plugin"): plain CRUD. Updating a missing notice is a 404 (fba answers
+ * its "fail" envelope); deleting ids that are already gone is not an error.
  */
 import type { Context } from 'hono'
 import { NotFoundError } from '../../core/errors'

@@ -1,11 +1,16 @@
-/** Permission decisions (contract §4.2) as pure logic, plus the configured exclusion list through the app. */
+/**
+ * Permission decisions (docs/fba-compatibility.md, "Access") as pure logic, plus the configured exclusion list through
+ * the app.
+ */
 import { eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { checkPermission } from '../../../src/domains/auth/access'
 import type { AuthUser } from '../../../src/domains/auth/auth-user'
+import type { logRoutes } from '../../../src/domains/logs/routes.v1'
 import { sysUser } from '../../../src/domains/users/schema'
-import { authed, login } from '../../helpers/auth'
+import { login } from '../../helpers/auth'
 import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { api } from '../../helpers/harness'
 
 const base: AuthUser = {
   generation: 0,
@@ -69,9 +74,10 @@ describe('RBAC_PERMISSION_EXCLUDE through the app', () => {
 
   it('turns a 403 into an allowed call', async () => {
     const { accessToken } = await login('test')
-    const init = { method: 'DELETE', headers: { 'Content-Type': 'application/json' }, body: '{"pks":[]}' }
-    expect((await authed('/api/v1/logs/login', accessToken, init)).status).toBe(403)
-    const allowed = await authed('/api/v1/logs/login', accessToken, init, { RBAC_PERMISSION_EXCLUDE: 'log:login:del' })
+    const deleteLogs = (overrides = {}) =>
+      api<typeof logRoutes>(accessToken, { overrides }).logs.login.$delete({ json: { pks: [] } })
+    expect((await deleteLogs()).status).toBe(403)
+    const allowed = await deleteLogs({ RBAC_PERMISSION_EXCLUDE: 'log:login:del' })
     expect(allowed.status).not.toBe(403)
     expect(allowed.status).toBeLessThan(500)
   })

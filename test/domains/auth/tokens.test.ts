@@ -2,9 +2,10 @@
 import { env } from 'cloudflare:workers'
 import { SignJWT, UnsecuredJWT } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { callJson } from '../../helpers/app'
 import { login } from '../../helpers/auth'
 import { seedFileDatabase } from '../../helpers/database'
+import { answer, failure } from '../../helpers/harness'
+import { authApi, codesWith } from './helpers'
 
 const secret = new TextEncoder().encode(String(env.JWT_SECRET))
 let session: Awaited<ReturnType<typeof login>>
@@ -13,8 +14,6 @@ beforeAll(async () => {
   await seedFileDatabase()
   session = await login('admin')
 })
-
-const codesWith = (token: string) => callJson('/api/v1/auth/codes', { headers: { Authorization: `Bearer ${token}` } })
 
 function forge(
   overrides: { header?: Record<string, unknown>; claims?: Record<string, unknown>; key?: Uint8Array } = {},
@@ -34,16 +33,17 @@ function forge(
 
 describe('access token checks', () => {
   it('accepts the real token', async () => {
-    const { res, body } = await codesWith(session.accessToken)
-    expect(res.status).toBe(200)
-    expect(body.data).toContain('sys:user:del')
+    const { status, data } = await answer(codesWith(session.accessToken))
+    expect(status).toBe(200)
+    expect(data).toContain('sys:user:del')
   })
 
   it('rejects a missing or non-Bearer Authorization header', async () => {
-    expect((await callJson('/api/v1/auth/codes')).res.status).toBe(401)
-    const basic = await callJson('/api/v1/auth/codes', { headers: { Authorization: `Basic ${btoa('admin:123456')}` } })
-    expect(basic.res.status).toBe(401)
-    expect(basic.res.headers.get('WWW-Authenticate')).toBe('Bearer')
+    expect((await authApi().auth.codes.$get()).status).toBe(401)
+    const headers = { Authorization: `Basic ${btoa('admin:123456')}` }
+    const basic = await authApi(undefined, { headers }).auth.codes.$get()
+    expect(basic.status).toBe(401)
+    expect(basic.headers.get('WWW-Authenticate')).toBe('Bearer')
   })
 
   it.each([
@@ -69,36 +69,33 @@ describe('access token checks', () => {
     ['a refresh-typed token', () => forge({ header: { typ: 'rt+jwt' } })],
     ['garbage', () => Promise.resolve('not.a.jwt')],
   ])('rejects %s with 401', async (_name, make) => {
-    const { res, body } = await codesWith(await make())
-    expect(res.status).toBe(401)
+    const { status, body } = await failure(codesWith(await make()))
+    expect(status).toBe(401)
     expect(body.code).toBe(401)
   })
 
   it('says "expired" for an expired token', async () => {
-    const { body } = await codesWith(await forge({ claims: { exp: Math.floor(Date.now() / 1000) - 60 } }))
+    const { body } = await failure(codesWith(await forge({ claims: { exp: Math.floor(Date.now() / 1000) - 60 } })))
     expect(body.msg).toBe('Token has expired')
   })
 
   it('rejects a correctly signed token whose jti is not the session’s current one', async () => {
-    const { res, body } = await codesWith(await forge())
-    expect(res.status).toBe(401)
+    const { status, body } = await failure(codesWith(await forge()))
+    expect(status).toBe(401)
     expect(body.msg).toBe('Your session has ended, please log in again')
   })
 
   it('rejects the refresh token used as an access token', async () => {
     const refresh = session.refreshCookie.split('=')[1] ?? ''
-    expect((await codesWith(refresh)).res.status).toBe(401)
+    expect((await codesWith(refresh)).status).toBe(401)
   })
 
   it('rejects the token of a revoked (logged-out) session', async () => {
     const other = await login('admin')
-    const logout = await callJson('/api/v1/auth/logout', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${other.accessToken}` },
-    })
-    expect(logout.res.status).toBe(200)
-    expect(logout.res.headers.get('Set-Cookie')).toMatch(/fba_refresh_token=;.*Max-Age=0/)
-    expect((await codesWith(other.accessToken)).res.status).toBe(401)
-    expect((await codesWith(session.accessToken)).res.status).toBe(200)
+    const logout = await authApi(other.accessToken).auth.logout.$post()
+    expect(logout.status).toBe(200)
+    expect(logout.headers.get('Set-Cookie')).toMatch(/fba_refresh_token=;.*Max-Age=0/)
+    expect((await codesWith(other.accessToken)).status).toBe(401)
+    expect((await codesWith(session.accessToken)).status).toBe(200)
   })
 })

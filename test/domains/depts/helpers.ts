@@ -1,6 +1,11 @@
-/** Shared by the department, data-rule and data-scope tests: one session per seeded user per file, JSON calls. */
-import { type Body, call, jsonInit, type Overrides } from '../../helpers/app'
-import { authed, login } from '../../helpers/auth'
+/**
+ * Shared by the role, menu, department, data-rule and data-scope tests: one session per seeded user per file, small
+ * aids to the typed calls (`pk`, typed trees), the body-validation loop, and the field lists of the response shapes.
+ */
+import { z } from '@hono/zod-openapi'
+import { expect } from 'vitest'
+import { login } from '../../helpers/auth'
+import { failure, send } from '../../helpers/harness'
 
 const sessions = new Map<string, Promise<string>>()
 
@@ -17,22 +22,32 @@ export function tokenOf(username: 'admin' | 'test'): Promise<string> {
   return token
 }
 
-export async function api(
-  method: string,
-  path: string,
-  token: string | undefined,
-  body?: unknown,
-  overrides: Overrides = {},
-): Promise<{ res: Response; body: Body }> {
-  const init = body === undefined ? { method } : jsonInit(method, body)
-  const res = token === undefined ? await call(path, init, overrides) : await authed(path, token, init, overrides)
-  return { res, body: (await res.json()) as Body }
+/** The `{ param: { pk } }` of a typed call on `…/{pk}` (the path segment is a string, as in a URL). */
+export const pk = (id: number | string | null | undefined) => ({ param: { pk: String(id) } })
+
+/**
+ * A tree answer (menus, sidebar, departments) typed all the way down. Hono's client types a recursive `children`
+ * as plain JSON, so the nodes are parsed with the route's own schema, and the result is checked to be the whole
+ * answer (nothing stripped or added), so the test still sees exactly what the API sent.
+ */
+export function treeOf<T>(schema: z.ZodType<T>, data: unknown): T[] {
+  const tree = z.array(schema).parse(data)
+  expect(tree).toStrictEqual(data)
+  return tree
 }
 
-export const errorsOf = (body: { data: unknown }) =>
-  (body.data as { errors: { loc: (string | number)[]; msg: string; type: string }[] }).errors
-
-export const DATETIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/
+/**
+ * POSTs each body to `path` as admin (bodies that break the schema on purpose, so untyped) and expects a 422 whose
+ * first field error is at `body.<field>`.
+ */
+export async function expectInvalidBodies(path: string, cases: [payload: Record<string, unknown>, field: string][]) {
+  const token = await tokenOf('admin')
+  for (const [payload, field] of cases) {
+    const { status, errors } = await failure(send('POST', path, { token, json: payload }))
+    expect(status, JSON.stringify(payload)).toBe(422)
+    expect(errors[0]?.loc, JSON.stringify(payload)).toEqual(['body', field])
+  }
+}
 
 export const DEPT_KEYS = [
   'id',

@@ -1,13 +1,19 @@
-/** `/logs/login` (contract §2.10): paged list with filters, delete by ids, clear — with their permissions. */
+/**
+ * `/logs/login` (docs/fba-compatibility.md, "Logs"): paged list with filters, delete by ids, clear — with their
+ * permissions.
+ */
 import { eq, inArray } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
+import type { logRoutes } from '../../../src/domains/logs/routes.v1'
 import { sysLoginLog } from '../../../src/domains/logs/schema'
 import { sysMenu } from '../../../src/domains/menus/schema'
 import { sysRole, sysRoleMenu } from '../../../src/domains/roles/schema'
 import { sysUser, sysUserRole } from '../../../src/domains/users/schema'
-import { call, callJson, jsonInit } from '../../helpers/app'
-import { authed, login } from '../../helpers/auth'
+import { login } from '../../helpers/auth'
 import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { DATETIME } from '../../helpers/fixtures'
+import { answer, api, failure, send } from '../../helpers/harness'
+import { attemptLogin } from '../auth/helpers'
 
 const LOG_KEYS = [
   'id',
@@ -26,16 +32,9 @@ const LOG_KEYS = [
   'login_time',
   'created_time',
 ].sort()
-const DATETIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/
 
-interface LogPage {
-  items: Record<string, unknown>[]
-  total: number
-  page: number
-  size: number
-  total_pages: number
-  links: Record<string, string | null>
-}
+const CHROME_ON_WINDOWS =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36'
 
 let adminToken: string
 
@@ -44,29 +43,15 @@ beforeAll(async () => {
   adminToken = (await login('admin')).accessToken
 })
 
-async function attempt(username: string, password: string, ip: string) {
-  return callJson(
-    '/api/v1/auth/login',
-    jsonInit(
-      'POST',
-      { username, password },
-      {
-        'CF-Connecting-IP': ip,
-        'User-Agent':
-          'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
-      },
-    ),
-  )
-}
+const attempt = (username: string, password: string, ip: string) =>
+  attemptLogin(username, password, { headers: { 'CF-Connecting-IP': ip, 'User-Agent': CHROME_ON_WINDOWS } })
 
-async function list(query: string, token = adminToken) {
-  const res = await authed(`/api/v1/logs/login${query}`, token)
-  const body = (await res.json()) as { code: number; data: LogPage; msg: string }
-  return { res, body }
-}
+const logs = (token?: string) => api<typeof logRoutes>(token).logs.login
+type ListQuery = Parameters<ReturnType<typeof logs>['$get']>[0]['query']
 
-const del = (body: unknown, token = adminToken) => authed('/api/v1/logs/login', token, jsonInit('DELETE', body))
-const clear = (token = adminToken) => authed('/api/v1/logs/login/all', token, { method: 'DELETE' })
+const list = (query: ListQuery = {}, token = adminToken) => logs(token).$get({ query })
+const del = (pks: number[], token = adminToken) => logs(token).$delete({ json: { pks } })
+const clear = (token = adminToken) => logs(token).all.$delete()
 
 /** A staff user (password `123456`, like the seeded ones) whose role holds exactly these permission codes. */
 async function staffWith(...codes: string[]) {
@@ -89,11 +74,11 @@ describe('GET /logs/login', () => {
   it('lists every field, newest first, with datetimes in the contract format', async () => {
     await attempt('loglist', 'nope-1', '198.51.100.1')
     await attempt('loglist', 'nope-2', '198.51.100.2')
-    const { res, body } = await list('?username=loglist')
-    expect(res.status).toBe(200)
+    const { status, body, data } = await answer(list({ username: 'loglist' }))
+    expect(status).toBe(200)
     expect(body.code).toBe(200)
-    expect(body.data.total).toBe(2)
-    const [newest, oldest] = body.data.items
+    expect(data.total).toBe(2)
+    const [newest, oldest] = data.items
     expect(Object.keys(newest!).sort()).toEqual(LOG_KEYS)
     expect(newest).toMatchObject({
       username: 'loglist',
@@ -108,24 +93,24 @@ describe('GET /logs/login', () => {
     expect(newest!.login_time).toMatch(DATETIME)
     expect(newest!.created_time).toMatch(DATETIME)
     expect(oldest).toMatchObject({ ip: '198.51.100.1' })
-    expect((newest!.id as number) > (oldest!.id as number)).toBe(true)
+    expect(newest!.id > oldest!.id).toBe(true)
   })
 
   it('filters by username (contains), status and ip (contains); pages with links', async () => {
     await attempt('filterme', 'bad-1', '203.0.113.10')
     await attempt('filterme', 'bad-2', '203.0.113.11')
     await attempt('test', '123456', '203.0.113.12')
-    const success = await list('?username=test&status=1&ip=203.0.113.12')
-    expect(success.body.data.items).toHaveLength(1)
-    expect(success.body.data.items[0]).toMatchObject({ username: 'test', status: 1, msg: 'Login success' })
-    const failures = await list('?username=filter&status=0')
-    expect(failures.body.data.total).toBe(2)
-    const byIp = await list('?ip=203.0.113.1')
-    expect(byIp.body.data.total).toBe(3)
-    const paged = await list('?ip=203.0.113.1&size=2&page=2')
-    expect(paged.body.data).toMatchObject({ total: 3, page: 2, size: 2, total_pages: 2 })
-    expect(paged.body.data.items).toHaveLength(1)
-    expect(paged.body.data.links).toEqual({
+    const success = await answer(list({ username: 'test', status: '1', ip: '203.0.113.12' }))
+    expect(success.data.items).toHaveLength(1)
+    expect(success.data.items[0]).toMatchObject({ username: 'test', status: 1, msg: 'Login success' })
+    const failures = await answer(list({ username: 'filter', status: '0' }))
+    expect(failures.data.total).toBe(2)
+    const byIp = await answer(list({ ip: '203.0.113.1' }))
+    expect(byIp.data.total).toBe(3)
+    const paged = await answer(list({ ip: '203.0.113.1', size: '2', page: '2' }))
+    expect(paged.data).toMatchObject({ total: 3, page: 2, size: 2, total_pages: 2 })
+    expect(paged.data.items).toHaveLength(1)
+    expect(paged.data.links).toEqual({
       first: '/api/v1/logs/login?ip=203.0.113.1&page=1&size=2',
       last: '/api/v1/logs/login?ip=203.0.113.1&page=2&size=2',
       self: '/api/v1/logs/login?ip=203.0.113.1&page=2&size=2',
@@ -136,11 +121,11 @@ describe('GET /logs/login', () => {
 
   it('is open to any signed-in user; 401 without a token; validates the query', async () => {
     const test = await login('test')
-    expect((await list('', test.accessToken)).res.status).toBe(200)
-    expect((await call('/api/v1/logs/login')).status).toBe(401)
-    const bad = await list('?status=5')
-    expect(bad.res.status).toBe(422)
-    expect((bad.body.data as unknown as { errors: { loc: string[] }[] }).errors[0]?.loc).toEqual(['query', 'status'])
+    expect((await list({}, test.accessToken)).status).toBe(200)
+    expect((await logs().$get({ query: {} })).status).toBe(401)
+    const bad = await failure(list({ status: '5' }))
+    expect(bad.status).toBe(422)
+    expect(bad.errors[0]?.loc).toEqual(['query', 'status'])
   })
 })
 
@@ -148,10 +133,10 @@ describe('DELETE /logs/login', () => {
   it('deletes the given ids (ids already gone are fine)', async () => {
     await attempt('deleteme', 'x-1', '192.0.2.1')
     await attempt('deleteme', 'x-2', '192.0.2.2')
-    const ids = (await list('?username=deleteme')).body.data.items.map((r) => r.id as number)
-    const res = await del({ pks: [ids[0], 999_999] })
-    expect(res.status).toBe(200)
-    expect(await res.json()).toMatchObject({ code: 200, data: null })
+    const ids = (await answer(list({ username: 'deleteme' }))).data.items.map((r) => r.id)
+    const { status, body } = await answer(del([ids[0]!, 999_999]))
+    expect(status).toBe(200)
+    expect(body).toMatchObject({ code: 200, data: null })
     const left = await fileDb().select().from(sysLoginLog).where(eq(sysLoginLog.username, 'deleteme'))
     expect(left.map((r) => r.id)).toEqual([ids[1]])
   })
@@ -160,25 +145,24 @@ describe('DELETE /logs/login', () => {
     await attempt('keepme', 'x', '192.0.2.3')
     const [row] = await fileDb().select().from(sysLoginLog).where(eq(sysLoginLog.username, 'keepme'))
     const test = await login('test')
-    expect((await del({ pks: [row!.id] }, test.accessToken)).status).toBe(403)
+    expect((await del([row!.id], test.accessToken)).status).toBe(403)
     const clearer = await staffWith('log:login:clear')
-    const denied = await del({ pks: [row!.id] }, clearer)
+    const denied = await failure(del([row!.id], clearer))
     expect(denied.status).toBe(403)
-    expect(((await denied.json()) as { msg: string }).msg).toBe('Permission denied')
+    expect(denied.body.msg).toBe('Permission denied')
     expect(await fileDb().select().from(sysLoginLog).where(eq(sysLoginLog.id, row!.id))).toHaveLength(1)
     const deleter = await staffWith('log:login:del')
-    expect((await del({ pks: [row!.id] }, deleter)).status).toBe(200)
+    expect((await del([row!.id], deleter)).status).toBe(200)
     expect(await fileDb().select().from(sysLoginLog).where(eq(sysLoginLog.id, row!.id))).toHaveLength(0)
   })
 
   it('validates the body and needs a token', async () => {
-    for (const body of [{}, { pks: [] }, { pks: ['a'] }, { pks: [0] }]) {
-      const res = await del(body)
-      expect(res.status, JSON.stringify(body)).toBe(422)
-      const errors = ((await res.json()) as { data: { errors: { loc: (string | number)[] }[] } }).data.errors
+    for (const json of [{}, { pks: [] }, { pks: ['a'] }, { pks: [0] }]) {
+      const { status, errors } = await failure(send('DELETE', '/api/v1/logs/login', { token: adminToken, json }))
+      expect(status, JSON.stringify(json)).toBe(422)
       expect(errors[0]?.loc.slice(0, 2)).toEqual(['body', 'pks'])
     }
-    expect((await call('/api/v1/logs/login', jsonInit('DELETE', { pks: [1] }))).status).toBe(401)
+    expect((await logs().$delete({ json: { pks: [1] } })).status).toBe(401)
   })
 })
 
@@ -189,17 +173,16 @@ describe('DELETE /logs/login/all', () => {
     expect((await clear(test.accessToken)).status).toBe(403)
     const deleter = await staffWith('log:login:del')
     expect((await clear(deleter)).status).toBe(403)
-    expect((await call('/api/v1/logs/login/all', { method: 'DELETE' })).status).toBe(401)
+    expect((await logs().all.$delete()).status).toBe(401)
     expect((await fileDb().select().from(sysLoginLog)).length).toBeGreaterThan(0)
 
     const clearer = await staffWith('log:login:clear')
-    const res = await clear(clearer)
-    expect(res.status).toBe(200)
+    expect((await clear(clearer)).status).toBe(200)
     expect(await fileDb().select().from(sysLoginLog)).toEqual([])
     // Clearing an empty table is still a success.
     expect((await clear()).status).toBe(200)
-    const after = await list('')
-    expect(after.body.data).toMatchObject({ items: [], total: 0, total_pages: 0 })
-    expect(after.body.data.links.last).toBe('/api/v1/logs/login?page=1&size=20')
+    const after = await answer(list())
+    expect(after.data).toMatchObject({ items: [], total: 0, total_pages: 0 })
+    expect(after.data.links.last).toBe('/api/v1/logs/login?page=1&size=20')
   })
 })

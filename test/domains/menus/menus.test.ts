@@ -1,80 +1,59 @@
+import type { z } from '@hono/zod-openapi'
 import { and, eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
+import {
+  type MenuBodySchema,
+  MenuTreeSchema,
+  type SidebarMeta,
+  type SidebarRoute,
+  SidebarRouteSchema,
+} from '../../../src/domains/menus/dto'
+import type { menuRoutes } from '../../../src/domains/menus/routes.v1'
 import { type Menu, sysMenu } from '../../../src/domains/menus/schema'
 import { MENU_SEED } from '../../../src/domains/menus/seed'
+import type { roleRoutes } from '../../../src/domains/roles/routes.v1'
 import { sysRoleMenu } from '../../../src/domains/roles/schema'
 import { sysUser } from '../../../src/domains/users/schema'
-import { type Body, call, jsonInit } from '../../helpers/app'
-import { authed, login } from '../../helpers/auth'
+import { login } from '../../helpers/auth'
 import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { anyDatetime } from '../../helpers/fixtures'
+import { answer, api, failure, send } from '../../helpers/harness'
+import { pk, treeOf } from '../depts/helpers'
 
-const DATETIME = expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
+const menusAs = (token?: string) => api<typeof menuRoutes>(token)
 
-interface Meta {
-  title: string
-  icon: string | null
-  iframeSrc: string
-  link: string
-  keepAlive: number
-  hideInMenu: boolean
-  menuVisibleWithForbidden: boolean
-}
-
-interface Route {
-  id: number
-  name: string
-  path: string | null
-  sort: number
-  type: number
-  component: string | null
-  perms: string | null
-  remark: string | null
-  parent_id: number | null
-  created_time: string
-  updated_time: string | null
-  meta: Meta
-  children?: Route[]
-}
-
-interface MenuNode {
-  id: number
-  title: string
-  parent_id: number | null
-  children: MenuNode[] | null
-  [key: string]: unknown
-}
-
-let admin: string
-let test: string
+const anonymous = menusAs()
+let adminToken: string
+let admin: ReturnType<typeof menusAs>
+let test: ReturnType<typeof menusAs>
 /** Every menu as seeded: the core 50 plus whatever the registered plugins contribute. */
 let seeded: Menu[]
 
 beforeAll(async () => {
   await seedFileDatabase()
   seeded = await fileDb().select().from(sysMenu)
-  admin = (await login('admin')).accessToken
-  test = (await login('test')).accessToken
+  adminToken = (await login('admin')).accessToken
+  admin = menusAs(adminToken)
+  test = menusAs((await login('test')).accessToken)
 })
 
-async function get<T>(path: string, token?: string) {
-  const res = token ? await authed(`/api/v1${path}`, token) : await call(`/api/v1${path}`)
-  const body = (await res.json()) as Body
-  return { status: res.status, body, data: body.data as T }
+/** The sidebar of a user, typed all the way down. */
+async function sidebarOf(client: ReturnType<typeof menusAs>) {
+  const { status, data } = await answer(client.sys.menus.sidebar.$get())
+  return { status, data: treeOf(SidebarRouteSchema, data) }
 }
 
-async function send(method: string, path: string, token: string | undefined, payload?: unknown) {
-  const init = payload === undefined ? { method } : jsonInit(method, payload)
-  const res = token ? await authed(`/api/v1${path}`, token, init) : await call(`/api/v1${path}`, init)
-  return { status: res.status, body: (await res.json()) as Body }
+/** The admin menu tree (`GET /sys/menus`), typed all the way down. */
+async function menuTree(query: { title?: string; status?: string } = {}, client = admin) {
+  const { status, data } = await answer(client.sys.menus.$get({ query }))
+  return { status, data: treeOf(MenuTreeSchema, data) }
 }
 
 const flatten = <T extends { children?: T[] | null }>(nodes: T[]): T[] =>
   nodes.flatMap((n) => [n, ...flatten(n.children ?? [])])
 
-const errorsOf = (body: Body) => (body.data as { errors: { loc: (string | number)[]; type: string }[] }).errors
-
 /** A valid create/update body; override what a test is about. */
-const menuBody = (extra: Record<string, unknown> = {}) => ({
+const menuBody = (extra: Partial<z.input<typeof MenuBodySchema>> = {}) => ({
   title: 'Reports',
   name: 'Reports',
   path: '/reports',
@@ -92,6 +71,21 @@ const menuBody = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 })
 
+/** Menu 3 (Workspace) as seeded, as an update body. */
+const WORKSPACE = {
+  title: 'page.dashboard.workspace',
+  name: 'Workspace',
+  path: '/workspace',
+  parent_id: 1,
+  sort: 1,
+  icon: 'carbon:workspace',
+  type: 1,
+  component: '/dashboard/workspace/index',
+  status: 1,
+  display: 1,
+  cache: 1,
+}
+
 const menuRow = (title: string) =>
   fileDb()
     .select()
@@ -101,7 +95,7 @@ const menuRow = (title: string) =>
 
 describe('GET /sys/menus/sidebar', () => {
   it('gives the superuser every non-button menu as a vben route tree', async () => {
-    const { status, data } = await get<Route[]>('/sys/menus/sidebar', admin)
+    const { status, data } = await sidebarOf(admin)
     expect(status).toBe(200)
     const all = flatten(data)
     // The core seed's 27: 7 directories + 17 menus + 1 embedded page + 2 links (plugins may add their own).
@@ -115,11 +109,11 @@ describe('GET /sys/menus/sidebar', () => {
         .map((m) => m.id)
         .sort((a, b) => a - b),
     )
-    const onlyCore = (routes: Route[] | undefined) =>
+    const onlyCore = (routes: SidebarRoute[] | undefined) =>
       (routes ?? []).filter((r) => core.includes(r.id)).map((r) => r.name)
     expect(onlyCore(data)).toEqual(['Dashboard', 'System', 'Scheduler', 'Log', 'Monitor', 'Project', 'Profile'])
-    const system = data.find((r) => r.name === 'System') as Route
-    expect(onlyCore(system.children)).toEqual([
+    const system = data.find((r) => r.name === 'System')
+    expect(onlyCore(system?.children)).toEqual([
       'SysDept',
       'SysUser',
       'SysRole',
@@ -127,11 +121,11 @@ describe('GET /sys/menus/sidebar', () => {
       'SysDataPermission',
       'SysPlugin',
     ])
-    const dataPermission = system.children?.find((r) => r.name === 'SysDataPermission')
+    const dataPermission = system?.children?.find((r) => r.name === 'SysDataPermission')
     expect(dataPermission?.children?.map((r) => r.name)).toEqual(['SysDataScope', 'SysDataRule'])
-    // Siblings are ordered by sort (then id).
-    for (const route of [{ children: data } as Route, ...all]) {
-      const sorts = (route.children ?? []).map((r) => [r.sort, r.id] as const)
+    // Siblings are ordered by sort (then id): the roots, and the children of every route.
+    for (const siblings of [data, ...all.map((route) => route.children ?? [])]) {
+      const sorts = siblings.map((r) => [r.sort, r.id] as const)
       expect(sorts).toEqual([...sorts].sort((a, b) => a[0] - b[0] || a[1] - b[1]))
     }
     for (const route of all) {
@@ -160,10 +154,10 @@ describe('GET /sys/menus/sidebar', () => {
   })
 
   it('moves title, icon, link, cache, display and status into meta', async () => {
-    const { data } = await get<Route[]>('/sys/menus/sidebar', admin)
-    const project = data.find((r) => r.name === 'Project') as Route
-    expect(project.children?.map((r) => r.name)).toEqual(['Document', 'Github', 'Apifox'])
-    const [document, , apifox] = project.children as Route[]
+    const { data } = await sidebarOf(admin)
+    const project = data.find((r) => r.name === 'Project')
+    expect(project?.children?.map((r) => r.name)).toEqual(['Document', 'Github', 'Apifox'])
+    const [document, , apifox] = project?.children ?? []
     expect(document).toStrictEqual({
       id: 47,
       name: 'Document',
@@ -174,7 +168,7 @@ describe('GET /sys/menus/sidebar', () => {
       perms: null,
       remark: null,
       parent_id: 46,
-      created_time: DATETIME,
+      created_time: anyDatetime(),
       updated_time: null,
       meta: {
         title: '文档',
@@ -196,13 +190,13 @@ describe('GET /sys/menus/sidebar', () => {
       hideInMenu: false,
       menuVisibleWithForbidden: false,
     })
-    expect(project.meta.icon).toBe('https://wu-clan.github.io/picx-images-hosting/logo/fba.png')
+    expect(project?.meta.icon).toBe('https://wu-clan.github.io/picx-images-hosting/logo/fba.png')
   })
 
   it("gives other users exactly their enabled roles' menus", async () => {
-    const { status, data } = await get<Route[]>('/sys/menus/sidebar', test)
+    const { status, data } = await sidebarOf(test)
     expect(status).toBe(200)
-    const meta = (title: string, icon: string, hidden = false): Meta => ({
+    const meta = (title: string, icon: string, hidden = false): SidebarMeta => ({
       title,
       icon,
       iframeSrc: '',
@@ -211,7 +205,7 @@ describe('GET /sys/menus/sidebar', () => {
       hideInMenu: hidden,
       menuVisibleWithForbidden: false,
     })
-    const common = { perms: null, remark: null, created_time: DATETIME, updated_time: null }
+    const common = { perms: null, remark: null, created_time: anyDatetime(), updated_time: null }
     expect(data).toStrictEqual([
       {
         id: 1,
@@ -262,20 +256,20 @@ describe('GET /sys/menus/sidebar', () => {
     ])
   })
 
-  it('returns [] for a user without roles (decision #8)', async () => {
+  it('returns [] for a user without roles (docs/fba-compatibility.md, D8)', async () => {
     const db = fileDb()
     const [source] = await db.select().from(sysUser).where(eq(sysUser.username, 'test'))
     await db
       .insert(sysUser)
       .values({ username: 'loner', nickname: 'loner', password: source?.password ?? null, deptId: 1 })
-    const loner = (await login('loner')).accessToken
-    const { status, data } = await get<Route[]>('/sys/menus/sidebar', loner)
+    const loner = menusAs((await login('loner')).accessToken)
+    const { status, data } = await sidebarOf(loner)
     expect(status).toBe(200)
     expect(data).toEqual([])
   })
 
   it('requires a signed-in user', async () => {
-    const { status, body } = await get('/sys/menus/sidebar')
+    const { status, body } = await failure(anonymous.sys.menus.sidebar.$get())
     expect(status).toBe(401)
     expect(body.code).toBe(401)
   })
@@ -283,14 +277,14 @@ describe('GET /sys/menus/sidebar', () => {
 
 describe('GET /sys/menus', () => {
   it('returns every menu as a tree of MenuDetail nodes, children null on leaves', async () => {
-    const { status, data } = await get<MenuNode[]>('/sys/menus', test)
+    const { status, data } = await menuTree({}, test)
     expect(status).toBe(200)
     expect(flatten(data)).toHaveLength(seeded.length)
     expect(seeded.length).toBeGreaterThanOrEqual(50) // the core seed's 50, plus any plugin menus
     expect(data.map((m) => m.id).filter((id) => id <= 50)).toEqual([1, 4, 32, 35, 42, 46, 50])
-    const sysRole = flatten(data).find((m) => m.id === 11) as MenuNode
-    expect(sysRole.children?.map((m) => m.title)).toEqual(['新增', '修改', '修改角色菜单', '修改角色数据范围', '删除'])
-    expect(sysRole.children?.[0]).toStrictEqual({
+    const sysRole = flatten(data).find((m) => m.id === 11)
+    expect(sysRole?.children?.map((m) => m.title)).toEqual(['新增', '修改', '修改角色菜单', '修改角色数据范围', '删除'])
+    expect(sysRole?.children?.[0]).toStrictEqual({
       id: 12,
       title: '新增',
       name: 'AddSysRole',
@@ -306,7 +300,7 @@ describe('GET /sys/menus', () => {
       cache: 1,
       link: null,
       remark: null,
-      created_time: DATETIME,
+      created_time: anyDatetime(),
       updated_time: null,
       children: null,
     })
@@ -319,26 +313,26 @@ describe('GET /sys/menus', () => {
   })
 
   it('filters by title (contains, wildcards literal) and status; orphaned matches become roots', async () => {
-    const byTitle = await get<MenuNode[]>('/sys/menus?title=sysUser', admin)
+    const byTitle = await menuTree({ title: 'sysUser' })
     expect(byTitle.data.map((m) => [m.id, m.parent_id, m.children])).toEqual([[9, 4, null]])
-    const dashboard = await get<MenuNode[]>('/sys/menus?title=dashboard', admin)
+    const dashboard = await menuTree({ title: 'dashboard' })
     expect(dashboard.data).toHaveLength(1)
     expect(dashboard.data[0]?.children?.map((m) => m.id)).toEqual([2, 3])
-    expect((await get<MenuNode[]>('/sys/menus?title=%25', admin)).data).toEqual([])
-    expect((await get<MenuNode[]>('/sys/menus?status=0', admin)).data).toEqual([])
-    expect(flatten((await get<MenuNode[]>('/sys/menus?status=1&title=', admin)).data)).toHaveLength(seeded.length)
+    expect((await menuTree({ title: '%' })).data).toEqual([])
+    expect((await menuTree({ status: '0' })).data).toEqual([])
+    expect(flatten((await menuTree({ status: '1', title: '' })).data)).toHaveLength(seeded.length)
   })
 
   it('validates the query', async () => {
-    const { status, body } = await get('/sys/menus?status=2', admin)
+    const { status, errors } = await failure(admin.sys.menus.$get({ query: { status: '2' } }))
     expect(status).toBe(422)
-    expect(errorsOf(body)[0]?.loc).toEqual(['query', 'status'])
+    expect(errors[0]?.loc).toEqual(['query', 'status'])
   })
 })
 
 describe('GET /sys/menus/{pk}', () => {
   it('returns a MenuDetail', async () => {
-    const { status, data } = await get('/sys/menus/49', test)
+    const { status, data } = await answer(test.sys.menus[':pk'].$get(pk(49)))
     expect(status).toBe(200)
     expect(data).toStrictEqual({
       id: 49,
@@ -356,24 +350,24 @@ describe('GET /sys/menus/{pk}', () => {
       cache: 1,
       link: 'https://apifox.com/apidoc/shared-28a93f02-730b-4f33-bb5e-4dad92058cc0',
       remark: null,
-      created_time: DATETIME,
+      created_time: anyDatetime(),
       updated_time: null,
     })
   })
 
   it('answers 404 for an unknown menu and 422 for a malformed id', async () => {
-    const missing = await get('/sys/menus/9999', admin)
+    const missing = await failure(admin.sys.menus[':pk'].$get(pk(9999)))
     expect(missing.status).toBe(404)
     expect(missing.body.msg).toBe('Menu not found')
-    const zh = await authed('/api/v1/sys/menus/9999', admin, { headers: { 'Accept-Language': 'zh-CN' } })
-    expect(((await zh.json()) as Body).msg).toBe('菜单不存在')
-    expect((await get('/sys/menus/abc', admin)).status).toBe(422)
+    const zh = api<typeof menuRoutes>(adminToken, { headers: { 'Accept-Language': 'zh-CN' } })
+    expect((await failure(zh.sys.menus[':pk'].$get(pk(9999)))).body.msg).toBe('菜单不存在')
+    expect((await failure(admin.sys.menus[':pk'].$get(pk('abc')))).status).toBe(422)
   })
 })
 
 describe('POST /sys/menus', () => {
   it('creates a menu', async () => {
-    const res = await send('POST', '/sys/menus', admin, menuBody())
+    const res = await answer(admin.sys.menus.$post({ json: menuBody() }))
     expect(res.status).toBe(200)
     expect(res.body).toEqual({ code: 200, msg: 'Request success', data: null })
     const row = await menuRow('Reports')
@@ -390,34 +384,39 @@ describe('POST /sys/menus', () => {
       remark: 'created by a test',
       updatedTime: null,
     })
-    const child = await send('POST', '/sys/menus', admin, {
-      title: 'Monthly',
-      name: 'Monthly',
-      parent_id: row?.id,
-      type: 1,
-      component: '/reports/monthly/index',
-      status: 1,
-      display: 1,
-      cache: 0,
-    })
+    const child = await answer(
+      admin.sys.menus.$post({
+        json: {
+          title: 'Monthly',
+          name: 'Monthly',
+          parent_id: row?.id,
+          type: 1,
+          component: '/reports/monthly/index',
+          status: 1,
+          display: 1,
+          cache: 0,
+        },
+      }),
+    )
     expect(child.status).toBe(200)
     expect(await menuRow('Monthly')).toMatchObject({ sort: 0, path: null, icon: null, perms: null, link: null })
   })
 
   it('refuses a title another non-button menu has (409), but not among buttons', async () => {
-    const taken = await send('POST', '/sys/menus', admin, menuBody({ title: 'page.menu.sysUser', name: 'X' }))
+    const taken = await failure(admin.sys.menus.$post({ json: menuBody({ title: 'page.menu.sysUser', name: 'X' }) }))
     expect(taken.status).toBe(409)
     expect(taken.body.msg).toBe('Menu title already exists')
-    const button = (title: string) =>
-      menuBody({ title, name: `Btn${title}`, type: 2, parent_id: 9, perms: 'sys:user:x', path: null })
-    expect((await send('POST', '/sys/menus', admin, button('新增'))).status).toBe(200)
-    expect((await send('POST', '/sys/menus', admin, button('page.menu.sysUser'))).status).toBe(200)
+    const button = (title: string) => ({
+      json: menuBody({ title, name: `Btn${title}`, type: 2, parent_id: 9, perms: 'sys:user:x', path: null }),
+    })
+    expect((await answer(admin.sys.menus.$post(button('新增')))).status).toBe(200)
+    expect((await answer(admin.sys.menus.$post(button('page.menu.sysUser')))).status).toBe(200)
     // A button's title does not block a non-button menu either.
-    expect((await send('POST', '/sys/menus', admin, menuBody({ title: '清空', name: 'Clear' }))).status).toBe(200)
+    expect((await answer(admin.sys.menus.$post({ json: menuBody({ title: '清空', name: 'Clear' }) }))).status).toBe(200)
   })
 
   it('answers 404 when the parent does not exist', async () => {
-    const res = await send('POST', '/sys/menus', admin, menuBody({ title: 'Orphan', parent_id: 9999 }))
+    const res = await failure(admin.sys.menus.$post({ json: menuBody({ title: 'Orphan', parent_id: 9999 }) }))
     expect(res.status).toBe(404)
     expect(res.body.msg).toBe('Parent menu not found')
     expect(await menuRow('Orphan')).toBeUndefined()
@@ -443,15 +442,16 @@ describe('POST /sys/menus', () => {
       [{ perms: 'p'.repeat(129) }, ['body', 'perms'], 'too_big'],
     ]
     for (const [override, loc, type] of cases) {
-      const res = await send('POST', '/sys/menus', admin, menuBody({ title: 'Valid', ...override }))
+      const json = { ...menuBody({ title: 'Valid' }), ...override }
+      const res = await failure(send('POST', '/api/v1/sys/menus', { token: adminToken, json }))
       expect(res.status, JSON.stringify(override)).toBe(422)
-      expect(errorsOf(res.body)[0], JSON.stringify(override)).toMatchObject({ loc, type })
+      expect(res.errors[0], JSON.stringify(override)).toMatchObject({ loc, type })
     }
   })
 
   it('requires sys:menu:add: 401 anonymous, 403 without the permission', async () => {
-    expect((await send('POST', '/sys/menus', undefined, menuBody({ title: 'Nope' }))).status).toBe(401)
-    const denied = await send('POST', '/sys/menus', test, menuBody({ title: 'Nope' }))
+    expect((await failure(anonymous.sys.menus.$post({ json: menuBody({ title: 'Nope' }) }))).status).toBe(401)
+    const denied = await failure(test.sys.menus.$post({ json: menuBody({ title: 'Nope' }) }))
     expect(denied.status).toBe(403)
     expect(await menuRow('Nope')).toBeUndefined()
   })
@@ -460,16 +460,14 @@ describe('POST /sys/menus', () => {
 describe('PUT /sys/menus/{pk}', () => {
   it('replaces every field (optional fields left out become null) and sets updated_time', async () => {
     const row = await menuRow('Reports')
-    const res = await send('PUT', `/sys/menus/${row?.id}`, admin, {
-      title: 'Reports',
-      name: 'ReportsRenamed',
-      type: 0,
-      status: 0,
-      display: 0,
-      cache: 0,
-    })
+    const res = await answer(
+      admin.sys.menus[':pk'].$put({
+        ...pk(row?.id),
+        json: { title: 'Reports', name: 'ReportsRenamed', type: 0, status: 0, display: 0, cache: 0 },
+      }),
+    )
     expect(res.status).toBe(200)
-    const { data } = await get<Record<string, unknown>>(`/sys/menus/${row?.id}`, admin)
+    const { data } = await answer(admin.sys.menus[':pk'].$get(pk(row?.id)))
     expect(data).toMatchObject({
       title: 'Reports',
       name: 'ReportsRenamed',
@@ -480,41 +478,34 @@ describe('PUT /sys/menus/{pk}', () => {
       status: 0,
       display: 0,
       cache: 0,
-      updated_time: DATETIME,
+      updated_time: anyDatetime(),
     })
   })
 
   it('refuses a title another non-button menu has (409), keeps its own', async () => {
-    const taken = await send('PUT', '/sys/menus/2', admin, {
-      ...menuBody({ title: 'page.dashboard.workspace', name: 'Analytics', type: 1, parent_id: 1 }),
-    })
+    const taken = await failure(
+      admin.sys.menus[':pk'].$put({
+        ...pk(2),
+        json: menuBody({ title: 'page.dashboard.workspace', name: 'Analytics', type: 1, parent_id: 1 }),
+      }),
+    )
     expect(taken.status).toBe(409)
-    const ownTitle = await send('PUT', '/sys/menus/3', admin, {
-      title: 'page.dashboard.workspace',
-      name: 'Workspace',
-      path: '/workspace',
-      parent_id: 1,
-      sort: 1,
-      icon: 'carbon:workspace',
-      type: 1,
-      component: '/dashboard/workspace/index',
-      status: 1,
-      display: 1,
-      cache: 1,
-    })
+    const ownTitle = await answer(admin.sys.menus[':pk'].$put({ ...pk(3), json: WORKSPACE }))
     expect(ownTitle.status).toBe(200)
   })
 
   it('refuses itself or a descendant as parent (403) and a missing parent (404)', async () => {
-    const dashboard = (extra: Record<string, unknown>) =>
-      menuBody({ title: 'page.dashboard.title', name: 'Dashboard', path: '/dashboard', sort: 0, ...extra })
-    const self = await send('PUT', '/sys/menus/1', admin, dashboard({ parent_id: 1 }))
+    const dashboard = (parent_id: number) => ({
+      ...pk(1),
+      json: menuBody({ title: 'page.dashboard.title', name: 'Dashboard', path: '/dashboard', sort: 0, parent_id }),
+    })
+    const self = await failure(admin.sys.menus[':pk'].$put(dashboard(1)))
     expect(self.status).toBe(403)
     expect(self.body.msg).toBe('A menu cannot be its own parent')
-    const descendant = await send('PUT', '/sys/menus/1', admin, dashboard({ parent_id: 3 }))
+    const descendant = await failure(admin.sys.menus[':pk'].$put(dashboard(3)))
     expect(descendant.status).toBe(403)
     expect(descendant.body.msg).toBe('A menu cannot be moved under one of its own sub-menus')
-    const missing = await send('PUT', '/sys/menus/1', admin, dashboard({ parent_id: 9999 }))
+    const missing = await failure(admin.sys.menus[':pk'].$put(dashboard(9999)))
     expect(missing.status).toBe(404)
     expect(missing.body.msg).toBe('Parent menu not found')
     const [row] = await fileDb().select().from(sysMenu).where(eq(sysMenu.id, 1))
@@ -522,44 +513,32 @@ describe('PUT /sys/menus/{pk}', () => {
   })
 
   it('answers 404 for an unknown menu and checks sys:menu:edit', async () => {
-    expect((await send('PUT', '/sys/menus/9999', admin, menuBody({ title: 'Ghost' }))).status).toBe(404)
-    expect((await send('PUT', '/sys/menus/3', undefined, menuBody())).status).toBe(401)
-    expect((await send('PUT', '/sys/menus/3', test, menuBody())).status).toBe(403)
+    expect(
+      (await failure(admin.sys.menus[':pk'].$put({ ...pk(9999), json: menuBody({ title: 'Ghost' }) }))).status,
+    ).toBe(404)
+    expect((await failure(anonymous.sys.menus[':pk'].$put({ ...pk(3), json: menuBody() }))).status).toBe(401)
+    expect((await failure(test.sys.menus[':pk'].$put({ ...pk(3), json: menuBody() }))).status).toBe(403)
   })
 
   it("changes other users' sidebars on their next request", async () => {
-    const workspace = {
-      title: 'page.dashboard.workspace',
-      name: 'Workspace',
-      path: '/workspace',
-      parent_id: 1,
-      sort: 1,
-      icon: 'carbon:workspace',
-      type: 1,
-      component: '/dashboard/workspace/index',
-      status: 1,
-      display: 1,
-      cache: 1,
-    }
-    const before = await get<Route[]>('/sys/menus/sidebar', test)
+    const before = await sidebarOf(test)
     expect(before.data[0]?.children?.[1]?.meta).toMatchObject({ hideInMenu: false, menuVisibleWithForbidden: false })
-    expect((await send('PUT', '/sys/menus/3', admin, { ...workspace, display: 0, status: 0, cache: 0 })).status).toBe(
-      200,
-    )
-    const after = await get<Route[]>('/sys/menus/sidebar', test)
+    const hidden = { ...WORKSPACE, display: 0, status: 0, cache: 0 }
+    expect((await answer(admin.sys.menus[':pk'].$put({ ...pk(3), json: hidden }))).status).toBe(200)
+    const after = await sidebarOf(test)
     // Disabled menus stay in the sidebar, flagged (vben shows them as forbidden).
     expect(after.data[0]?.children?.[1]?.meta).toMatchObject({
       keepAlive: 0,
       hideInMenu: true,
       menuVisibleWithForbidden: true,
     })
-    expect((await send('PUT', '/sys/menus/3', admin, workspace)).status).toBe(200)
+    expect((await answer(admin.sys.menus[':pk'].$put({ ...pk(3), json: WORKSPACE }))).status).toBe(200)
   })
 })
 
 describe('DELETE /sys/menus/{pk}', () => {
   it('refuses a menu with children (409)', async () => {
-    const res = await send('DELETE', '/sys/menus/4', admin)
+    const res = await failure(admin.sys.menus[':pk'].$delete(pk(4)))
     expect(res.status).toBe(409)
     expect(res.body.msg).toBe('The menu has sub-menus and cannot be deleted')
   })
@@ -569,19 +548,19 @@ describe('DELETE /sys/menus/{pk}', () => {
     const monthly = await menuRow('Monthly')
     const id = monthly?.id as number
     await db.insert(sysRoleMenu).values({ roleId: 1, menuId: id })
-    const res = await send('DELETE', `/sys/menus/${id}`, admin)
+    const res = await answer(admin.sys.menus[':pk'].$delete(pk(id)))
     expect(res.status).toBe(200)
     expect(res.body.data).toBeNull()
     expect(await db.select().from(sysMenu).where(eq(sysMenu.id, id))).toEqual([])
     expect(await db.select().from(sysRoleMenu).where(eq(sysRoleMenu.menuId, id))).toEqual([])
     // The parent has no children left, so it can go now.
-    expect((await send('DELETE', `/sys/menus/${monthly?.parentId}`, admin)).status).toBe(200)
+    expect((await answer(admin.sys.menus[':pk'].$delete(pk(monthly?.parentId)))).status).toBe(200)
   })
 
   it('answers 404 for an unknown menu and checks sys:menu:del', async () => {
-    expect((await send('DELETE', '/sys/menus/9999', admin)).status).toBe(404)
-    expect((await send('DELETE', '/sys/menus/50', undefined)).status).toBe(401)
-    expect((await send('DELETE', '/sys/menus/50', test)).status).toBe(403)
+    expect((await failure(admin.sys.menus[':pk'].$delete(pk(9999)))).status).toBe(404)
+    expect((await failure(anonymous.sys.menus[':pk'].$delete(pk(50)))).status).toBe(401)
+    expect((await failure(test.sys.menus[':pk'].$delete(pk(50)))).status).toBe(403)
     const links = await fileDb()
       .select()
       .from(sysRoleMenu)
@@ -590,19 +569,19 @@ describe('DELETE /sys/menus/{pk}', () => {
   })
 
   it("adds and removes menus in other users' sidebars on their next request", async () => {
-    const created = await send(
-      'POST',
-      '/sys/menus',
-      admin,
-      menuBody({ title: 'Temp', name: 'Temp', type: 1, sort: 99 }),
+    const created = await answer(
+      admin.sys.menus.$post({ json: menuBody({ title: 'Temp', name: 'Temp', type: 1, sort: 99 }) }),
     )
     expect(created.status).toBe(200)
     const id = (await menuRow('Temp'))?.id as number
-    expect((await send('PUT', '/sys/roles/1/menus', admin, { menus: [1, 2, 3, 50, id] })).status).toBe(200)
-    const linked = await get<Route[]>('/sys/menus/sidebar', test)
+    const roles = api<typeof roleRoutes>(adminToken)
+    expect(
+      (await answer(roles.sys.roles[':pk'].menus.$put({ ...pk(1), json: { menus: [1, 2, 3, 50, id] } }))).status,
+    ).toBe(200)
+    const linked = await sidebarOf(test)
     expect(linked.data.map((r) => r.id)).toEqual([1, 50, id])
-    expect((await send('DELETE', `/sys/menus/${id}`, admin)).status).toBe(200)
-    const unlinked = await get<Route[]>('/sys/menus/sidebar', test)
+    expect((await answer(admin.sys.menus[':pk'].$delete(pk(id)))).status).toBe(200)
+    const unlinked = await sidebarOf(test)
     expect(flatten(unlinked.data).map((r) => r.id)).toEqual([1, 2, 3, 50])
     expect(await fileDb().select().from(sysRoleMenu).where(eq(sysRoleMenu.menuId, id))).toEqual([])
   })

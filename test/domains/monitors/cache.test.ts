@@ -1,9 +1,12 @@
 /** The cached sidebar and the cache statistics endpoint. */
 import { eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
+import type { menuRoutes } from '../../../src/domains/menus/routes.v1'
 import { sysMenu } from '../../../src/domains/menus/schema'
-import { authed, login } from '../../helpers/auth'
+import type { cacheMonitorRoutes } from '../../../src/domains/monitors/cache'
+import { login } from '../../helpers/auth'
 import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { answer, api } from '../../helpers/harness'
 
 let admin = ''
 let test = ''
@@ -14,33 +17,37 @@ beforeAll(async () => {
   test = (await login('test')).accessToken
 })
 
-async function json<T>(path: string, token: string, init: RequestInit = {}): Promise<T> {
-  const res = await authed(path, token, init)
-  expect(res.status).toBe(200)
-  return ((await res.json()) as { data: T }).data
+/** The test user's sidebar. */
+async function sidebar() {
+  const { status, data } = await answer(api<typeof menuRoutes>(test).sys.menus.sidebar.$get())
+  expect(status).toBe(200)
+  return data
 }
 
-type Stats = { scope: string; namespaces: Record<string, { hits: number; l1_hits: number; misses: number }> }
+/** The cache counters of the sidebar namespace, read as admin. */
+async function sidebarCounters() {
+  const { status, data } = await answer(api<typeof cacheMonitorRoutes>(admin).monitors.cache.$get())
+  expect(status).toBe(200)
+  return data.namespaces.sidebar
+}
 
 describe('cache', () => {
   it('serves the sidebar from the cache and counts it', async () => {
-    const first = await json<unknown[]>('/api/v1/sys/menus/sidebar', test)
-    const before = (await json<Stats>('/api/v1/monitors/cache', admin)).namespaces.sidebar
-    const second = await json<unknown[]>('/api/v1/sys/menus/sidebar', test)
-    const after = (await json<Stats>('/api/v1/monitors/cache', admin)).namespaces.sidebar
+    const first = await sidebar()
+    const before = await sidebarCounters()
+    const second = await sidebar()
+    const after = await sidebarCounters()
     expect(second).toEqual(first)
     expect(after?.hits).toBe((before?.hits ?? 0) + 1)
   })
 
   it('shows a menu change on the next sidebar read (the generation moves)', async () => {
-    const titles = async () =>
-      JSON.stringify(await json<unknown[]>('/api/v1/sys/menus/sidebar', test)).includes('Renamed Workspace')
+    const titles = async () => JSON.stringify(await sidebar()).includes('Renamed Workspace')
     expect(await titles()).toBe(false)
     const body = { title: 'Renamed Workspace', name: 'Workspace', path: '/workspace', parent_id: 1, sort: 1, type: 1 }
-    const res = await authed('/api/v1/sys/menus/3', admin, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ ...body, component: '/dashboard/workspace/index', status: 1, display: 1, cache: 1 }),
+    const res = await api<typeof menuRoutes>(admin).sys.menus[':pk'].$put({
+      param: { pk: 3 },
+      json: { ...body, component: '/dashboard/workspace/index', status: 1, display: 1, cache: 1 },
     })
     expect(res.status).toBe(200)
     expect(await titles()).toBe(true)
@@ -49,6 +56,6 @@ describe('cache', () => {
   })
 
   it('is for superusers', async () => {
-    expect((await authed('/api/v1/monitors/cache', test)).status).toBe(403)
+    expect((await api<typeof cacheMonitorRoutes>(test).monitors.cache.$get()).status).toBe(403)
   })
 })

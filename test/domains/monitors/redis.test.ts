@@ -1,8 +1,7 @@
 /**
- * `GET /monitors/redis` (contract §2.11) against the emulator's real redis-server, and the rate-limit admin endpoints
- * `GET|DELETE /monitors/rate-limits`.
+ * `GET /monitors/redis` (docs/fba-compatibility.md, "Monitors") against the emulator's real redis-server, and the
+ * rate-limit admin endpoints `GET|DELETE /monitors/rate-limits`.
  */
-import { env } from 'cloudflare:workers'
 import { Redis } from '@upstash/redis/cloudflare'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { ServiceUnavailableError } from '../../../src/core/errors'
@@ -12,11 +11,14 @@ import {
   parseInfo,
   REDIS_INFO_FIELDS,
   redisMonitor,
+  type redisMonitorRoutes,
 } from '../../../src/domains/monitors/redis'
-import { call, callJson, jsonInit, type Overrides } from '../../helpers/app'
-import { authed, login } from '../../helpers/auth'
+import { login } from '../../helpers/auth'
 import { seedFileDatabase } from '../../helpers/database'
-import { FILE_ID, fileBindings } from '../../helpers/isolation'
+import { DATETIME, sleep } from '../../helpers/fixtures'
+import { answer, api, type ClientOptions, failure, send } from '../../helpers/harness'
+import { FILE_ID, fileRedis } from '../../helpers/isolation'
+import { attemptLogin } from '../auth/helpers'
 
 // The reset test may first wait (up to 10 s) for a minute window to start.
 vi.setConfig({ testTimeout: 20_000 })
@@ -30,25 +32,19 @@ beforeAll(async () => {
   testToken = (await login('test')).accessToken
 })
 
-const redis = () =>
-  new Redis({
-    url: fileBindings.UPSTASH_REDIS_REST_URL as string,
-    token: String((env as unknown as Record<string, unknown>).UPSTASH_REDIS_REST_TOKEN),
-  })
-
-type Monitor = { info: Record<string, unknown>; stats: { name: unknown; value: unknown }[] }
+const monitors = (token?: string, options?: ClientOptions) => api<typeof redisMonitorRoutes>(token, options).monitors
 
 describe('GET /monitors/redis', () => {
   it('answers the contract shape: info (all strings) and command stats', async () => {
-    await redis().set(`monitor-probe-${FILE_ID}`, '1')
-    const keysBefore = await redis().dbsize()
-    const res = await authed('/api/v1/monitors/redis', adminToken)
-    const keysAfter = await redis().dbsize()
-    expect(res.status).toBe(200)
-    const body = (await res.json()) as { code: number; msg: string; data: Monitor }
+    await fileRedis().set(`monitor-probe-${FILE_ID}`, '1')
+    const keysBefore = await fileRedis().dbsize()
+    const res = await monitors(adminToken).redis.$get()
+    const keysAfter = await fileRedis().dbsize()
+    const { status, body, data } = await answer(res)
+    expect(status).toBe(200)
     expect(body.code).toBe(200)
-    const { info, stats } = body.data
-    expect(Object.keys(body.data).sort()).toEqual(['info', 'stats'])
+    const { info, stats } = data
+    expect(Object.keys(data).sort()).toEqual(['info', 'stats'])
     expect(Object.keys(info)).toEqual([...REDIS_INFO_FIELDS])
     for (const field of REDIS_INFO_FIELDS) expect(typeof info[field], field).toBe('string')
     expect(info.redis_version).toMatch(/^\d+\.\d+\.\d+/)
@@ -81,14 +77,13 @@ describe('GET /monitors/redis', () => {
   })
 
   it('localizes the uptime', async () => {
-    const res = await authed('/api/v1/monitors/redis', adminToken, { headers: { 'Accept-Language': 'zh-CN' } })
-    const { data } = (await res.json()) as { data: Monitor }
+    const { data } = await answer(monitors(adminToken, { headers: { 'Accept-Language': 'zh-CN' } }).redis.$get())
     expect(data.info.uptime).toMatch(/^\d+ (天|小时|分钟|秒)( \d+ (天|小时|分钟|秒))*$/)
   })
 
   it('is open to any signed-in user, not to anonymous callers', async () => {
-    expect((await call('/api/v1/monitors/redis')).status).toBe(401)
-    expect((await authed('/api/v1/monitors/redis', testToken)).status).toBe(200)
+    expect((await monitors().redis.$get()).status).toBe(401)
+    expect((await monitors(testToken).redis.$get()).status).toBe(200)
   })
 
   it('answers 503 when Redis cannot answer INFO', async () => {
@@ -124,83 +119,70 @@ describe('INFO parsing', () => {
 })
 
 describe('rate-limit admin endpoints', () => {
-  const LOGIN: Overrides = { RATE_LIMIT_LOGIN: '5/60s' }
+  const overrides = { RATE_LIMIT_LOGIN: '5/60s' }
   const ip = `198.51.${Number.parseInt(FILE_ID.slice(0, 2), 16)}.${Number.parseInt(FILE_ID.slice(2, 4), 16)}`
 
   const loginFrom = (clientIp: string) =>
-    callJson(
-      '/api/v1/auth/login',
-      jsonInit('POST', { username: 'admin', password: '123456' }, { 'CF-Connecting-IP': clientIp }),
-      LOGIN,
-    )
+    attemptLogin('admin', '123456', { headers: { 'CF-Connecting-IP': clientIp }, overrides })
 
-  const inspect = (query: string, token = adminToken) =>
-    callJson(`/api/v1/monitors/rate-limits?${query}`, { headers: { Authorization: `Bearer ${token}` } }, LOGIN)
-
-  const reset = (query: string, token = adminToken) =>
-    callJson(
-      `/api/v1/monitors/rate-limits?${query}`,
-      { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } },
-      LOGIN,
-    )
+  type Query = { rule: string; identifier: string }
+  const inspect = (query: Query, token = adminToken) => monitors(token, { overrides })['rate-limits'].$get({ query })
+  const reset = (query: Query, token = adminToken) => monitors(token, { overrides })['rate-limits'].$delete({ query })
 
   it('shows an identifier blocked under a rule, and a reset lets it log in again', async () => {
     // Stay inside one minute-window of the sliding limit.
     const into = Date.now() % 60_000
-    if (into > 50_000) await new Promise((r) => setTimeout(r, 60_000 - into + 50))
+    if (into > 50_000) await sleep(60_000 - into + 50)
 
-    const fresh = await inspect(`rule=auth.login&identifier=ip:${ip}`)
-    expect(fresh.res.status).toBe(200)
-    expect(fresh.body.data).toMatchObject({
+    const fresh = await answer(inspect({ rule: 'auth.login', identifier: `ip:${ip}` }))
+    expect(fresh.status).toBe(200)
+    expect(fresh.data).toMatchObject({
       rule: 'auth.login',
       identifier: `ip:${ip}`,
       blocked: false,
       rates: [{ algorithm: 'slidingWindow', limit: 5, window: '60 s', remaining: 5 }],
     })
 
-    for (let i = 0; i < 5; i++) expect((await loginFrom(ip)).res.status).toBe(200)
-    expect((await loginFrom(ip)).res.status).toBe(429)
+    for (let i = 0; i < 5; i++) expect((await loginFrom(ip)).status).toBe(200)
+    expect((await loginFrom(ip)).status).toBe(429)
 
-    const blocked = await inspect(`rule=auth.login&identifier=${ip}`)
-    const state = blocked.body.data as {
-      blocked: boolean
-      rates: { remaining: number; limit: number; reset: number; reset_time: string }[]
-    }
+    const { data: state } = await answer(inspect({ rule: 'auth.login', identifier: ip }))
     expect(state.blocked).toBe(true)
     expect(state.rates[0]).toMatchObject({ limit: 5, remaining: 0 })
     expect(state.rates[0]?.reset).toBeGreaterThanOrEqual(0)
     expect(state.rates[0]?.reset).toBeLessThanOrEqual(60)
-    expect(state.rates[0]?.reset_time).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
+    expect(state.rates[0]?.reset_time).toMatch(DATETIME)
 
-    const done = await reset(`rule=auth.login&identifier=ip:${ip}`)
-    expect(done.res.status).toBe(200)
+    const done = await answer(reset({ rule: 'auth.login', identifier: `ip:${ip}` }))
+    expect(done.status).toBe(200)
     expect(done.body).toMatchObject({ code: 200, data: null })
-    expect((await inspect(`rule=auth.login&identifier=ip:${ip}`)).body.data).toMatchObject({
+    expect((await answer(inspect({ rule: 'auth.login', identifier: `ip:${ip}` }))).data).toMatchObject({
       blocked: false,
       rates: [{ remaining: 5 }],
     })
-    expect((await loginFrom(ip)).res.status).toBe(200)
+    expect((await loginFrom(ip)).status).toBe(200)
   })
 
   it('answers 404 for an unknown rule, naming the known ones', async () => {
-    const { res, body } = await inspect('rule=nope&identifier=1.2.3.4')
-    expect(res.status).toBe(404)
+    const { status, body } = await failure(inspect({ rule: 'nope', identifier: '1.2.3.4' }))
+    expect(status).toBe(404)
     expect(body.msg).toContain('Unknown rate-limit rule nope')
     expect(body.msg).toContain('auth.login')
     expect(body.msg).toContain('default')
   })
 
   it('validates the query', async () => {
-    const { res, body } = await inspect('rule=auth.login')
-    expect(res.status).toBe(422)
-    expect((body.data as { errors: { loc: string[] }[] }).errors[0]?.loc).toEqual(['query', 'identifier'])
+    const path = '/api/v1/monitors/rate-limits?rule=auth.login'
+    const { status, errors } = await failure(send('GET', path, { token: adminToken, overrides }))
+    expect(status).toBe(422)
+    expect(errors[0]?.loc).toEqual(['query', 'identifier'])
   })
 
   it('is for superusers only', async () => {
-    const query = `rule=auth.login&identifier=${ip}`
-    expect((await call(`/api/v1/monitors/rate-limits?${query}`)).status).toBe(401)
-    expect((await call(`/api/v1/monitors/rate-limits?${query}`, { method: 'DELETE' })).status).toBe(401)
-    expect((await inspect(query, testToken)).res.status).toBe(403)
-    expect((await reset(query, testToken)).res.status).toBe(403)
+    const query = { rule: 'auth.login', identifier: ip }
+    expect((await monitors()['rate-limits'].$get({ query })).status).toBe(401)
+    expect((await monitors()['rate-limits'].$delete({ query })).status).toBe(401)
+    expect((await inspect(query, testToken)).status).toBe(403)
+    expect((await reset(query, testToken)).status).toBe(403)
   })
 })

@@ -1,42 +1,28 @@
 import { eq, inArray } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { MenuTreeSchema } from '../../../src/domains/menus/dto'
+import type { roleRoutes } from '../../../src/domains/roles/routes.v1'
 import { sysRole, sysRoleDataScope, sysRoleMenu } from '../../../src/domains/roles/schema'
 import { sysUserRole } from '../../../src/domains/users/schema'
-import { type Body, call, jsonInit } from '../../helpers/app'
-import { authed, login } from '../../helpers/auth'
+import { login } from '../../helpers/auth'
 import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { anyDatetime } from '../../helpers/fixtures'
+import { answer, api, failure, send } from '../../helpers/harness'
+import { pk, treeOf } from '../depts/helpers'
 
-const DATETIME = expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
+const rolesAs = (token?: string) => api<typeof roleRoutes>(token)
 
-interface MenuNode {
-  id: number
-  title: string
-  children: MenuNode[] | null
-  [key: string]: unknown
-}
-
-let admin: string
-let test: string
+const anonymous = rolesAs()
+let adminToken: string
+let admin: ReturnType<typeof rolesAs>
+let test: ReturnType<typeof rolesAs>
 
 beforeAll(async () => {
   await seedFileDatabase()
-  admin = (await login('admin')).accessToken
-  test = (await login('test')).accessToken
+  adminToken = (await login('admin')).accessToken
+  admin = rolesAs(adminToken)
+  test = rolesAs((await login('test')).accessToken)
 })
-
-async function get<T>(path: string, token?: string) {
-  const res = token ? await authed(`/api/v1${path}`, token) : await call(`/api/v1${path}`)
-  const body = (await res.json()) as Body
-  return { status: res.status, body, data: body.data as T }
-}
-
-async function send(method: string, path: string, token: string | undefined, payload?: unknown) {
-  const init = payload === undefined ? { method } : jsonInit(method, payload)
-  const res = token ? await authed(`/api/v1${path}`, token, init) : await call(`/api/v1${path}`, init)
-  return { status: res.status, body: (await res.json()) as Body }
-}
-
-const errorsOf = (body: Body) => (body.data as { errors: { loc: (string | number)[]; type: string }[] }).errors
 
 const roleByName = (name: string) =>
   fileDb()
@@ -56,19 +42,19 @@ const SEEDED_ROLE = {
   status: 1,
   is_filter_scopes: true,
   remark: null,
-  created_time: DATETIME,
+  created_time: anyDatetime(),
   updated_time: null,
 }
 
 describe('role reads', () => {
   it('GET /sys/roles/all lists every role as RoleDetail', async () => {
-    const { status, data } = await get('/sys/roles/all', test)
+    const { status, data } = await answer(test.sys.roles.all.$get())
     expect(status).toBe(200)
     expect(data).toStrictEqual([SEEDED_ROLE])
   })
 
   it('GET /sys/roles pages roles in id order with name and status filters', async () => {
-    const { status, data } = await get('/sys/roles?page=1&size=10', test)
+    const { status, data } = await answer(test.sys.roles.$get({ query: { page: '1', size: '10' } }))
     expect(status).toBe(200)
     expect(data).toStrictEqual({
       items: [SEEDED_ROLE],
@@ -84,27 +70,23 @@ describe('role reads', () => {
         prev: null,
       },
     })
-    const named = await get<{ total: number; links: { self: string } }>(
-      `/sys/roles?name=${encodeURIComponent('测')}&status=1`,
-      admin,
-    )
+    const named = await answer(admin.sys.roles.$get({ query: { name: '测', status: '1' } }))
     expect(named.data.total).toBe(1)
     expect(named.data.links.self).toBe('/api/v1/sys/roles?name=%E6%B5%8B&status=1&page=1&size=20')
-    expect((await get<{ total: number }>('/sys/roles?status=0', admin)).data.total).toBe(0)
-    expect((await get<{ total: number }>('/sys/roles?name=nobody', admin)).data.total).toBe(0)
-    const invalid = await get('/sys/roles?status=3', admin)
+    expect((await answer(admin.sys.roles.$get({ query: { status: '0' } }))).data.total).toBe(0)
+    expect((await answer(admin.sys.roles.$get({ query: { name: 'nobody' } }))).data.total).toBe(0)
+    const invalid = await failure(admin.sys.roles.$get({ query: { status: '3' } }))
     expect(invalid.status).toBe(422)
-    expect(errorsOf(invalid.body)[0]?.loc).toEqual(['query', 'status'])
+    expect(invalid.errors[0]?.loc).toEqual(['query', 'status'])
   })
 
   it('GET /sys/roles/{pk} returns RoleWithRelation: menus as MenuDetail, scopes with empty rules', async () => {
-    const { status, data } = await get<Record<string, unknown>>('/sys/roles/1', test)
+    const { status, data } = await answer(test.sys.roles[':pk'].$get(pk(1)))
     expect(status).toBe(200)
     expect(Object.keys(data).sort()).toEqual([...Object.keys(SEEDED_ROLE), 'menus', 'scopes'].sort())
     expect(data).toMatchObject(SEEDED_ROLE)
-    const menus = data.menus as Record<string, unknown>[]
-    expect(menus.map((m) => m.id)).toEqual([1, 2, 3, 50])
-    expect(menus[1]).toStrictEqual({
+    expect(data.menus.map((m) => m.id)).toEqual([1, 2, 3, 50])
+    expect(data.menus[1]).toStrictEqual({
       id: 2,
       title: 'page.dashboard.analytics',
       name: 'Analytics',
@@ -120,19 +102,20 @@ describe('role reads', () => {
       cache: 1,
       link: null,
       remark: null,
-      created_time: DATETIME,
+      created_time: anyDatetime(),
       updated_time: null,
     })
     expect(data.scopes).toStrictEqual([
-      { id: 1, name: '本部门数据权限', status: 1, created_time: DATETIME, updated_time: null, rules: [] },
-      { id: 2, name: '测试部门及以下数据权限', status: 1, created_time: DATETIME, updated_time: null, rules: [] },
+      { id: 1, name: '本部门数据权限', status: 1, created_time: anyDatetime(), updated_time: null, rules: [] },
+      { id: 2, name: '测试部门及以下数据权限', status: 1, created_time: anyDatetime(), updated_time: null, rules: [] },
     ])
   })
 
   it("GET /sys/roles/{pk}/menus returns the role's menus as a tree sorted by sort", async () => {
-    const { status, data } = await get<MenuNode[]>('/sys/roles/1/menus', test)
+    const { status, data } = await answer(test.sys.roles[':pk'].menus.$get(pk(1)))
     expect(status).toBe(200)
-    expect(data.map((m) => [m.id, m.children?.map((c) => [c.id, c.children]) ?? null])).toEqual([
+    const tree = treeOf(MenuTreeSchema, data)
+    expect(tree.map((m) => [m.id, m.children?.map((c) => [c.id, c.children]) ?? null])).toEqual([
       [
         1,
         [
@@ -142,55 +125,63 @@ describe('role reads', () => {
       ],
       [50, null],
     ])
-    expect(data[1]).toMatchObject({ title: 'page.menu.profile', display: 0, created_time: DATETIME, children: null })
+    expect(tree[1]).toMatchObject({
+      title: 'page.menu.profile',
+      display: 0,
+      created_time: anyDatetime(),
+      children: null,
+    })
   })
 
   it("GET /sys/roles/{pk}/scopes returns the role's data-scope ids", async () => {
-    const { status, data } = await get('/sys/roles/1/scopes', test)
+    const { status, data } = await answer(test.sys.roles[':pk'].scopes.$get(pk(1)))
     expect(status).toBe(200)
     expect(data).toEqual([1, 2])
   })
 
   it('answers 404 for an unknown role and 401 without a token', async () => {
-    for (const path of ['/sys/roles/999', '/sys/roles/999/menus', '/sys/roles/999/scopes']) {
-      const { status, body } = await get(path, admin)
+    for (const [path, request] of [
+      ['/sys/roles/999', () => admin.sys.roles[':pk'].$get(pk(999))],
+      ['/sys/roles/999/menus', () => admin.sys.roles[':pk'].menus.$get(pk(999))],
+      ['/sys/roles/999/scopes', () => admin.sys.roles[':pk'].scopes.$get(pk(999))],
+    ] as const) {
+      const { status, body } = await failure(request())
       expect(status, path).toBe(404)
       expect(body.msg).toBe('Role not found')
     }
-    for (const path of ['/sys/roles/all', '/sys/roles', '/sys/roles/1', '/sys/roles/1/menus', '/sys/roles/1/scopes']) {
-      expect((await get(path)).status, path).toBe(401)
+    for (const [path, request] of [
+      ['/sys/roles/all', () => anonymous.sys.roles.all.$get()],
+      ['/sys/roles', () => anonymous.sys.roles.$get({ query: {} })],
+      ['/sys/roles/1', () => anonymous.sys.roles[':pk'].$get(pk(1))],
+      ['/sys/roles/1/menus', () => anonymous.sys.roles[':pk'].menus.$get(pk(1))],
+      ['/sys/roles/1/scopes', () => anonymous.sys.roles[':pk'].scopes.$get(pk(1))],
+    ] as const) {
+      expect((await failure(request())).status, path).toBe(401)
     }
   })
 })
 
 describe('POST /sys/roles', () => {
   it('creates a role (is_filter_scopes defaults to true)', async () => {
-    const res = await send('POST', '/sys/roles', admin, { name: 'Auditors', status: 1 })
+    const res = await answer(admin.sys.roles.$post({ json: { name: 'Auditors', status: 1 } }))
     expect(res.status).toBe(200)
     expect(res.body).toEqual({ code: 200, msg: 'Request success', data: null })
     expect(await roleByName('Auditors')).toMatchObject({ status: 1, isFilterScopes: true, remark: null })
-    const second = await send('POST', '/sys/roles', admin, {
-      name: 'Viewers',
-      status: 0,
-      is_filter_scopes: false,
-      remark: 'read only',
-    })
+    const second = await answer(
+      admin.sys.roles.$post({ json: { name: 'Viewers', status: 0, is_filter_scopes: false, remark: 'read only' } }),
+    )
     expect(second.status).toBe(200)
     expect(await roleByName('Viewers')).toMatchObject({ status: 0, isFilterScopes: false, remark: 'read only' })
-    const { data } = await get<{ name: string }[]>('/sys/roles/all', admin)
+    const { data } = await answer(admin.sys.roles.all.$get())
     expect(data.map((r) => r.name)).toEqual(['测试', 'Auditors', 'Viewers'])
   })
 
   it('refuses a name that exists (409)', async () => {
-    const res = await send('POST', '/sys/roles', admin, { name: '测试', status: 1 })
+    const res = await failure(admin.sys.roles.$post({ json: { name: '测试', status: 1 } }))
     expect(res.status).toBe(409)
     expect(res.body.msg).toBe('Role already exists')
-    const zh = await authed(
-      '/api/v1/sys/roles',
-      admin,
-      jsonInit('POST', { name: '测试', status: 1 }, { 'Accept-Language': 'zh-CN' }),
-    )
-    expect(((await zh.json()) as Body).msg).toBe('角色已存在')
+    const zh = api<typeof roleRoutes>(adminToken, { headers: { 'Accept-Language': 'zh-CN' } })
+    expect((await failure(zh.sys.roles.$post({ json: { name: '测试', status: 1 } }))).body.msg).toBe('角色已存在')
   })
 
   it('validates the body field by field', async () => {
@@ -204,16 +195,17 @@ describe('POST /sys/roles', () => {
       [{ remark: 5 }, ['body', 'remark'], 'invalid_type'],
     ]
     for (const [override, loc, type] of cases) {
-      const res = await send('POST', '/sys/roles', admin, { name: 'Valid', status: 1, ...override })
+      const json = { name: 'Valid', status: 1, ...override }
+      const res = await failure(send('POST', '/api/v1/sys/roles', { token: adminToken, json }))
       expect(res.status, JSON.stringify(override)).toBe(422)
-      expect(errorsOf(res.body)[0], JSON.stringify(override)).toMatchObject({ loc, type })
+      expect(res.errors[0], JSON.stringify(override)).toMatchObject({ loc, type })
     }
     expect(await roleByName('Valid')).toBeUndefined()
   })
 
   it('requires sys:role:add: 401 anonymous, 403 for the test user', async () => {
-    expect((await send('POST', '/sys/roles', undefined, { name: 'Nope', status: 1 })).status).toBe(401)
-    const denied = await send('POST', '/sys/roles', test, { name: 'Nope', status: 1 })
+    expect((await failure(anonymous.sys.roles.$post({ json: { name: 'Nope', status: 1 } }))).status).toBe(401)
+    const denied = await failure(test.sys.roles.$post({ json: { name: 'Nope', status: 1 } }))
     expect(denied.status).toBe(403)
     expect(await roleByName('Nope')).toBeUndefined()
   })
@@ -222,71 +214,84 @@ describe('POST /sys/roles', () => {
 describe('PUT /sys/roles/{pk}', () => {
   it('updates name, status and remark; a left-out is_filter_scopes keeps its value', async () => {
     const viewers = await roleByName('Viewers')
-    const res = await send('PUT', `/sys/roles/${viewers?.id}`, admin, { name: 'Readers', status: 1 })
+    const res = await answer(admin.sys.roles[':pk'].$put({ ...pk(viewers?.id), json: { name: 'Readers', status: 1 } }))
     expect(res.status).toBe(200)
-    const { data } = await get(`/sys/roles/${viewers?.id}`, admin)
+    const { data } = await answer(admin.sys.roles[':pk'].$get(pk(viewers?.id)))
     expect(data).toMatchObject({
       name: 'Readers',
       status: 1,
       is_filter_scopes: false,
       remark: null,
-      updated_time: DATETIME,
+      updated_time: anyDatetime(),
     })
-    await send('PUT', `/sys/roles/${viewers?.id}`, admin, { name: 'Readers', status: 1, is_filter_scopes: true })
+    await admin.sys.roles[':pk'].$put({
+      ...pk(viewers?.id),
+      json: { name: 'Readers', status: 1, is_filter_scopes: true },
+    })
     expect((await roleByName('Readers'))?.isFilterScopes).toBe(true)
   })
 
   it('answers 404 for an unknown role and 409 for a name another role has', async () => {
-    const missing = await send('PUT', '/sys/roles/999', admin, { name: 'Ghost', status: 1 })
+    const missing = await failure(admin.sys.roles[':pk'].$put({ ...pk(999), json: { name: 'Ghost', status: 1 } }))
     expect(missing.status).toBe(404)
     const readers = await roleByName('Readers')
-    const taken = await send('PUT', `/sys/roles/${readers?.id}`, admin, { name: 'Auditors', status: 1 })
+    const taken = await failure(
+      admin.sys.roles[':pk'].$put({ ...pk(readers?.id), json: { name: 'Auditors', status: 1 } }),
+    )
     expect(taken.status).toBe(409)
-    const own = await send('PUT', `/sys/roles/${readers?.id}`, admin, { name: 'Readers', status: 1, remark: 'x' })
+    const own = await answer(
+      admin.sys.roles[':pk'].$put({ ...pk(readers?.id), json: { name: 'Readers', status: 1, remark: 'x' } }),
+    )
     expect(own.status).toBe(200)
   })
 
   it('requires sys:role:edit', async () => {
-    expect((await send('PUT', '/sys/roles/1', undefined, { name: 'x', status: 1 })).status).toBe(401)
-    expect((await send('PUT', '/sys/roles/1', test, { name: 'x', status: 1 })).status).toBe(403)
+    const update = { ...pk(1), json: { name: 'x', status: 1 } }
+    expect((await failure(anonymous.sys.roles[':pk'].$put(update))).status).toBe(401)
+    expect((await failure(test.sys.roles[':pk'].$put(update))).status).toBe(403)
     expect((await roleByName('测试'))?.id).toBe(1)
   })
 })
 
 describe('PUT /sys/roles/{pk}/menus', () => {
+  const putMenus = (id: number, menus: number[], client = admin) =>
+    client.sys.roles[':pk'].menus.$put({ ...pk(id), json: { menus } })
+
   it('replaces the set (duplicates ignored) and [] empties it', async () => {
     const auditors = (await roleByName('Auditors'))?.id as number
-    expect((await send('PUT', `/sys/roles/${auditors}/menus`, admin, { menus: [4, 9, 10, 9] })).status).toBe(200)
+    expect((await answer(putMenus(auditors, [4, 9, 10, 9]))).status).toBe(200)
     expect(await menuIdsOf(auditors)).toEqual([4, 9, 10])
-    expect((await send('PUT', `/sys/roles/${auditors}/menus`, admin, { menus: [11, 12] })).status).toBe(200)
+    expect((await answer(putMenus(auditors, [11, 12]))).status).toBe(200)
     expect(await menuIdsOf(auditors)).toEqual([11, 12])
-    const { data } = await get<MenuNode[]>(`/sys/roles/${auditors}/menus`, admin)
-    expect(data.map((m) => [m.id, m.children?.map((c) => c.id) ?? null])).toEqual([[11, [12]]])
-    const cleared = await send('PUT', `/sys/roles/${auditors}/menus`, admin, { menus: [] })
+    const { data } = await answer(admin.sys.roles[':pk'].menus.$get(pk(auditors)))
+    expect(treeOf(MenuTreeSchema, data).map((m) => [m.id, m.children?.map((c) => c.id) ?? null])).toEqual([[11, [12]]])
+    const cleared = await answer(putMenus(auditors, []))
     expect(cleared.status).toBe(200)
     expect(cleared.body.code).toBe(200)
     expect(await menuIdsOf(auditors)).toEqual([])
-    expect((await get(`/sys/roles/${auditors}/menus`, admin)).data).toEqual([])
+    expect((await answer(admin.sys.roles[':pk'].menus.$get(pk(auditors)))).data).toEqual([])
   })
 
   it('answers 404 when a menu or the role does not exist, changing nothing', async () => {
-    const unknownMenu = await send('PUT', '/sys/roles/1/menus', admin, { menus: [1, 9999] })
+    const unknownMenu = await failure(putMenus(1, [1, 9999]))
     expect(unknownMenu.status).toBe(404)
     expect(unknownMenu.body.msg).toBe('Menu not found')
     expect(await menuIdsOf(1)).toEqual([1, 2, 3, 50])
-    const unknownRole = await send('PUT', '/sys/roles/999/menus', admin, { menus: [1] })
+    const unknownRole = await failure(putMenus(999, [1]))
     expect(unknownRole.status).toBe(404)
     expect(unknownRole.body.msg).toBe('Role not found')
   })
 
   it('validates the body and requires sys:role:menu:edit', async () => {
-    const missing = await send('PUT', '/sys/roles/1/menus', admin, {})
+    const missing = await failure(send('PUT', '/api/v1/sys/roles/1/menus', { token: adminToken, json: {} }))
     expect(missing.status).toBe(422)
-    expect(errorsOf(missing.body)[0]).toMatchObject({ loc: ['body', 'menus'], type: 'missing' })
-    const bad = await send('PUT', '/sys/roles/1/menus', admin, { menus: [1, 'x'] })
-    expect(errorsOf(bad.body)[0]).toMatchObject({ loc: ['body', 'menus', 1], type: 'invalid_type' })
-    expect((await send('PUT', '/sys/roles/1/menus', undefined, { menus: [] })).status).toBe(401)
-    expect((await send('PUT', '/sys/roles/1/menus', test, { menus: [] })).status).toBe(403)
+    expect(missing.errors[0]).toMatchObject({ loc: ['body', 'menus'], type: 'missing' })
+    const bad = await failure(
+      send('PUT', '/api/v1/sys/roles/1/menus', { token: adminToken, json: { menus: [1, 'x'] } }),
+    )
+    expect(bad.errors[0]).toMatchObject({ loc: ['body', 'menus', 1], type: 'invalid_type' })
+    expect((await failure(putMenus(1, [], anonymous))).status).toBe(401)
+    expect((await failure(putMenus(1, [], test))).status).toBe(403)
     expect(await menuIdsOf(1)).toEqual([1, 2, 3, 50])
   })
 })
@@ -297,26 +302,29 @@ describe('PUT /sys/roles/{pk}/scopes', () => {
       .map((r) => r.dataScopeId)
       .sort((a, b) => a - b)
 
+  const putScopes = (id: number, scopes: number[], client = admin) =>
+    client.sys.roles[':pk'].scopes.$put({ ...pk(id), json: { scopes } })
+
   it('replaces the set and [] empties it', async () => {
     const auditors = (await roleByName('Auditors'))?.id as number
-    expect((await send('PUT', `/sys/roles/${auditors}/scopes`, admin, { scopes: [3, 5, 3] })).status).toBe(200)
+    expect((await answer(putScopes(auditors, [3, 5, 3]))).status).toBe(200)
     expect(await scopeIdsOf(auditors)).toEqual([3, 5])
-    expect((await get(`/sys/roles/${auditors}/scopes`, admin)).data).toEqual([3, 5])
-    expect((await send('PUT', `/sys/roles/${auditors}/scopes`, admin, { scopes: [] })).status).toBe(200)
+    expect((await answer(admin.sys.roles[':pk'].scopes.$get(pk(auditors)))).data).toEqual([3, 5])
+    expect((await answer(putScopes(auditors, []))).status).toBe(200)
     expect(await scopeIdsOf(auditors)).toEqual([])
   })
 
   it('answers 404 for an unknown data scope or role', async () => {
-    const res = await send('PUT', '/sys/roles/1/scopes', admin, { scopes: [1, 99] })
+    const res = await failure(putScopes(1, [1, 99]))
     expect(res.status).toBe(404)
     expect(res.body.msg).toBe('Data scope not found')
     expect(await scopeIdsOf(1)).toEqual([1, 2])
-    expect((await send('PUT', '/sys/roles/999/scopes', admin, { scopes: [1] })).status).toBe(404)
+    expect((await failure(putScopes(999, [1]))).status).toBe(404)
   })
 
   it('requires sys:role:scope:edit', async () => {
-    expect((await send('PUT', '/sys/roles/1/scopes', undefined, { scopes: [] })).status).toBe(401)
-    expect((await send('PUT', '/sys/roles/1/scopes', test, { scopes: [] })).status).toBe(403)
+    expect((await failure(putScopes(1, [], anonymous))).status).toBe(401)
+    expect((await failure(putScopes(1, [], test))).status).toBe(403)
     expect(await scopeIdsOf(1)).toEqual([1, 2])
   })
 })
@@ -326,10 +334,10 @@ describe('DELETE /sys/roles', () => {
     const db = fileDb()
     const auditors = (await roleByName('Auditors'))?.id as number
     const readers = (await roleByName('Readers'))?.id as number
-    await send('PUT', `/sys/roles/${auditors}/menus`, admin, { menus: [1, 2] })
-    await send('PUT', `/sys/roles/${auditors}/scopes`, admin, { scopes: [1] })
+    await admin.sys.roles[':pk'].menus.$put({ ...pk(auditors), json: { menus: [1, 2] } })
+    await admin.sys.roles[':pk'].scopes.$put({ ...pk(auditors), json: { scopes: [1] } })
     await db.insert(sysUserRole).values({ userId: 2, roleId: auditors })
-    const res = await send('DELETE', '/sys/roles', admin, { pks: [auditors, readers, 999] })
+    const res = await answer(admin.sys.roles.$delete({ json: { pks: [auditors, readers, 999] } }))
     expect(res.status).toBe(200)
     expect(res.body.data).toBeNull()
     const ids = [auditors, readers]
@@ -342,11 +350,11 @@ describe('DELETE /sys/roles', () => {
   })
 
   it('validates the body and requires sys:role:del', async () => {
-    const empty = await send('DELETE', '/sys/roles', admin, { pks: [] })
+    const empty = await failure(admin.sys.roles.$delete({ json: { pks: [] } }))
     expect(empty.status).toBe(422)
-    expect(errorsOf(empty.body)[0]).toMatchObject({ loc: ['body', 'pks'], type: 'too_small' })
-    expect((await send('DELETE', '/sys/roles', undefined, { pks: [1] })).status).toBe(401)
-    expect((await send('DELETE', '/sys/roles', test, { pks: [1] })).status).toBe(403)
+    expect(empty.errors[0]).toMatchObject({ loc: ['body', 'pks'], type: 'too_small' })
+    expect((await failure(anonymous.sys.roles.$delete({ json: { pks: [1] } }))).status).toBe(401)
+    expect((await failure(test.sys.roles.$delete({ json: { pks: [1] } }))).status).toBe(403)
     expect(await roleByName('测试')).toBeDefined()
   })
 })

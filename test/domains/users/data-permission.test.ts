@@ -7,19 +7,19 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { sysDept } from '../../../src/domains/depts/schema'
 import { sysRoleDataScope } from '../../../src/domains/roles/schema'
 import { sysUser } from '../../../src/domains/users/schema'
-import { authed, login } from '../../helpers/auth'
+import { login } from '../../helpers/auth'
 import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { answer } from '../../helpers/harness'
+import { usersApi } from './helpers'
 
 beforeAll(async () => {
   await seedFileDatabase()
   const db = fileDb()
-  const [a, b] = await db
-    .insert(sysDept)
-    .values([
-      { name: 'Dept A', parentId: 1 },
-      { name: 'Dept B', parentId: 1 },
-    ])
-    .returning()
+  const depts = [
+    { name: 'Dept A', parentId: 1 },
+    { name: 'Dept B', parentId: 1 },
+  ]
+  const [a, b] = await db.insert(sysDept).values(depts).returning()
   await db.update(sysUser).set({ deptId: a?.id }).where(eq(sysUser.username, 'test'))
   await db.insert(sysUser).values([
     { username: 'alice', nickname: 'alice', deptId: a?.id },
@@ -31,11 +31,10 @@ beforeAll(async () => {
 
 async function usernames(who: 'admin' | 'test'): Promise<string[]> {
   const { accessToken } = await login(who)
-  const res = await authed('/api/v1/sys/users?size=200', accessToken)
-  expect(res.status).toBe(200)
-  const body = (await res.json()) as { data: { items: { username: string }[]; total: number } }
-  expect(body.data.total).toBe(body.data.items.length)
-  return body.data.items.map((u) => u.username).sort()
+  const { status, data } = await answer(usersApi(accessToken).sys.users.$get({ query: { size: '200' } }))
+  expect(status).toBe(200)
+  expect(data.total).toBe(data.items.length)
+  return data.items.map((u) => u.username).sort()
 }
 
 describe('GET /sys/users with data permission', () => {

@@ -1,10 +1,9 @@
-/** Shared by the user-management tests: an admin token per file, users created through the API, JSON calls. */
-import { env } from 'cloudflare:workers'
-import { Redis } from '@upstash/redis/cloudflare'
+/** Shared by the user-management tests: an admin token per file, the users client, users created through the API. */
 import { expect } from 'vitest'
-import { type Body, jsonInit, type Overrides } from '../../helpers/app'
-import { authed, login } from '../../helpers/auth'
-import { fileBindings } from '../../helpers/isolation'
+import type { userRoutes } from '../../../src/domains/users/routes.v1'
+import { login } from '../../helpers/auth'
+import { unique } from '../../helpers/fixtures'
+import { answer, api, type ClientOptions } from '../../helpers/harness'
 
 /** A password the policy accepts (the seeded `123456` has no letter). */
 export const GOOD_PASSWORD = 'Passw0rd1'
@@ -17,52 +16,26 @@ export function admin(): Promise<string> {
   return adminToken
 }
 
-export async function api(
-  method: string,
-  path: string,
-  token: string,
-  body?: unknown,
-  overrides: Overrides = {},
-): Promise<{ res: Response; body: Body }> {
-  const init = body === undefined ? { method } : jsonInit(method, body)
-  const res = await authed(path, token, init, overrides)
-  return { res, body: (await res.json()) as Body }
-}
+/** The typed client of the `/sys/users` and `/emails/captcha` routes, signed in with `token`. */
+export const usersApi = (token?: string, options?: ClientOptions) => api<typeof userRoutes>(token, options)
 
-let counter = 0
+/** The same client, signed in as this file's admin. */
+export const asAdmin = async (options?: ClientOptions) => usersApi(await admin(), options)
 
-/** A unique username for this file. */
-export function uniqueName(prefix = 'user'): string {
-  counter += 1
-  return `${prefix}${counter}${crypto.randomUUID().slice(0, 6)}`
-}
+/** The status of `GET /sys/users/me` with this token: 200 while its session lives, 401 once it has ended. */
+export const meStatus = async (token: string) => (await usersApi(token).sys.users.me.$get()).status
 
-export interface CreatedUser {
-  id: number
-  username: string
-  password: string
-  data: Record<string, unknown>
-}
+type UsersClient = ReturnType<typeof usersApi>
+/** The body of `POST /sys/users` and of `PUT /sys/users/{pk}`, as their routes declare them. */
+type CreateUserJson = Parameters<UsersClient['sys']['users']['$post']>[0]['json']
+export type UpdateUserJson = Parameters<UsersClient['sys']['users'][':pk']['$put']>[0]['json']
 
 /** Creates a user through `POST /sys/users` as admin (dept 1, role 1 unless told otherwise). */
-export async function createUser(fields: Record<string, unknown> = {}): Promise<CreatedUser> {
-  const username = (fields.username as string | undefined) ?? uniqueName()
-  const password = (fields.password as string | undefined) ?? GOOD_PASSWORD
-  const { res, body } = await api('POST', '/api/v1/sys/users', await admin(), {
-    username,
-    password,
-    dept_id: 1,
-    roles: [1],
-    ...fields,
-  })
-  expect(res.status, JSON.stringify(body)).toBe(200)
-  const data = body.data as Record<string, unknown>
-  return { id: data.id as number, username, password, data }
+export async function createUser(fields: Partial<CreateUserJson> = {}) {
+  const username = fields.username ?? unique('user')
+  const password = fields.password ?? GOOD_PASSWORD
+  const json = { username, password, dept_id: 1, roles: [1], ...fields }
+  const { status, body, data } = await answer((await asAdmin()).sys.users.$post({ json }))
+  expect(status, JSON.stringify(body)).toBe(200)
+  return { id: data.id, username, password, data }
 }
-
-/** A Redis client on this file's namespace (to read codes and the dev outbox, or to expire keys). */
-export function fileRedis(): Redis {
-  return new Redis({ url: fileBindings.UPSTASH_REDIS_REST_URL as string, token: String(env.UPSTASH_REDIS_REST_TOKEN) })
-}
-
-export const DATETIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/

@@ -7,8 +7,9 @@ import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { login } from '../../helpers/auth'
 import { seedFileDatabase } from '../../helpers/database'
+import { answer } from '../../helpers/harness'
 import { FILE_ID } from '../../helpers/isolation'
-import { api } from './helpers'
+import { usersApi } from './helpers'
 
 beforeAll(seedFileDatabase)
 
@@ -49,17 +50,17 @@ const delta = (after: Counts, before: Counts): Counts => ({
 })
 
 async function warmCall(overrides: Record<string, string> = {}): Promise<{ cold: Counts; warm: Counts }> {
-  const { accessToken } = await login('test')
+  const me = usersApi((await login('test')).accessToken, { overrides }).sys.users.me
   // Cold: the snapshot is loaded from the database and cached after the response (call() waits for that).
   const coldBefore = await counts()
-  expect((await api('GET', '/api/v1/sys/users/me', accessToken, undefined, overrides)).res.status).toBe(200)
+  expect((await me.$get()).status).toBe(200)
   const cold = delta(await counts(), coldBefore)
 
   const before = await counts()
-  const { res, body } = await api('GET', '/api/v1/sys/users/me', accessToken, undefined, overrides)
+  const { status, data } = await answer(me.$get())
   const warm = delta(await counts(), before)
-  expect(res.status).toBe(200)
-  expect(body.data).toMatchObject({ id: 2, username: 'test', dept: '测试', roles: ['测试'] })
+  expect(status).toBe(200)
+  expect(data).toMatchObject({ id: 2, username: 'test', dept: '测试', roles: ['测试'] })
   return { cold, warm }
 }
 

@@ -2,8 +2,8 @@
  * Hrana over HTTP (JSON encoding): request/response shapes and a hand-written parser from `unknown`.
  *
  * Every request body is validated completely before anything runs, so a malformed pipeline fails with HTTP 400 and
- * changes nothing. Field names follow the wire (`sql_id`, `named_args`, …); see
- * /work/shared/reference/local-cloud-protocols.md §1 and `@libsql/hrana-client`'s `json_encode.js`/`json_decode.js`.
+ * changes nothing. Field names follow the wire (`sql_id`, `named_args`, …); see docs/emulators/libsql.md, libSQL's
+ * Hrana specification and `@libsql/hrana-client`'s `json_encode.js`/`json_decode.js`.
  */
 import { ProtocolError } from './errors.js'
 import { decodeValue, type ProtoValue, type SqlValue } from './values.js'
