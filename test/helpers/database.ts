@@ -81,8 +81,8 @@ export async function enableSeededSettingsGroups(): Promise<void> {
 }
 
 /**
- * Migrates, then seeds the contract's core data (both users with `TEST_SEED_PASSWORD`, hashed with the app's
- * `PASSWORD_PEPPER` binding so logins work). Once per file.
+ * Migrates, then seeds the core data (docs/fba-compatibility.md, "Seed data"): both users with `TEST_SEED_PASSWORD`,
+ * hashed with the app's `PASSWORD_PEPPER` binding so logins work. Once per file.
  */
 export function seedFileDatabase(): Promise<void> {
   seeded ??= (async () => {

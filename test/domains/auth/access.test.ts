@@ -47,7 +47,7 @@ const denied = (fn: () => void) => {
 }
 
 describe('checkPermission', () => {
-  it('follows the contract order', () => {
+  it("follows fba's check order", () => {
     expect(denied(() => checkPermission({ ...base, isSuperuser: true, roles: [] }, 'x:y', 'POST'))).toBeNull()
     expect(denied(() => checkPermission({ ...base, roles: [] }, 'sys:role:add', 'GET'))).toBe('auth.roles_locked')
     expect(denied(() => checkPermission({ ...base, hasMenus: false }, 'sys:role:add', 'GET'))).toBe('auth.no_menus')

@@ -134,7 +134,7 @@ describe('POST /emails/captcha + PUT /sys/users/me/email', () => {
     expect(expired.body.msg).toBe('The verification code has expired, please request a new one')
   })
 
-  it("keys codes by user and address (decision #14): another user can't use them, nor another address", async () => {
+  it("keys codes by user and address (D14): another user can't use them, nor another address", async () => {
     const alice = await signedIn()
     const bob = await signedIn()
     const address = `${unique('mail')}@example.com`

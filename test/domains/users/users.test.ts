@@ -242,7 +242,7 @@ describe('POST /sys/users', () => {
     expect(await fileDb().select().from(sysUser).where(eq(sysUser.username, username))).toEqual([])
   })
 
-  it('applies the password policy on create (decision #9)', async () => {
+  it('applies the password policy on create (D9)', async () => {
     const users = await asAdmin()
     const attempt = (password: string) =>
       failure(users.sys.users.$post({ json: { username: unique(), password, dept_id: 1, roles: [] } }))
@@ -413,7 +413,7 @@ describe('PUT /sys/users/{pk}/permissions', () => {
     await login(user.username, user.password)
   })
 
-  it("toggles the target's multi-login flag (decision #17); switching it off keeps only the newest session", async () => {
+  it("toggles the target's multi-login flag (D17); switching it off keeps only the newest session", async () => {
     const user = await createUser()
     expect((await toggle(user.id, 'multi_login')).status).toBe(200)
     const detail = await answer((await asAdmin()).sys.users[':pk'].$get({ param: { pk: user.id } }))
