@@ -1,6 +1,6 @@
 /**
- * The core seed (contract §6): exact counts and rows, passwords hashed by the caller's function, idempotent
- * re-runs, and one atomic batch.
+ * The core seed (docs/fba-compatibility.md, "Seed data"): exact counts and rows, passwords hashed by the caller's
+ * function, idempotent re-runs, and one atomic batch.
  */
 
 import { env } from 'cloudflare:workers'

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../src/core/config'
-import { callJson } from '../helpers/app'
+import type { healthRoutes } from '../../src/domains/health/routes'
+import { api, failure } from '../helpers/harness'
 
 describe('config', () => {
   it('applies defaults', () => {
@@ -28,8 +29,9 @@ describe('config', () => {
   })
 
   it('fails fast: a request answers 500 naming the bad keys', async () => {
-    const { res, body } = await callJson('/api/v1/health/ping', {}, { BODY_LIMIT_BYTES: 'lots', LOG_LEVEL: 'loud' })
-    expect(res.status).toBe(500)
+    const overrides = { BODY_LIMIT_BYTES: 'lots', LOG_LEVEL: 'loud' }
+    const { status, body } = await failure(api<typeof healthRoutes>(undefined, { overrides }).health.ping.$get())
+    expect(status).toBe(500)
     expect(body.msg).toContain('Invalid configuration')
     expect(body.msg).toContain('BODY_LIMIT_BYTES')
     expect(body.msg).toContain('LOG_LEVEL')

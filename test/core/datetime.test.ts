@@ -1,4 +1,4 @@
-/** Wire datetimes: `YYYY-MM-DD HH:mm:ss` in UTC (contract DATETIME_FORMAT, Stratum's timezone default). */
+/** Wire datetimes: `YYYY-MM-DD HH:mm:ss` in UTC (fba's DATETIME_FORMAT, Stratum's timezone default). */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { formatDateTime, isoNow } from '../../src/core/datetime'
 

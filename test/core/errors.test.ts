@@ -1,13 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { callJson } from '../helpers/app'
+import { failure, send } from '../helpers/harness'
 import { mountTestRoutes, THROWERS } from '../helpers/test-routes'
 
 beforeAll(mountTestRoutes)
 
+/** `GET /test/throw/<status>` (a route that exists only in tests): its response and its parsed error envelope. */
+async function thrown(status: number | string, overrides?: Record<string, unknown>) {
+  const res = await send('GET', `/test/throw/${status}`, { overrides })
+  const raw = await res.clone().text()
+  return { res, raw, ...(await failure(res)) }
+}
+
 describe('error envelope', () => {
   for (const status of Object.keys(THROWERS).map(Number)) {
     it(`maps a thrown ${status} to the envelope with the real status`, async () => {
-      const { res, body } = await callJson(`/test/throw/${status}`)
+      const { res, body } = await thrown(status)
       expect(res.status).toBe(status)
       expect(body.code).toBe(status)
       expect(typeof body.msg).toBe('string')
@@ -19,13 +26,13 @@ describe('error envelope', () => {
   }
 
   it('keeps error-specific headers (WWW-Authenticate, Retry-After)', async () => {
-    expect((await callJson('/test/throw/401')).res.headers.get('WWW-Authenticate')).toBe('Bearer')
-    expect((await callJson('/test/throw/429')).res.headers.get('Retry-After')).toBe('7')
+    expect((await thrown(401)).res.headers.get('WWW-Authenticate')).toBe('Bearer')
+    expect((await thrown(429)).res.headers.get('Retry-After')).toBe('7')
   })
 
   it('turns an unexpected error into a 500 that shows the cause outside production', async () => {
-    const { res, body } = await callJson('/test/throw/999')
-    expect(res.status).toBe(500)
+    const { status, body } = await thrown(999)
+    expect(status).toBe(500)
     expect(body.msg).toBe('Internal server error')
     expect(body.data).toEqual({ error: 'boom: a plain error with internals' })
   })
@@ -40,29 +47,31 @@ describe('error envelope', () => {
       JWT_SECRET: 'x'.repeat(32),
       PASSWORD_PEPPER: 'y'.repeat(16),
     }
-    const { res, body } = await callJson('/test/throw/999', {}, prod)
-    expect(res.status).toBe(500)
+    const { status, body, raw } = await thrown(999, prod)
+    expect(status).toBe(500)
     expect(body).toMatchObject({ code: 500, msg: 'Internal server error', data: null })
-    expect(JSON.stringify(body)).not.toContain('boom')
+    // The whole body as sent, not only the envelope's fields.
+    expect(raw).not.toContain('boom')
   })
 
   it('answers an unknown route with a 404 envelope', async () => {
-    const { res, body } = await callJson('/api/v1/no/such/route')
-    expect(res.status).toBe(404)
+    const { status, body } = await failure(send('GET', '/api/v1/no/such/route'))
+    expect(status).toBe(404)
     expect(body).toMatchObject({ code: 404, data: null })
     expect(body.msg).toContain('/api/v1/no/such/route')
   })
 
   it('answers a wrong method with 405 and Allow', async () => {
-    const { res, body } = await callJson('/api/v1/health/ping', { method: 'DELETE' })
-    expect(res.status).toBe(405)
-    expect(body.code).toBe(405)
+    const res = await send('DELETE', '/api/v1/health/ping')
     expect(res.headers.get('Allow')).toBe('GET, HEAD, OPTIONS')
+    const { status, body } = await failure(res)
+    expect(status).toBe(405)
+    expect(body.code).toBe(405)
   })
 
   it('answers a 404 outside /api too', async () => {
-    const { res, body } = await callJson('/nothing-here')
-    expect(res.status).toBe(404)
+    const { status, body } = await failure(send('GET', '/nothing-here'))
+    expect(status).toBe(404)
     expect(body.code).toBe(404)
   })
 })

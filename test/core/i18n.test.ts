@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { negotiateLanguage, t } from '../../src/core/i18n'
 import { enUS } from '../../src/core/i18n/en-US'
 import { zhCN } from '../../src/core/i18n/zh-CN'
-import { callJson } from '../helpers/app'
+import type { healthRoutes } from '../../src/domains/health/routes'
+import { answer, api, failure, send } from '../helpers/harness'
+
+/** `GET /api/v1/nope`, a route that does not exist, asked in `language`. */
+const missingRoute = (language: string) =>
+  failure(send('GET', '/api/v1/nope', { headers: { 'Accept-Language': language } }))
 
 describe('language negotiation', () => {
   it.each([
@@ -37,17 +42,18 @@ describe('catalogues', () => {
 
 describe('responses follow Accept-Language', () => {
   it('serves zh-CN when asked', async () => {
-    const { body } = await callJson('/api/v1/health/ping', { headers: { 'Accept-Language': 'zh-CN,zh;q=0.9' } })
+    const ping = api<typeof healthRoutes>(undefined, { headers: { 'Accept-Language': 'zh-CN,zh;q=0.9' } }).health.ping
+    const { body } = await answer(ping.$get())
     expect(body.msg).toBe('请求成功')
   })
 
   it('falls back to en-US for an unknown language', async () => {
-    const { body } = await callJson('/api/v1/nope', { headers: { 'Accept-Language': 'fr' } })
+    const { body } = await missingRoute('fr')
     expect(body.msg).toBe('No route matches GET /api/v1/nope')
   })
 
   it('localizes error messages', async () => {
-    const { body } = await callJson('/api/v1/nope', { headers: { 'Accept-Language': 'zh' } })
+    const { body } = await missingRoute('zh')
     expect(body.msg).toBe('没有与 GET /api/v1/nope 匹配的路由')
   })
 })

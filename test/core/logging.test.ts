@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createLogger, REDACTED, redact } from '../../src/core/logging'
-import { call } from '../helpers/app'
+import type { healthRoutes } from '../../src/domains/health/routes'
+import { api } from '../helpers/harness'
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -31,7 +32,7 @@ describe('logging', () => {
 
   it('writes one access line per request with method, path, status, duration and trace id', async () => {
     const spy = vi.spyOn(console, 'log').mockImplementation(() => undefined)
-    const res = await call('/api/v1/health/ping', {}, { LOG_LEVEL: 'info' })
+    const res = await api<typeof healthRoutes>(undefined, { overrides: { LOG_LEVEL: 'info' } }).health.ping.$get()
     const lines = spy.mock.calls.map((args) => JSON.parse(String(args[0])) as Record<string, unknown>)
     const access = lines.filter((l) => l.msg === 'request')
     expect(access).toHaveLength(1)

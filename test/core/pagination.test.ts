@@ -1,4 +1,4 @@
-/** fba's page object (contract §1.6): query parsing and the link rules. */
+/** fba's page object (docs/fba-compatibility.md, "Pagination"): query parsing and the link rules. */
 import { describe, expect, it } from 'vitest'
 import { PageQuerySchema, pageSchema, toPage, totalPages } from '../../src/core/pagination'
 import { z } from '../../src/http/openapi'

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { urlVersion } from '../../src/core/versioning'
-import { call, callJson } from '../helpers/app'
+import type { healthRoutes } from '../../src/domains/health/routes'
+import type { Overrides } from '../helpers/app'
+import { answer, api, failure, send } from '../helpers/harness'
+
+/** `GET /health/ping` with the version in the URL. */
+const ping = (version: string, headers?: Record<string, string>, overrides?: Overrides) =>
+  api<typeof healthRoutes>(undefined, { version, headers, overrides }).health.ping.$get()
+/** `GET /api/health/ping`: no version in the URL, which the typed client always puts there. */
+const unversionedPing = (headers?: Record<string, string>, overrides?: Overrides) =>
+  send('GET', '/api/health/ping', { headers, overrides })
 
 describe('urlVersion', () => {
   it.each([
@@ -29,27 +38,28 @@ describe('urlVersion', () => {
 
 describe('API versioning', () => {
   it('routes the URL form and the header alias to the same handler', async () => {
-    const byUrl = await callJson('/api/v2/health/ping')
-    const byHeader = await callJson('/api/health/ping', { headers: { 'X-API-Version': 'v2' } })
-    const byAcceptVersion = await callJson('/api/health/ping', { headers: { 'Accept-Version': '2' } })
-    for (const { res, body } of [byUrl, byHeader, byAcceptVersion]) {
-      expect(res.status).toBe(200)
-      expect((body.data as { api_version: string }).api_version).toBe('v2')
+    const byUrl = await ping('v2')
+    const byHeader = await unversionedPing({ 'X-API-Version': 'v2' })
+    const byAcceptVersion = await unversionedPing({ 'Accept-Version': '2' })
+    for (const res of [byUrl, byHeader, byAcceptVersion]) {
+      const { status, data } = await answer(res)
+      expect(status).toBe(200)
+      expect(data).toMatchObject({ api_version: 'v2' })
       expect(res.headers.get('X-API-Version')).toBe('v2')
     }
   })
 
   it('uses the configured default version without a header', async () => {
-    const { res, body } = await callJson('/api/health/ping')
-    expect((body.data as { api_version: string }).api_version).toBe('v1')
+    const res = await unversionedPing()
+    expect((await answer(res)).data).toMatchObject({ api_version: 'v1' })
     expect(res.headers.get('X-API-Version')).toBe('v1')
-    const v2default = await callJson('/api/health/ping', {}, { API_DEFAULT_VERSION: 'v2' })
-    expect((v2default.body.data as { api_version: string }).api_version).toBe('v2')
+    const v2default = await answer(unversionedPing({}, { API_DEFAULT_VERSION: 'v2' }))
+    expect(v2default.data).toMatchObject({ api_version: 'v2' })
   })
 
   it('the URL wins over a header', async () => {
-    const { body } = await callJson('/api/v1/health/ping', { headers: { 'X-API-Version': 'v2' } })
-    expect((body.data as { api_version: string }).api_version).toBe('v1')
+    const { data } = await answer(ping('v1', { 'X-API-Version': 'v2' }))
+    expect(data.api_version).toBe('v1')
   })
 
   it.each([
@@ -57,28 +67,30 @@ describe('API versioning', () => {
     ['/api/health/ping', { 'X-API-Version': 'banana' }, 'banana'],
     ['/api/v7/health/ping', {}, 'v7'],
   ])('answers 400 listing supported versions for %s %j', async (path, headers, shown) => {
-    const { res, body } = await callJson(path, { headers })
-    expect(res.status).toBe(400)
+    const { status, body } = await failure(send('GET', path, { headers }))
+    expect(status).toBe(400)
     expect(body.msg).toBe(`API version ${shown} is not supported; supported versions: v1, v2`)
     expect(body.data).toEqual({ supported_versions: ['v1', 'v2'] })
   })
 
   it('a header cannot smuggle a path', async () => {
-    const { res } = await callJson('/api/health/ping', { headers: { 'X-API-Version': 'v1/../../docs' } })
+    const res = await unversionedPing({ 'X-API-Version': 'v1/../../docs' })
     expect(res.status).toBe(400)
   })
 
   it('carries X-API-Version on every response, errors and pages included', async () => {
-    expect((await call('/api/v2/nope')).headers.get('X-API-Version')).toBe('v2')
-    expect((await call('/')).headers.get('X-API-Version')).toBe('v1')
+    expect((await send('GET', '/api/v2/nope')).headers.get('X-API-Version')).toBe('v2')
+    expect((await send('GET', '/')).headers.get('X-API-Version')).toBe('v1')
   })
 
   it('marks deprecated versions with Deprecation and Sunset', async () => {
-    const deprecations = JSON.stringify({ v1: { deprecated: '2026-10-01', sunset: '2027-06-30' } })
-    const v1 = await call('/api/v1/health/ping', {}, { API_DEPRECATIONS: deprecations })
+    const deprecations = {
+      API_DEPRECATIONS: JSON.stringify({ v1: { deprecated: '2026-10-01', sunset: '2027-06-30' } }),
+    }
+    const v1 = await ping('v1', {}, deprecations)
     expect(v1.headers.get('Deprecation')).toBe(`@${Date.UTC(2026, 9, 1) / 1000}`)
     expect(v1.headers.get('Sunset')).toBe('Wed, 30 Jun 2027 00:00:00 GMT')
-    const v2 = await call('/api/v2/health/ping', {}, { API_DEPRECATIONS: deprecations })
+    const v2 = await ping('v2', {}, deprecations)
     expect(v2.headers.get('Deprecation')).toBeNull()
     expect(v2.headers.get('Sunset')).toBeNull()
   })

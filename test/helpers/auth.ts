@@ -1,7 +1,7 @@
 /** Logging in through the real endpoints, the way the admin UI does. */
 import { expect } from 'vitest'
 import type { authRoutes } from '../../src/domains/auth/routes.v1'
-import { call, type Overrides } from './app'
+import type { Overrides } from './app'
 import { api } from './harness'
 
 export const SEED_PASSWORD = '123456'
@@ -35,14 +35,4 @@ export async function login(username: string, password = SEED_PASSWORD, override
     refreshCookie: refreshCookieFrom(res),
     body,
   }
-}
-
-export const bearer = (token: string, extra: Record<string, string> = {}) => ({
-  headers: { Authorization: `Bearer ${token}`, ...extra },
-})
-
-export function authed(path: string, token: string, init: RequestInit = {}, overrides: Overrides = {}) {
-  const headers = new Headers(init.headers)
-  headers.set('Authorization', `Bearer ${token}`)
-  return call(path, { ...init, headers }, overrides)
 }

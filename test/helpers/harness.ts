@@ -15,13 +15,15 @@ import { z } from '@hono/zod-openapi'
 import type { Hono } from 'hono'
 import { hc } from 'hono/client'
 import type { Schema } from 'hono/types'
+import type { App } from '../../src/app/app'
 import { type Envelope, ErrorEnvelopeSchema, FieldErrorSchema } from '../../src/core/envelope'
-import type { AppCatalogue } from '../../src/domains/module'
 import type { AppEnv } from '../../src/http/context'
-import { call, type Overrides } from './app'
+import { app, call, type Overrides } from './app'
 
 /** A router factory of a domain or plugin (e.g. `roleRoutes`), whose route types the client takes. */
-type RouterFactory = (app: AppCatalogue) => Hono<AppEnv, Schema, string>
+type RouterFactory = (...args: never[]) => Hono<AppEnv, Schema, string>
+
+export type { Overrides }
 
 export interface ClientOptions {
   /** API version segment (default `v1`). */
@@ -32,15 +34,51 @@ export interface ClientOptions {
   overrides?: Overrides
 }
 
-/** A typed client for the routes of `R`, signed in with `token` when given. */
-export function api<R extends RouterFactory>(token?: string, options: ClientOptions = {}) {
-  const headers: Record<string, string> = { ...options.headers }
-  if (token) headers.Authorization = `Bearer ${token}`
-  return hc<ReturnType<R>>(`http://localhost/api/${options.version ?? 'v1'}`, {
-    headers,
-    fetch: (input: RequestInfo | URL, init?: RequestInit) => call(String(input), init, options.overrides),
-  })
+export interface SendOptions {
+  token?: string | undefined
+  /** JSON body (sent as given, so it may break the route's schema on purpose). */
+  json?: unknown
+  /** A raw body instead (malformed JSON, a stream); set `Content-Type` in `headers` yourself. */
+  body?: BodyInit
+  headers?: Record<string, string>
+  overrides?: Overrides
 }
+
+/**
+ * The typed `api` and the raw `send` for one app: the default app, or one built with other modules or plugins
+ * (`harnessFor(createApp({ plugins }))`).
+ */
+export function harnessFor(target: App = app) {
+  /** A typed client for the routes of `R`, signed in with `token` when given. */
+  function api<R extends RouterFactory>(token?: string, options: ClientOptions = {}) {
+    const headers: Record<string, string> = { ...options.headers }
+    if (token) headers.Authorization = `Bearer ${token}`
+    return hc<ReturnType<R>>(`http://localhost/api/${options.version ?? 'v1'}`, {
+      headers,
+      fetch: (input: RequestInfo | URL, init?: RequestInit) => call(String(input), init, options.overrides, target),
+    })
+  }
+
+  /** An untyped call for requests the typed client cannot express: bodies that break the schema, odd headers. */
+  function send(method: string, path: string, options: SendOptions = {}): Promise<Response> {
+    const headers = new Headers(options.headers)
+    if (options.token) headers.set('Authorization', `Bearer ${options.token}`)
+    // `duplex` lets a stream be a request body (Fetch's rule for streamed uploads).
+    const init: RequestInit & { duplex?: 'half' } = { method, headers }
+    if (options.body !== undefined) {
+      init.body = options.body
+      if (options.body instanceof ReadableStream) init.duplex = 'half'
+    } else if (options.json !== undefined) {
+      if (!headers.has('Content-Type')) headers.set('Content-Type', 'application/json')
+      init.body = JSON.stringify(options.json)
+    }
+    return call(path, init, options.overrides, target)
+  }
+
+  return { api, send }
+}
+
+export const { api, send } = harnessFor()
 
 interface JsonResponse<T> {
   status: number
@@ -68,24 +106,4 @@ export async function failure(request: Promise<{ status: number; json(): Promise
   const body = ErrorEnvelopeSchema.parse(await res.json())
   const fields = FieldErrorsSchema.safeParse(body.data)
   return { status: res.status, body, errors: fields.success ? fields.data.errors : [] }
-}
-
-export interface SendOptions {
-  token?: string | undefined
-  /** JSON body (sent as given, so it may break the route's schema on purpose). */
-  json?: unknown
-  headers?: Record<string, string>
-  overrides?: Overrides
-}
-
-/** An untyped call for requests the typed client cannot express: bodies that break the schema, odd headers. */
-export function send(method: string, path: string, options: SendOptions = {}): Promise<Response> {
-  const headers = new Headers(options.headers)
-  if (options.token) headers.set('Authorization', `Bearer ${options.token}`)
-  const init: RequestInit = { method, headers }
-  if (options.json !== undefined) {
-    if (!headers.has('Content-Type')) headers.set('Content-Type', 'application/json')
-    init.body = JSON.stringify(options.json)
-  }
-  return call(path, init, options.overrides)
 }

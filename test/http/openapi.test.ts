@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { app, call } from '../helpers/app'
-
-type Doc = {
-  openapi: string
-  info: { title: string; version: string }
-  servers: { url: string }[]
-  paths: Record<
-    string,
-    Record<string, { responses: Record<string, unknown>; security?: unknown[]; 'x-access'?: string }>
-  >
-  components: Record<string, Record<string, unknown>>
-}
-
-async function getDoc(version: string): Promise<Doc> {
-  const res = await call(`/api/${version}/openapi.json`)
-  expect(res.status).toBe(200)
-  return (await res.json()) as Doc
-}
+import { app } from '../helpers/app'
+import { type OpenApiDocument, openApiDocument } from './openapi-document'
 
 /** Every `$ref` in the document must point at an existing component. */
-function danglingRefs(doc: Doc): string[] {
+function danglingRefs(doc: OpenApiDocument): string[] {
   const refs: string[] = []
   const walk = (node: unknown) => {
     if (Array.isArray(node)) node.forEach(walk)
@@ -49,7 +33,7 @@ function servedOperations(version: string): string[] {
 
 describe.each(['v1', 'v2'])('OpenAPI document %s', (version) => {
   it('is a valid-looking OpenAPI 3.1 document', async () => {
-    const doc = await getDoc(version)
+    const doc = await openApiDocument(version)
     expect(doc.openapi).toBe('3.1.0')
     expect(doc.info.title).toBe(`Stratum API ${version}`)
     expect(doc.servers).toEqual([{ url: `/api/${version}` }])
@@ -62,14 +46,14 @@ describe.each(['v1', 'v2'])('OpenAPI document %s', (version) => {
   })
 
   it('lists every served route', async () => {
-    const doc = await getDoc(version)
+    const doc = await openApiDocument(version)
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`))
     expect(documented.sort()).toEqual(servedOperations(version).sort())
     expect(documented).toContain('get /health/ping')
   })
 
   it('declares error responses once, as shared components', async () => {
-    const doc = await getDoc(version)
+    const doc = await openApiDocument(version)
     expect(Object.keys(doc.components.responses ?? {})).toEqual(
       expect.arrayContaining(['BadRequest', 'Unauthorized', 'NotFound', 'ValidationFailed', 'InternalError']),
     )

@@ -1,24 +1,16 @@
 /** The two-level cache against the real Redis emulator. */
 
-import { env } from 'cloudflare:workers'
-import { Redis } from '@upstash/redis/cloudflare'
 import { describe, expect, it } from 'vitest'
 import { Cache, cached, invalidates, LocalStore } from '../../src/infra/cache'
 import { decodeCacheValue, encodeCacheValue } from '../../src/infra/cache-codec'
-import { FILE_ID, fileBindings } from '../helpers/isolation'
-
-const bindings = env as unknown as Record<string, string>
-const redis = () =>
-  new Redis({ url: fileBindings.UPSTASH_REDIS_REST_URL as string, token: bindings.UPSTASH_REDIS_REST_TOKEN as string })
+import { sleep } from '../helpers/fixtures'
+import { fileRedis } from '../helpers/isolation'
+import { redisStats } from './redis-stats'
 
 /** A cache as seen from one isolate (its own L1). */
-const isolate = (l1Seconds = 5) => new Cache(redis(), { prefix: 'test', l1Seconds, local: new LocalStore() })
+const isolate = (l1Seconds = 5) => new Cache(fileRedis(), { prefix: 'test', l1Seconds, local: new LocalStore() })
 
-async function redisRequests(): Promise<number> {
-  const res = await fetch(`${bindings.TEST_REDIS_URL}/_emulator/stats`)
-  const stats = (await res.json()) as { namespaces: Record<string, { requests: number }> }
-  return stats.namespaces[`t_${FILE_ID}`]?.requests ?? 0
-}
+const redisRequests = async () => (await redisStats()).requests
 
 describe('cache', () => {
   it('loads once, then serves from L1 with no Redis request at all', async () => {
@@ -50,7 +42,7 @@ describe('cache', () => {
     await a.invalidate('n3', 'k')
     expect(await a.getOrLoad('n3', 'k', load)).toBe(2) // the writer sees it at once
     expect(await b.getOrLoad('n3', 'k', load)).toBe(1) // b may serve its L1 until it expires…
-    await new Promise((r) => setTimeout(r, 350))
+    await sleep(350)
     expect(await b.getOrLoad('n3', 'k', load)).toBe(2) // …and no longer than that
   })
 
@@ -70,7 +62,7 @@ describe('cache', () => {
     let loads = 0
     const slow = async () => {
       loads++
-      await new Promise((r) => setTimeout(r, 50))
+      await sleep(50)
       return 'v'
     }
     const results = await Promise.all(Array.from({ length: 10 }, () => cache.getOrLoad('n5', 'k', slow)))
@@ -82,7 +74,7 @@ describe('cache', () => {
     const cache = isolate(0)
     await cache.set('n6', 'k', 'v', 1)
     expect(await cache.get('n6', 'k')).toBe('v')
-    await new Promise((r) => setTimeout(r, 1100))
+    await sleep(1100)
     expect(await cache.get('n6', 'k')).toBeNull()
   })
 

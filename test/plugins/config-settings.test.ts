@@ -1,27 +1,26 @@
 /**
- * The `config` plugin as the core's settings provider (contract §7.2): the LOGIN and USER_SECURITY rows override the
- * env defaults, per group unless its `*_CONFIG_STATUS` is `'0'`; malformed values fall back (logged); and a change
- * through `PUT /api/v1/sys/configs` changes login behaviour on the next request.
+ * The `config` plugin as the core's settings provider (docs/fba-compatibility.md, "Settings"): the LOGIN and
+ * USER_SECURITY rows override the env defaults, per group unless its `*_CONFIG_STATUS` is `'0'`; malformed values
+ * fall back (logged); and a change through `PUT /api/v1/sys/configs` changes login behaviour on the next request.
  *
  * The test bindings turn the captcha off (`LOGIN_CAPTCHA_ENABLED: 'false'`); the seeded row says `true` and wins.
  */
-import { env } from 'cloudflare:workers'
-import { Redis } from '@upstash/redis/cloudflare'
-import { eq, inArray } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Settings } from '../../src/core/settings'
+import type { authRoutes } from '../../src/domains/auth/routes.v1'
+import type { userRoutes } from '../../src/domains/users/routes.v1'
 import { sysUser } from '../../src/domains/users/schema'
 import { configPlugin } from '../../src/plugins/config'
+import type { configRoutes } from '../../src/plugins/config/routes.v1'
 import { sysConfig } from '../../src/plugins/config/schema'
 import { configSettingsProvider, overridesFromRows } from '../../src/plugins/config/settings'
-import { api } from '../domains/depts/helpers'
-import { callJson, jsonInit } from '../helpers/app'
+import type { pluginAdminRoutes } from '../../src/plugins/routes'
 import { SEED_PASSWORD } from '../helpers/auth'
 import { enableSeededSettingsGroups, fileDb, seedFileDatabase } from '../helpers/database'
-import { fileBindings } from '../helpers/isolation'
-
-/** Generous limits: this file logs in many times from the same (unknown) client. */
-const RELAXED = { RATE_LIMIT_LOGIN: '1000/60s', RATE_LIMIT_CAPTCHA: '1000/60s' }
+import { RELAXED_AUTH_LIMITS } from '../helpers/fixtures'
+import { answer, api, failure } from '../helpers/harness'
+import { fileRedis } from '../helpers/isolation'
 
 const DEFAULTS: Settings = {
   login: { captchaEnabled: false, captchaExpireSeconds: 300 },
@@ -114,19 +113,8 @@ describe('configSettingsProvider', () => {
 
   it('reads the seeded rows', async () => {
     const overrides = await configSettingsProvider({ db: fileDb() })(DEFAULTS)
-    expect(overrides).toEqual({
-      login: { captchaEnabled: true },
-      userSecurity: {
-        lockThreshold: 5,
-        lockSeconds: 300,
-        passwordExpiryDays: 365,
-        passwordReminderDays: 7,
-        passwordHistoryCheckCount: 3,
-        passwordMinLength: 6,
-        passwordMaxLength: 32,
-        passwordRequireSpecialChar: false,
-      },
-    })
+    // The seeded USER_SECURITY rows hold the same values as the env defaults; every one of them is an override.
+    expect(overrides).toEqual({ login: { captchaEnabled: true }, userSecurity: { ...DEFAULTS.userSecurity } })
   })
 
   it('drops contradictory password lengths (min above max) and reports it', async () => {
@@ -154,22 +142,19 @@ describe('configSettingsProvider', () => {
 })
 
 describe('through the API: a config change applies on the next request', () => {
-  const redis = () =>
-    new Redis({ url: fileBindings.UPSTASH_REDIS_REST_URL as string, token: String(env.UPSTASH_REDIS_REST_TOKEN) })
-
   let admin: string
 
-  const loginBody = (username: string, password: string, extra: Record<string, unknown> = {}) =>
-    jsonInit('POST', { username, password, ...extra })
+  /** The auth routes with this file's generous login limits (it logs in many times from one client). */
+  const auth = () => api<typeof authRoutes>(undefined, { overrides: RELAXED_AUTH_LIMITS }).auth
+  const configs = () => api<typeof configRoutes>(admin).sys.configs
 
-  const tryLogin = (username: string, password = SEED_PASSWORD, extra: Record<string, unknown> = {}) =>
-    callJson('/api/v1/auth/login', loginBody(username, password, extra), RELAXED)
+  const tryLogin = (username: string, password = SEED_PASSWORD, extra: { uuid?: string; captcha?: string } = {}) =>
+    auth().login.$post({ json: { username, password, ...extra } })
 
   async function captcha() {
-    const { res, body } = await callJson('/api/v1/auth/captcha', {}, RELAXED)
-    expect(res.status).toBe(200)
-    const data = body.data as { is_enabled: boolean; uuid: string }
-    const code = await redis().get<string>(`stratum:captcha:${data.uuid}`)
+    const { status, data } = await answer(auth().captcha.$get())
+    expect(status).toBe(200)
+    const code = await fileRedis().get<string>(`stratum:captcha:${data.uuid}`)
     return { enabled: data.is_enabled, uuid: data.uuid, code: String(code) }
   }
 
@@ -187,59 +172,59 @@ describe('through the API: a config change applies on the next request', () => {
         return { id: r.id, name: r.name, type: r.type, key: r.key, value, is_frontend: r.isFrontend, remark: r.remark }
       }),
     )
-    const { res, body } = await api('PUT', '/api/v1/sys/configs', admin, items)
-    expect(res.status, JSON.stringify(body)).toBe(200)
+    const { status, body } = await answer(configs().$put({ json: items }))
+    expect(status, JSON.stringify(body)).toBe(200)
   }
 
   beforeAll(async () => {
     await seedFileDatabase()
     // Whatever the shared test seed does to the settings groups, this file tests them switched on.
-    await fileDb()
-      .update(sysConfig)
-      .set({ value: '1' })
-      .where(inArray(sysConfig.key, ['LOGIN_CONFIG_STATUS', 'USER_SECURITY_CONFIG_STATUS']))
+    await enableSeededSettingsGroups()
     await fileDb().update(sysConfig).set({ value: 'true' }).where(eq(sysConfig.key, 'LOGIN_CAPTCHA_ENABLED'))
   })
 
   it('the seeded LOGIN_CAPTCHA_ENABLED row wins over the env default: the captcha is required', async () => {
     const first = await captcha()
     expect(first.enabled).toBe(true)
-    const without = await tryLogin('admin')
-    expect(without.res.status).toBe(400)
+    const without = await failure(tryLogin('admin'))
+    expect(without.status).toBe(400)
     expect(without.body.msg).toBe('Captcha is invalid, please try again')
-    const solved = await tryLogin('admin', SEED_PASSWORD, { uuid: first.uuid, captcha: first.code })
-    expect(solved.res.status, JSON.stringify(solved.body)).toBe(200)
-    admin = String((solved.body.data as { access_token: string }).access_token)
+    const solved = await answer(tryLogin('admin', SEED_PASSWORD, { uuid: first.uuid, captcha: first.code }))
+    expect(solved.status, JSON.stringify(solved.body)).toBe(200)
+    admin = String(solved.data.access_token)
   })
 
   it('switching the captcha off through PUT /sys/configs lets the next login skip it', async () => {
     await saveConfigs({ LOGIN_CAPTCHA_ENABLED: 'false' })
     expect((await captcha()).enabled).toBe(false)
-    const { res, body } = await tryLogin('admin')
-    expect(res.status, JSON.stringify(body)).toBe(200)
+    const { status, body } = await answer(tryLogin('admin'))
+    expect(status, JSON.stringify(body)).toBe(200)
     // And back on: required again on the very next request.
     await saveConfigs({ LOGIN_CAPTCHA_ENABLED: 'true' })
-    expect((await tryLogin('admin')).res.status).toBe(400)
+    expect((await tryLogin('admin')).status).toBe(400)
     await saveConfigs({ LOGIN_CAPTCHA_ENABLED: 'false' })
   })
 
   it('USER_LOCK_THRESHOLD = 2 locks the account on the second wrong password', async () => {
     await fileDb().insert(sysUser).values({ username: 'locky', nickname: 'locky', password: null, deptId: 1 })
     const threshold = await configRow('USER_LOCK_THRESHOLD')
-    const { res } = await api('PUT', `/api/v1/sys/configs/${threshold.id}`, admin, {
-      name: threshold.name,
-      type: threshold.type,
-      key: threshold.key,
-      value: '2',
-      is_frontend: false,
-      remark: threshold.remark,
+    const updated = await configs()[':pk'].$put({
+      param: { pk: String(threshold.id) },
+      json: {
+        name: threshold.name,
+        type: threshold.type,
+        key: threshold.key,
+        value: '2',
+        is_frontend: false,
+        remark: threshold.remark,
+      },
     })
-    expect(res.status).toBe(200)
-    const first = await tryLogin('locky', 'wrong-1')
-    expect(first.res.status).toBe(403)
+    expect(updated.status).toBe(200)
+    const first = await failure(tryLogin('locky', 'wrong-1'))
+    expect(first.status).toBe(403)
     expect(first.body.msg).toBe('Incorrect username or password')
-    const second = await tryLogin('locky', 'wrong-2')
-    expect(second.res.status).toBe(403)
+    const second = await failure(tryLogin('locky', 'wrong-2'))
+    expect(second.status).toBe(403)
     expect(second.body.msg).toBe('Too many failed logins; the account is locked')
     await saveConfigs({ USER_LOCK_THRESHOLD: '5' })
   })
@@ -248,7 +233,7 @@ describe('through the API: a config change applies on the next request', () => {
     await saveConfigs({ LOGIN_CONFIG_STATUS: '0', LOGIN_CAPTCHA_ENABLED: 'true' })
     // The env (test bindings) has the captcha off.
     expect((await captcha()).enabled).toBe(false)
-    expect((await tryLogin('admin')).res.status).toBe(200)
+    expect((await tryLogin('admin')).status).toBe(200)
     await saveConfigs({ LOGIN_CONFIG_STATUS: '1' })
     expect((await captcha()).enabled).toBe(true)
     await saveConfigs({ LOGIN_CAPTCHA_ENABLED: 'false' })
@@ -256,20 +241,18 @@ describe('through the API: a config change applies on the next request', () => {
 
   it('drives the password policy (length, special characters) for user creation', async () => {
     await saveConfigs({ USER_PASSWORD_MIN_LENGTH: '12', USER_PASSWORD_REQUIRE_SPECIAL_CHAR: 'true' })
-    const body = (password: string) => ({
-      username: `policy_${crypto.randomUUID().slice(0, 8)}`,
-      password,
-      dept_id: 1,
-      roles: [],
-    })
-    const short = await api('POST', '/api/v1/sys/users', admin, body('abc12345'))
-    expect(short.res.status).toBe(400)
+    const createUser = (password: string) =>
+      api<typeof userRoutes>(admin).sys.users.$post({
+        json: { username: `policy_${crypto.randomUUID().slice(0, 8)}`, password, dept_id: 1, roles: [] },
+      })
+    const short = await failure(createUser('abc12345'))
+    expect(short.status).toBe(400)
     expect(short.body.msg).toBe('Password must be at least 12 characters long')
-    const plain = await api('POST', '/api/v1/sys/users', admin, body('abcdefgh12345'))
-    expect(plain.res.status).toBe(400)
+    const plain = await failure(createUser('abcdefgh12345'))
+    expect(plain.status).toBe(400)
     expect(plain.body.msg).toBe('Password must contain a special character (e.g. !@#$%)')
     await saveConfigs({ USER_PASSWORD_MIN_LENGTH: '6', USER_PASSWORD_REQUIRE_SPECIAL_CHAR: 'false' })
-    expect((await api('POST', '/api/v1/sys/users', admin, body('abc12345'))).res.status).toBe(200)
+    expect((await createUser('abc12345')).status).toBe(200)
   })
 
   it('reads the settings through the cache: a change behind the API’s back waits for the next config write', async () => {
@@ -283,14 +266,15 @@ describe('through the API: a config change applies on the next request', () => {
 
   it('with the plugin switched off the env defaults apply again (and its routes are closed)', async () => {
     expect((await captcha()).enabled).toBe(true)
-    const toggle = () => api('PUT', '/api/v1/sys/plugins/config/status', admin)
-    expect((await toggle()).res.status).toBe(200)
+    const toggle = () =>
+      api<typeof pluginAdminRoutes>(admin).sys.plugins[':plugin'].status.$put({ param: { plugin: 'config' } })
+    expect((await toggle()).status).toBe(200)
     try {
       expect((await captcha()).enabled).toBe(false)
-      expect((await tryLogin('admin')).res.status).toBe(200)
-      expect((await api('GET', '/api/v1/sys/configs/all', admin)).res.status).toBe(403)
+      expect((await tryLogin('admin')).status).toBe(200)
+      expect((await configs().all.$get({ query: {} })).status).toBe(403)
     } finally {
-      expect((await toggle()).res.status).toBe(200)
+      expect((await toggle()).status).toBe(200)
     }
     expect((await captcha()).enabled).toBe(true)
   })

@@ -1,20 +1,20 @@
 /**
- * The `dict` plugin (contract §2.14, Appendix A.2–A.4): dictionary types and values — shapes, filters, orders,
- * 404/409/422, access, the cached lookups and their invalidation, the seed.
+ * The `dict` plugin (docs/fba-compatibility.md, "Dict plugin"; its seed rows in "Seed data"): dictionary types and
+ * values — shapes, filters, orders, 404/409/422, access, the cached lookups and their invalidation, the seed.
  */
+import type { z } from '@hono/zod-openapi'
 import { eq, inArray } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { sysMenu } from '../../src/domains/menus/schema'
 import { sysConfig } from '../../src/plugins/config/schema'
 import { dictPlugin } from '../../src/plugins/dict'
+import type { DictDataBodySchema, DictTypeBodySchema } from '../../src/plugins/dict/dto'
+import type { dictRoutes } from '../../src/plugins/dict/routes.v1'
 import { sysDictData, sysDictType } from '../../src/plugins/dict/schema'
-import { api, DATETIME, errorsOf } from '../domains/depts/helpers'
-import { type Body, call } from '../helpers/app'
 import { login } from '../helpers/auth'
 import { fileDb, seedFileDatabase } from '../helpers/database'
-
-/** Generous limits: this file logs in a few times from the same (unknown) client. */
-const RELAXED = { RATE_LIMIT_LOGIN: '1000/60s', RATE_LIMIT_CAPTCHA: '1000/60s' }
+import { anyDatetime, DATETIME, RELAXED_AUTH_LIMITS, unique } from '../helpers/fixtures'
+import { answer, api, failure, send } from '../helpers/harness'
 
 const TYPES = '/api/v1/sys/dict-types'
 const DATAS = '/api/v1/sys/dict-datas'
@@ -59,28 +59,37 @@ beforeAll(async () => {
     .update(sysConfig)
     .set({ value: '0' })
     .where(inArray(sysConfig.key, ['LOGIN_CONFIG_STATUS', 'USER_SECURITY_CONFIG_STATUS']))
-  admin = (await login('admin', undefined, RELAXED)).accessToken
-  tester = (await login('test', undefined, RELAXED)).accessToken
+  admin = (await login('admin', undefined, RELAXED_AUTH_LIMITS)).accessToken
+  tester = (await login('test', undefined, RELAXED_AUTH_LIMITS)).accessToken
 })
 
-let counter = 0
-const unique = (prefix: string) => `${prefix}${++counter}_${crypto.randomUUID().slice(0, 6)}`
+/** The dictionary routes, signed in as `token` when given. */
+const dict = (token?: string, headers?: Record<string, string>) => api<typeof dictRoutes>(token, { headers }).sys
+const types = (token?: string) => dict(token)['dict-types']
+const datas = (token?: string) => dict(token)['dict-datas']
+const typeById = (pk: number | string) => types(admin)[':pk'].$get({ param: { pk: String(pk) } })
+const dataById = (pk: number | string) => datas(admin)[':pk'].$get({ param: { pk: String(pk) } })
+const byTypeCode = (code: string) => datas(admin)['type-codes'][':code'].$get({ param: { code } })
+const updateType = (pk: number | string, json: TypeInput) =>
+  types(admin)[':pk'].$put({ param: { pk: String(pk) }, json })
+const updateData = (pk: number | string, json: DataInput) =>
+  datas(admin)[':pk'].$put({ param: { pk: String(pk) }, json })
 
-async function createType(fields: Record<string, unknown> = {}) {
-  const body = { name: unique('类型'), code: unique('t'), remark: null, ...fields }
-  const { res, body: answer } = await api('POST', TYPES, admin, body)
-  expect(res.status, JSON.stringify(answer)).toBe(200)
-  const [row] = await fileDb()
-    .select()
-    .from(sysDictType)
-    .where(eq(sysDictType.code, body.code as string))
+type TypeInput = z.input<typeof DictTypeBodySchema>
+type DataInput = z.input<typeof DictDataBodySchema>
+
+async function createType(fields: Partial<TypeInput> = {}) {
+  const body = { name: unique('类型', '_'), code: unique('t', '_'), remark: null, ...fields }
+  const created = await answer(types(admin).$post({ json: body }))
+  expect(created.status, JSON.stringify(created.body)).toBe(200)
+  const [row] = await fileDb().select().from(sysDictType).where(eq(sysDictType.code, body.code))
   return row!
 }
 
-const dataBody = (typeId: number, fields: Record<string, unknown> = {}) => ({
+const dataBody = (typeId: number, fields: Partial<DataInput> = {}) => ({
   type_id: typeId,
-  label: unique('label'),
-  value: unique('v'),
+  label: unique('label', '_'),
+  value: unique('v', '_'),
   color: 'green',
   sort: 1,
   status: 1,
@@ -88,18 +97,13 @@ const dataBody = (typeId: number, fields: Record<string, unknown> = {}) => ({
   ...fields,
 })
 
-async function createData(typeId: number, fields: Record<string, unknown> = {}) {
+async function createData(typeId: number, fields: Partial<DataInput> = {}) {
   const body = dataBody(typeId, fields)
-  const { res, body: answer } = await api('POST', DATAS, admin, body)
-  expect(res.status, JSON.stringify(answer)).toBe(200)
-  const [row] = await fileDb()
-    .select()
-    .from(sysDictData)
-    .where(eq(sysDictData.label, body.label as string))
+  const created = await answer(datas(admin).$post({ json: body }))
+  expect(created.status, JSON.stringify(created.body)).toBe(200)
+  const [row] = await fileDb().select().from(sysDictData).where(eq(sysDictData.label, body.label))
   return row!
 }
-
-const dataOf = <T>(body: Body) => body.data as T
 
 describe('seed', () => {
   it('holds the 12 dictionary types and 36 values of the contract', async () => {
@@ -181,77 +185,74 @@ describe('seed', () => {
 })
 
 describe('access', () => {
-  const reads = [
-    `${TYPES}/all`,
-    `${TYPES}/1`,
-    TYPES,
-    `${DATAS}/all`,
-    `${DATAS}/1`,
-    `${DATAS}/type-codes/sys_status`,
-    DATAS,
-  ]
+  const reads = (token?: string) =>
+    [
+      [`${TYPES}/all`, () => types(token).all.$get()],
+      [`${TYPES}/1`, () => types(token)[':pk'].$get({ param: { pk: '1' } })],
+      [TYPES, () => types(token).$get({ query: {} })],
+      [`${DATAS}/all`, () => datas(token).all.$get()],
+      [`${DATAS}/1`, () => datas(token)[':pk'].$get({ param: { pk: '1' } })],
+      [
+        `${DATAS}/type-codes/sys_status`,
+        () => datas(token)['type-codes'][':code'].$get({ param: { code: 'sys_status' } }),
+      ],
+      [DATAS, () => datas(token).$get({ query: {} })],
+    ] as const
 
   it('needs a token for every route', async () => {
-    for (const path of reads) expect((await api('GET', path, undefined)).res.status, path).toBe(401)
-    expect((await api('POST', TYPES, undefined, { name: 'x', code: 'x' })).res.status).toBe(401)
-    expect((await api('PUT', `${TYPES}/1`, undefined, { name: 'x', code: 'x' })).res.status).toBe(401)
-    expect((await api('DELETE', TYPES, undefined, { pks: [999] })).res.status).toBe(401)
-    expect((await api('POST', DATAS, undefined, dataBody(1))).res.status).toBe(401)
-    expect((await api('PUT', `${DATAS}/1`, undefined, dataBody(1))).res.status).toBe(401)
-    expect((await api('DELETE', DATAS, undefined, { pks: [999] })).res.status).toBe(401)
+    for (const [path, request] of reads()) expect((await request()).status, path).toBe(401)
+    expect((await types().$post({ json: { name: 'x', code: 'x' } })).status).toBe(401)
+    expect((await types()[':pk'].$put({ param: { pk: '1' }, json: { name: 'x', code: 'x' } })).status).toBe(401)
+    expect((await types().$delete({ json: { pks: [999] } })).status).toBe(401)
+    expect((await datas().$post({ json: dataBody(1) })).status).toBe(401)
+    expect((await datas()[':pk'].$put({ param: { pk: '1' }, json: dataBody(1) })).status).toBe(401)
+    expect((await datas().$delete({ json: { pks: [999] } })).status).toBe(401)
   })
 
   it('lets the seeded test user read but not write', async () => {
-    for (const path of reads) expect((await api('GET', path, tester)).res.status, path).toBe(200)
-    expect((await api('POST', TYPES, tester, { name: 'x', code: unique('x') })).res.status).toBe(403)
-    expect((await api('PUT', `${TYPES}/1`, tester, { name: 'x', code: 'sys_status' })).res.status).toBe(403)
-    expect((await api('DELETE', TYPES, tester, { pks: [999] })).res.status).toBe(403)
-    expect((await api('POST', DATAS, tester, dataBody(1))).res.status).toBe(403)
-    expect((await api('PUT', `${DATAS}/1`, tester, dataBody(1))).res.status).toBe(403)
-    expect((await api('DELETE', DATAS, tester, { pks: [999] })).res.status).toBe(403)
+    for (const [path, request] of reads(tester)) expect((await request()).status, path).toBe(200)
+    expect((await types(tester).$post({ json: { name: 'x', code: unique('x', '_') } })).status).toBe(403)
+    const rename = { name: 'x', code: 'sys_status' }
+    expect((await types(tester)[':pk'].$put({ param: { pk: '1' }, json: rename })).status).toBe(403)
+    expect((await types(tester).$delete({ json: { pks: [999] } })).status).toBe(403)
+    expect((await datas(tester).$post({ json: dataBody(1) })).status).toBe(403)
+    expect((await datas(tester)[':pk'].$put({ param: { pk: '1' }, json: dataBody(1) })).status).toBe(403)
+    expect((await datas(tester).$delete({ json: { pks: [999] } })).status).toBe(403)
   })
 })
 
 describe('dictionary types', () => {
   it('GET /all lists every type with the contract fields', async () => {
-    const { res, body } = await api('GET', `${TYPES}/all`, admin)
-    expect(res.status).toBe(200)
-    const types = dataOf<Record<string, unknown>[]>(body)
-    expect(types.length).toBeGreaterThanOrEqual(12)
-    for (const t of types) expect(Object.keys(t).sort()).toEqual(TYPE_KEYS)
-    expect(types.find((t) => t.id === 1)).toEqual({
+    const { status, data: all } = await answer(types(admin).all.$get())
+    expect(status).toBe(200)
+    expect(all.length).toBeGreaterThanOrEqual(12)
+    for (const t of all) expect(Object.keys(t).sort()).toEqual(TYPE_KEYS)
+    expect(all.find((t) => t.id === 1)).toEqual({
       id: 1,
       name: '通用状态',
       code: 'sys_status',
       remark: '系统通用状态：1/0',
-      created_time: expect.stringMatching(DATETIME),
+      created_time: anyDatetime(),
       updated_time: null,
     })
   })
 
   it('GET /{pk} answers the type or 404', async () => {
-    const { res, body } = await api('GET', `${TYPES}/2`, admin)
-    expect(res.status).toBe(200)
-    expect(body.data).toMatchObject({ id: 2, name: '通用开关', code: 'sys_choose' })
-    const missing = await api('GET', `${TYPES}/99999`, admin)
-    expect(missing.res.status).toBe(404)
+    const { status, data } = await answer(typeById(2))
+    expect(status).toBe(200)
+    expect(data).toMatchObject({ id: 2, name: '通用开关', code: 'sys_choose' })
+    const missing = await failure(typeById(99999))
+    expect(missing.status).toBe(404)
     expect(missing.body.msg).toBe('Dictionary type not found')
-    expect((await api('GET', `${TYPES}/abc`, admin)).res.status).toBe(422)
+    expect((await typeById('abc')).status).toBe(422)
   })
 
   it('GET pages newest first and filters name and code by substring', async () => {
-    const a = await createType({ name: unique('Alpha'), code: unique('paging_') })
-    const b = await createType({ name: unique('Alpha'), code: unique('paging_') })
-    const { res, body } = await api('GET', `${TYPES}?page=1&size=2`, admin)
-    expect(res.status).toBe(200)
-    const page = dataOf<{
-      items: { id: number }[]
-      total: number
-      page: number
-      size: number
-      total_pages: number
-      links: Record<string, unknown>
-    }>(body)
+    const a = await createType({ name: unique('Alpha', '_'), code: unique('paging_', '_') })
+    const b = await createType({ name: unique('Alpha', '_'), code: unique('paging_', '_') })
+    const list = (query: Record<string, string>) => answer(types(admin).$get({ query }))
+    const { status, data: page } = await list({ page: '1', size: '2' })
+    expect(status).toBe(200)
     expect(page.items.map((t) => t.id)).toEqual([b.id, a.id])
     expect(page.page).toBe(1)
     expect(page.size).toBe(2)
@@ -259,62 +260,60 @@ describe('dictionary types', () => {
     expect(page.total_pages).toBe(Math.ceil(page.total / 2))
     expect(page.links.first).toBe('/api/v1/sys/dict-types?page=1&size=2')
 
-    const byCode = dataOf<{ items: { code: string }[] }>((await api('GET', `${TYPES}?code=paging_`, admin)).body)
+    const byCode = (await list({ code: 'paging_' })).data
     expect(byCode.items.map((t) => t.code)).toEqual([b.code, a.code])
-    const byName = dataOf<{ items: { id: number }[] }>(
-      (await api('GET', `${TYPES}?name=${encodeURIComponent(a.name)}`, admin)).body,
-    )
+    const byName = (await list({ name: a.name })).data
     expect(byName.items.map((t) => t.id)).toEqual([a.id])
     // LIKE wildcards in the input match literally.
-    expect(dataOf<{ total: number }>((await api('GET', `${TYPES}?code=%25`, admin)).body).total).toBe(0)
+    expect((await list({ code: '%' })).data.total).toBe(0)
   })
 
   it('POST creates a type; a taken code is a 409; the body is validated', async () => {
-    const code = unique('new_')
-    const created = await api('POST', TYPES, admin, { name: '新类型', code, remark: 'r' })
-    expect(created.res.status).toBe(200)
+    const code = unique('new_', '_')
+    const created = await answer(types(admin).$post({ json: { name: '新类型', code, remark: 'r' } }))
+    expect(created.status).toBe(200)
     expect(created.body).toMatchObject({ code: 200, data: null })
     const [row] = await fileDb().select().from(sysDictType).where(eq(sysDictType.code, code))
     expect(row).toMatchObject({ name: '新类型', remark: 'r' })
 
-    const dup = await api('POST', TYPES, admin, { name: 'other', code })
-    expect(dup.res.status).toBe(409)
+    const dup = await failure(types(admin).$post({ json: { name: 'other', code } }))
+    expect(dup.status).toBe(409)
     expect(dup.body.msg).toBe('Dictionary type already exists')
-    expect((await api('POST', TYPES, admin, { name: 'other', code: 'sys_status' })).res.status).toBe(409)
+    expect((await types(admin).$post({ json: { name: 'other', code: 'sys_status' } })).status).toBe(409)
 
-    const missing = await api('POST', TYPES, admin, { code: unique('c') })
-    expect(missing.res.status).toBe(422)
-    expect(errorsOf(missing.body)[0]?.loc).toEqual(['body', 'name'])
-    const tooLong = await api('POST', TYPES, admin, { name: 'x', code: 'c'.repeat(33) })
-    expect(tooLong.res.status).toBe(422)
-    expect(errorsOf(tooLong.body)[0]?.loc).toEqual(['body', 'code'])
+    const missing = await failure(send('POST', TYPES, { token: admin, json: { code: unique('c', '_') } }))
+    expect(missing.status).toBe(422)
+    expect(missing.errors[0]?.loc).toEqual(['body', 'name'])
+    const tooLong = await failure(types(admin).$post({ json: { name: 'x', code: 'c'.repeat(33) } }))
+    expect(tooLong.status).toBe(422)
+    expect(tooLong.errors[0]?.loc).toEqual(['body', 'code'])
   })
 
   it('PUT updates a type: 404 unknown, 409 on a code taken by another type', async () => {
     const type = await createType()
-    const ok = await api('PUT', `${TYPES}/${type.id}`, admin, { name: 'renamed', code: type.code, remark: 'new' })
-    expect(ok.res.status).toBe(200)
-    const detail = await api('GET', `${TYPES}/${type.id}`, admin)
-    expect(detail.body.data).toMatchObject({ name: 'renamed', code: type.code, remark: 'new' })
-    expect((detail.body.data as { updated_time: string }).updated_time).toMatch(DATETIME)
+    const ok = await updateType(type.id, { name: 'renamed', code: type.code, remark: 'new' })
+    expect(ok.status).toBe(200)
+    const detail = await answer(typeById(type.id))
+    expect(detail.data).toMatchObject({ name: 'renamed', code: type.code, remark: 'new' })
+    expect(detail.data.updated_time).toMatch(DATETIME)
 
-    expect((await api('PUT', `${TYPES}/99999`, admin, { name: 'x', code: unique('c') })).res.status).toBe(404)
-    const taken = await api('PUT', `${TYPES}/${type.id}`, admin, { name: 'x', code: 'sys_status' })
-    expect(taken.res.status).toBe(409)
+    expect((await updateType(99999, { name: 'x', code: unique('c', '_') })).status).toBe(404)
+    const taken = await updateType(type.id, { name: 'x', code: 'sys_status' })
+    expect(taken.status).toBe(409)
   })
 
   it('PUT with a new code carries it over to the type’s values and their lookup', async () => {
     const type = await createType()
     const value = await createData(type.id)
-    expect((await api('GET', `${DATAS}/type-codes/${type.code}`, admin)).res.status).toBe(200)
-    const newCode = unique('renamed_')
-    expect((await api('PUT', `${TYPES}/${type.id}`, admin, { name: type.name, code: newCode })).res.status).toBe(200)
+    expect((await byTypeCode(type.code)).status).toBe(200)
+    const newCode = unique('renamed_', '_')
+    expect((await updateType(type.id, { name: type.name, code: newCode })).status).toBe(200)
     const [row] = await fileDb().select().from(sysDictData).where(eq(sysDictData.id, value.id))
     expect(row?.typeCode).toBe(newCode)
-    expect((await api('GET', `${DATAS}/type-codes/${type.code}`, admin)).res.status).toBe(404)
-    const moved = await api('GET', `${DATAS}/type-codes/${newCode}`, admin)
-    expect(moved.res.status).toBe(200)
-    expect(dataOf<{ id: number }[]>(moved.body).map((d) => d.id)).toEqual([value.id])
+    expect((await byTypeCode(type.code)).status).toBe(404)
+    const moved = await answer(byTypeCode(newCode))
+    expect(moved.status).toBe(200)
+    expect(moved.data.map((d) => d.id)).toEqual([value.id])
   })
 
   it('DELETE removes the types and their values together; unknown ids are ignored', async () => {
@@ -323,8 +322,8 @@ describe('dictionary types', () => {
     await createData(a.id)
     await createData(a.id)
     await createData(b.id)
-    const { res, body } = await api('DELETE', TYPES, admin, { pks: [a.id, b.id, 99999] })
-    expect(res.status).toBe(200)
+    const { status, body } = await answer(types(admin).$delete({ json: { pks: [a.id, b.id, 99999] } }))
+    expect(status).toBe(200)
     expect(body.data).toBeNull()
     expect(
       await fileDb()
@@ -338,18 +337,17 @@ describe('dictionary types', () => {
         .from(sysDictData)
         .where(inArray(sysDictData.typeId, [a.id, b.id])),
     ).toEqual([])
-    expect((await api('GET', `${DATAS}/type-codes/${a.code}`, admin)).res.status).toBe(404)
+    expect((await byTypeCode(a.code)).status).toBe(404)
 
-    expect((await api('DELETE', TYPES, admin, { pks: [] })).res.status).toBe(422)
-    expect((await api('DELETE', TYPES, admin, [a.id])).res.status).toBe(422)
+    expect((await types(admin).$delete({ json: { pks: [] } })).status).toBe(422)
+    expect((await send('DELETE', TYPES, { token: admin, json: [a.id] })).status).toBe(422)
   })
 })
 
 describe('dictionary values', () => {
   it('GET /all lists every value with the contract fields', async () => {
-    const { res, body } = await api('GET', `${DATAS}/all`, admin)
-    expect(res.status).toBe(200)
-    const values = dataOf<Record<string, unknown>[]>(body)
+    const { status, data: values } = await answer(datas(admin).all.$get())
+    expect(status).toBe(200)
     expect(values.length).toBeGreaterThanOrEqual(36)
     for (const v of values) expect(Object.keys(v).sort()).toEqual(DATA_KEYS)
     expect(values.find((v) => v.id === 1)).toEqual({
@@ -362,25 +360,25 @@ describe('dictionary values', () => {
       sort: 1,
       status: 1,
       remark: '停用状态',
-      created_time: expect.stringMatching(DATETIME),
+      created_time: anyDatetime(),
       updated_time: null,
     })
   })
 
   it('GET /{pk} answers the value or 404', async () => {
-    const { res, body } = await api('GET', `${DATAS}/12`, admin)
-    expect(res.status).toBe(200)
-    expect(Object.keys(body.data as object).sort()).toEqual(DATA_KEYS)
-    expect(body.data).toMatchObject({ id: 12, type_code: 'sys_data_rule_operator', label: 'AND', value: '0' })
-    const missing = await api('GET', `${DATAS}/99999`, admin)
-    expect(missing.res.status).toBe(404)
+    const { status, data } = await answer(dataById(12))
+    expect(status).toBe(200)
+    expect(Object.keys(data).sort()).toEqual(DATA_KEYS)
+    expect(data).toMatchObject({ id: 12, type_code: 'sys_data_rule_operator', label: 'AND', value: '0' })
+    const missing = await failure(dataById(99999))
+    expect(missing.status).toBe(404)
     expect(missing.body.msg).toBe('Dictionary data not found')
   })
 
   it('GET /type-codes/{code} answers the enabled values, highest sort first; 404 when there are none', async () => {
-    const seeded = await api('GET', `${DATAS}/type-codes/sys_menu_type`, admin)
-    expect(seeded.res.status).toBe(200)
-    const rows = dataOf<Record<string, unknown>[]>(seeded.body)
+    const seeded = await answer(byTypeCode('sys_menu_type'))
+    expect(seeded.status).toBe(200)
+    const rows = seeded.data
     expect(rows.map((r) => r.label)).toEqual(['外链', '内嵌', '按钮', '菜单', '目录'])
     for (const r of rows) expect(Object.keys(r).sort()).toEqual(DATA_KEYS)
 
@@ -388,73 +386,75 @@ describe('dictionary values', () => {
     const on = await createData(type.id, { sort: 1 })
     const top = await createData(type.id, { sort: 9 })
     await createData(type.id, { sort: 5, status: 0 })
-    const lookup = await api('GET', `${DATAS}/type-codes/${type.code}`, admin)
-    expect(dataOf<{ id: number }[]>(lookup.body).map((d) => d.id)).toEqual([top.id, on.id])
+    const lookup = await answer(byTypeCode(type.code))
+    expect(lookup.data.map((d) => d.id)).toEqual([top.id, on.id])
 
-    const unknown = await api('GET', `${DATAS}/type-codes/no_such_code`, admin)
-    expect(unknown.res.status).toBe(404)
+    const unknown = await failure(byTypeCode('no_such_code'))
+    expect(unknown.status).toBe(404)
     expect(unknown.body.msg).toBe('Dictionary data not found')
     const onlyDisabled = await createType()
     await createData(onlyDisabled.id, { status: 0 })
-    expect((await api('GET', `${DATAS}/type-codes/${onlyDisabled.code}`, admin)).res.status).toBe(404)
+    expect((await byTypeCode(onlyDisabled.code)).status).toBe(404)
   })
 
   it('GET pages in sort order and filters by type_code (exact), label, value, status and type_id', async () => {
     const type = await createType()
-    const b = await createData(type.id, { sort: 2, label: unique('Beta'), value: 'bb1' })
-    const a = await createData(type.id, { sort: 1, label: unique('Alpha'), value: 'aa1' })
-    const c = await createData(type.id, { sort: 3, label: unique('Gamma'), value: 'cc1', status: 0 })
-    const ids = async (query: string) => {
-      const { res, body } = await api('GET', `${DATAS}?${query}`, admin)
-      expect(res.status, query).toBe(200)
-      return dataOf<{ items: { id: number }[] }>(body).items.map((i) => i.id)
+    const b = await createData(type.id, { sort: 2, label: unique('Beta', '_'), value: 'bb1' })
+    const a = await createData(type.id, { sort: 1, label: unique('Alpha', '_'), value: 'aa1' })
+    const c = await createData(type.id, { sort: 3, label: unique('Gamma', '_'), value: 'cc1', status: 0 })
+    const list = (query: Record<string, string>) => datas(admin).$get({ query })
+    const ids = async (query: Record<string, string>) => {
+      const { status, data } = await answer(list(query))
+      expect(status, new URLSearchParams(query).toString()).toBe(200)
+      return data.items.map((i) => i.id)
     }
-    expect(await ids(`type_id=${type.id}`)).toEqual([a.id, b.id, c.id])
-    expect(await ids(`type_code=${type.code}`)).toEqual([a.id, b.id, c.id])
-    expect(await ids(`type_code=${type.code.slice(0, -1)}`)).toEqual([])
-    expect(await ids(`type_id=${type.id}&label=Alph`)).toEqual([a.id])
-    expect(await ids(`type_id=${type.id}&value=b1`)).toEqual([b.id])
-    expect(await ids(`type_id=${type.id}&status=0`)).toEqual([c.id])
-    expect(await ids(`type_id=${type.id}&status=1&page=2&size=1`)).toEqual([b.id])
+    const typeId = String(type.id)
+    expect(await ids({ type_id: typeId })).toEqual([a.id, b.id, c.id])
+    expect(await ids({ type_code: type.code })).toEqual([a.id, b.id, c.id])
+    expect(await ids({ type_code: type.code.slice(0, -1) })).toEqual([])
+    expect(await ids({ type_id: typeId, label: 'Alph' })).toEqual([a.id])
+    expect(await ids({ type_id: typeId, value: 'b1' })).toEqual([b.id])
+    expect(await ids({ type_id: typeId, status: '0' })).toEqual([c.id])
+    expect(await ids({ type_id: typeId, status: '1', page: '2', size: '1' })).toEqual([b.id])
 
-    const page = await api('GET', `${DATAS}?type_id=${type.id}&size=2`, admin)
-    expect(page.body.data).toMatchObject({ total: 3, page: 1, size: 2, total_pages: 2 })
-    expect((await api('GET', `${DATAS}?status=2`, admin)).res.status).toBe(422)
-    expect((await api('GET', `${DATAS}?type_id=x`, admin)).res.status).toBe(422)
+    const page = await answer(list({ type_id: typeId, size: '2' }))
+    expect(page.data).toMatchObject({ total: 3, page: 1, size: 2, total_pages: 2 })
+    expect((await list({ status: '2' })).status).toBe(422)
+    expect((await list({ type_id: 'x' })).status).toBe(422)
   })
 
   it('POST stores the type’s code; 404 for an unknown type; 409 for a label taken within the type', async () => {
     const type = await createType()
-    const label = unique('label')
-    const created = await api('POST', DATAS, admin, dataBody(type.id, { label, value: '1', color: null }))
-    expect(created.res.status).toBe(200)
+    const label = unique('label', '_')
+    const created = await datas(admin).$post({ json: dataBody(type.id, { label, value: '1', color: null }) })
+    expect(created.status).toBe(200)
     const [row] = await fileDb().select().from(sysDictData).where(eq(sysDictData.label, label))
     expect(row).toMatchObject({ typeId: type.id, typeCode: type.code, value: '1', color: null, status: 1 })
 
-    const unknownType = await api('POST', DATAS, admin, dataBody(99999))
-    expect(unknownType.res.status).toBe(404)
+    const unknownType = await failure(datas(admin).$post({ json: dataBody(99999) }))
+    expect(unknownType.status).toBe(404)
     expect(unknownType.body.msg).toBe('Dictionary type not found')
 
-    const dup = await api('POST', DATAS, admin, dataBody(type.id, { label }))
-    expect(dup.res.status).toBe(409)
+    const dup = await failure(datas(admin).$post({ json: dataBody(type.id, { label }) }))
+    expect(dup.status).toBe(409)
     expect(dup.body.msg).toBe('Dictionary data already exists')
     // The same label in another type is fine.
     const other = await createType()
-    expect((await api('POST', DATAS, admin, dataBody(other.id, { label }))).res.status).toBe(200)
+    expect((await datas(admin).$post({ json: dataBody(other.id, { label }) })).status).toBe(200)
   })
 
   it('POST validates the body', async () => {
     const { type_id: _, ...noType } = dataBody(1)
-    const missing = await api('POST', DATAS, admin, noType)
-    expect(missing.res.status).toBe(422)
-    expect(errorsOf(missing.body)[0]?.loc).toEqual(['body', 'type_id'])
-    const badStatus = await api('POST', DATAS, admin, dataBody(1, { status: 2 }))
-    expect(badStatus.res.status).toBe(422)
-    expect(errorsOf(badStatus.body)[0]?.loc).toEqual(['body', 'status'])
-    const badSort = await api('POST', DATAS, admin, dataBody(1, { sort: 'first' }))
-    expect(errorsOf(badSort.body)[0]?.loc).toEqual(['body', 'sort'])
-    const longLabel = await api('POST', DATAS, admin, dataBody(1, { label: 'x'.repeat(33) }))
-    expect(errorsOf(longLabel.body)[0]?.loc).toEqual(['body', 'label'])
+    const missing = await failure(send('POST', DATAS, { token: admin, json: noType }))
+    expect(missing.status).toBe(422)
+    expect(missing.errors[0]?.loc).toEqual(['body', 'type_id'])
+    const badStatus = await failure(datas(admin).$post({ json: dataBody(1, { status: 2 }) }))
+    expect(badStatus.status).toBe(422)
+    expect(badStatus.errors[0]?.loc).toEqual(['body', 'status'])
+    const badSort = await failure(send('POST', DATAS, { token: admin, json: { ...dataBody(1), sort: 'first' } }))
+    expect(badSort.errors[0]?.loc).toEqual(['body', 'sort'])
+    const longLabel = await failure(datas(admin).$post({ json: dataBody(1, { label: 'x'.repeat(33) }) }))
+    expect(longLabel.errors[0]?.loc).toEqual(['body', 'label'])
   })
 
   it('PUT updates a value, moving it to another type if asked; 404 and 409 as on create', async () => {
@@ -463,47 +463,42 @@ describe('dictionary values', () => {
     const value = await createData(type.id)
     const taken = await createData(other.id)
 
-    const updated = await api(
-      'PUT',
-      `${DATAS}/${value.id}`,
-      admin,
-      dataBody(type.id, { label: value.label, value: 'z', sort: 7 }),
-    )
-    expect(updated.res.status).toBe(200)
-    const detail = await api('GET', `${DATAS}/${value.id}`, admin)
-    expect(detail.body.data).toMatchObject({ label: value.label, value: 'z', sort: 7, type_code: type.code })
-    expect((detail.body.data as { updated_time: string }).updated_time).toMatch(DATETIME)
+    const updated = await updateData(value.id, dataBody(type.id, { label: value.label, value: 'z', sort: 7 }))
+    expect(updated.status).toBe(200)
+    const detail = await answer(dataById(value.id))
+    expect(detail.data).toMatchObject({ label: value.label, value: 'z', sort: 7, type_code: type.code })
+    expect(detail.data.updated_time).toMatch(DATETIME)
 
-    const moved = await api('PUT', `${DATAS}/${value.id}`, admin, dataBody(other.id, { label: value.label }))
-    expect(moved.res.status).toBe(200)
+    const moved = await updateData(value.id, dataBody(other.id, { label: value.label }))
+    expect(moved.status).toBe(200)
     const [row] = await fileDb().select().from(sysDictData).where(eq(sysDictData.id, value.id))
     expect(row).toMatchObject({ typeId: other.id, typeCode: other.code })
 
-    expect((await api('PUT', `${DATAS}/99999`, admin, dataBody(type.id))).res.status).toBe(404)
-    const noType = await api('PUT', `${DATAS}/${value.id}`, admin, dataBody(99999))
-    expect(noType.res.status).toBe(404)
+    expect((await updateData(99999, dataBody(type.id))).status).toBe(404)
+    const noType = await failure(updateData(value.id, dataBody(99999)))
+    expect(noType.status).toBe(404)
     expect(noType.body.msg).toBe('Dictionary type not found')
-    const dup = await api('PUT', `${DATAS}/${value.id}`, admin, dataBody(other.id, { label: taken.label }))
-    expect(dup.res.status).toBe(409)
+    const dup = await updateData(value.id, dataBody(other.id, { label: taken.label }))
+    expect(dup.status).toBe(409)
   })
 
   it('DELETE removes the values; unknown ids are ignored', async () => {
     const type = await createType()
     const a = await createData(type.id)
     const b = await createData(type.id)
-    const { res } = await api('DELETE', DATAS, admin, { pks: [a.id, 99999] })
-    expect(res.status).toBe(200)
+    const { status } = await answer(datas(admin).$delete({ json: { pks: [a.id, 99999] } }))
+    expect(status).toBe(200)
     const left = await fileDb().select().from(sysDictData).where(eq(sysDictData.typeId, type.id))
     expect(left.map((r) => r.id)).toEqual([b.id])
-    expect((await api('GET', `${DATAS}/${a.id}`, admin)).res.status).toBe(404)
-    expect((await api('DELETE', DATAS, admin, { pks: ['x'] })).res.status).toBe(422)
+    expect((await dataById(a.id)).status).toBe(404)
+    expect((await send('DELETE', DATAS, { token: admin, json: { pks: ['x'] } })).status).toBe(422)
   })
 
   it('answers errors in the request language', async () => {
-    const zh = await call(`${TYPES}/99999`, {
-      headers: { Authorization: `Bearer ${admin}`, 'Accept-Language': 'zh-CN' },
-    })
-    expect(((await zh.json()) as Body).msg).toBe('字典类型不存在')
+    const zh = await failure(
+      dict(admin, { 'Accept-Language': 'zh-CN' })['dict-types'][':pk'].$get({ param: { pk: '99999' } }),
+    )
+    expect(zh.body.msg).toBe('字典类型不存在')
   })
 })
 
@@ -511,8 +506,7 @@ describe('cache', () => {
   it('serves type-code lookups from the cache until a write drops it', async () => {
     const type = await createType()
     const value = await createData(type.id, { value: 'before' })
-    const lookup = async () =>
-      dataOf<{ value: string }[]>((await api('GET', `${DATAS}/type-codes/${type.code}`, admin)).body)
+    const lookup = async () => (await answer(byTypeCode(type.code))).data
     expect((await lookup())[0]?.value).toBe('before')
     // A change behind the API's back is not seen: the answer is cached.
     await fileDb().update(sysDictData).set({ value: 'behind' }).where(eq(sysDictData.id, value.id))
@@ -525,33 +519,33 @@ describe('cache', () => {
   it('serves single values from the cache until a write drops it', async () => {
     const type = await createType()
     const value = await createData(type.id, { value: 'one' })
-    const detail = async () => dataOf<{ value: string }>((await api('GET', `${DATAS}/${value.id}`, admin)).body)
+    const detail = async () => (await answer(dataById(value.id))).data
     expect((await detail()).value).toBe('one')
     await fileDb().update(sysDictData).set({ value: 'two' }).where(eq(sysDictData.id, value.id))
     expect((await detail()).value).toBe('one')
-    await api('PUT', `${DATAS}/${value.id}`, admin, dataBody(type.id, { label: value.label, value: 'three' }))
+    await updateData(value.id, dataBody(type.id, { label: value.label, value: 'three' }))
     expect((await detail()).value).toBe('three')
   })
 
   it('makes every kind of write visible on the next read', async () => {
     const type = await createType()
     const lookup = async () => {
-      const { res, body } = await api('GET', `${DATAS}/type-codes/${type.code}`, admin)
-      return res.status === 200 ? dataOf<{ id: number; label: string }[]>(body) : []
+      const res = await byTypeCode(type.code)
+      return res.status === 200 ? (await answer(res)).data : []
     }
     expect(await lookup()).toEqual([])
     const a = await createData(type.id, { sort: 1 })
     expect((await lookup()).map((d) => d.id)).toEqual([a.id])
     const b = await createData(type.id, { sort: 2 })
     expect((await lookup()).map((d) => d.id)).toEqual([b.id, a.id])
-    await api('PUT', `${DATAS}/${a.id}`, admin, dataBody(type.id, { label: a.label, sort: 1, status: 0 }))
+    await updateData(a.id, dataBody(type.id, { label: a.label, sort: 1, status: 0 }))
     expect((await lookup()).map((d) => d.id)).toEqual([b.id])
-    await api('DELETE', DATAS, admin, { pks: [b.id] })
+    await datas(admin).$delete({ json: { pks: [b.id] } })
     expect(await lookup()).toEqual([])
-    await api('PUT', `${DATAS}/${a.id}`, admin, dataBody(type.id, { label: a.label, sort: 1, status: 1 }))
+    await updateData(a.id, dataBody(type.id, { label: a.label, sort: 1, status: 1 }))
     expect((await lookup()).map((d) => d.id)).toEqual([a.id])
-    await api('DELETE', TYPES, admin, { pks: [type.id] })
+    await types(admin).$delete({ json: { pks: [type.id] } })
     expect(await lookup()).toEqual([])
-    expect((await api('GET', `${DATAS}/${a.id}`, admin)).res.status).toBe(404)
+    expect((await dataById(a.id)).status).toBe(404)
   })
 })

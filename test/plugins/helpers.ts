@@ -1,44 +1,14 @@
 /**
- * Plugin-system test helpers: an app built with extra (fake) plugins next to the registry's, called like
- * `helpers/app.ts` calls the default app (same bindings, so tokens from `helpers/auth.ts` work on both), and a
- * minimal ZIP reader to check downloads.
+ * Plugin-system test helpers: an app built with extra (fake) plugins next to the registry's (call it through
+ * `harnessFor(appWith(...))`, helpers/harness.ts; same bindings, so tokens from `helpers/auth.ts` work on both), and
+ * a minimal ZIP reader to check downloads.
  */
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
-import { Redis } from '@upstash/redis/cloudflare'
 import { type App, createApp } from '../../src/app/app'
 import { PLUGINS } from '../../src/plugins/registry'
 import type { PluginManifest } from '../../src/plugins/types'
-import type { Body } from '../helpers/app'
-import { fileBindings } from '../helpers/isolation'
 
 export function appWith(...extra: PluginManifest[]): App {
   return createApp({ plugins: [...PLUGINS, ...extra] })
-}
-
-export function callerOf(app: App) {
-  const call = async (path: string, init: RequestInit = {}, token?: string): Promise<Response> => {
-    const headers = new Headers(init.headers)
-    if (token) headers.set('Authorization', `Bearer ${token}`)
-    if (init.body !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json')
-    const ctx = createExecutionContext()
-    const res = await app.request(path, { ...init, headers }, { ...env, ...fileBindings }, ctx)
-    await waitOnExecutionContext(ctx)
-    return res
-  }
-  const json = async (path: string, init: RequestInit = {}, token?: string) => {
-    const res = await call(path, init, token)
-    return { res, body: (await res.json()) as Body }
-  }
-  return { call, json }
-}
-
-/** This test file's Redis namespace (the app's, so keys are shared with it). */
-export function fileRedis(): Redis {
-  return new Redis({
-    url: fileBindings.UPSTASH_REDIS_REST_URL as string,
-    token: String((env as unknown as Record<string, unknown>).UPSTASH_REDIS_REST_TOKEN),
-  })
 }
 
 export interface ZipFile {

@@ -1,40 +1,28 @@
-/** The `notice` plugin (contract §2.15): shapes, paging and filters, validation, 404, permissions, seed, gate. */
+/**
+ * The `notice` plugin (docs/fba-compatibility.md, "Notice plugin"): shapes, paging and filters, validation, 404,
+ * permissions, seed, gate.
+ */
+import type { z } from '@hono/zod-openapi'
 import { and, eq, inArray } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { sysMenu } from '../../src/domains/menus/schema'
 import { sysRoleMenu } from '../../src/domains/roles/schema'
 import { sysUser } from '../../src/domains/users/schema'
+import type { NoticeBodySchema } from '../../src/plugins/notice/dto'
+import type { noticeRoutes } from '../../src/plugins/notice/routes.v1'
 import { sysNotice } from '../../src/plugins/notice/schema'
 import { NOTICE_SEED } from '../../src/plugins/notice/seed'
+import type { pluginAdminRoutes } from '../../src/plugins/routes'
 import { pluginSources } from '../../src/plugins/sources'
 import { login } from '../helpers/auth'
 import { fileDb, seedFileDatabase } from '../helpers/database'
-import { appWith, callerOf, fileRedis, readZip } from './helpers'
+import { anyDatetime } from '../helpers/fixtures'
+import { answer, api, failure, send } from '../helpers/harness'
+import { fileRedis } from '../helpers/isolation'
+import { openApiDocument } from '../http/openapi-document'
+import { readZip } from './helpers'
 
 beforeAll(seedFileDatabase)
-
-const { call, json } = callerOf(appWith())
-
-const DATETIME = expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
-
-interface Notice {
-  id: number
-  title: string
-  type: number
-  status: number
-  content: string
-  created_time: string
-  updated_time: string | null
-}
-
-interface Page<T> {
-  items: T[]
-  total: number
-  page: number
-  size: number
-  total_pages: number
-  links: Record<string, string | null>
-}
 
 let admin = ''
 let user = ''
@@ -43,18 +31,22 @@ beforeAll(async () => {
   user = (await login('test')).accessToken
 })
 
-const send = (method: string, path: string, body: unknown, token: string | undefined = admin) =>
-  json(`/api/v1${path}`, method === 'GET' ? { method } : { method, body: JSON.stringify(body) }, token)
+/** `/sys/notices`, signed in as `token` when given. */
+const notices = (token?: string, headers?: Record<string, string>) =>
+  api<typeof noticeRoutes>(token, { headers }).sys.notices
+const byId = (pk: number | string, token = admin) => notices(token)[':pk'].$get({ param: { pk: String(pk) } })
 
-const page = async (query = '') => {
-  const { res, body } = await json(`/api/v1/sys/notices${query}`, {}, admin)
-  expect(res.status, JSON.stringify(body)).toBe(200)
-  return body.data as Page<Notice>
+const page = async (query: Record<string, string> = {}) => {
+  const { status, body, data } = await answer(notices(admin).$get({ query }))
+  expect(status, JSON.stringify(body)).toBe(200)
+  return data
 }
 
-async function create(title: string, extra: Partial<Notice> = {}): Promise<number> {
-  const { res, body } = await send('POST', '/sys/notices', { title, type: 0, status: 1, content: 'text', ...extra })
-  expect(res.status, JSON.stringify(body)).toBe(200)
+async function create(title: string, extra: Partial<z.input<typeof NoticeBodySchema>> = {}): Promise<number> {
+  const { status, body } = await answer(
+    notices(admin).$post({ json: { title, type: 0, status: 1, content: 'text', ...extra } }),
+  )
+  expect(status, JSON.stringify(body)).toBe(200)
   expect(body.data).toBeNull()
   const [row] = await fileDb().select().from(sysNotice).where(eq(sysNotice.title, title))
   return row?.id ?? -1
@@ -62,18 +54,18 @@ async function create(title: string, extra: Partial<Notice> = {}): Promise<numbe
 
 describe('seed', () => {
   it('adds the sample notice, the menu under System and its three buttons', async () => {
-    const { res, body } = await json('/api/v1/sys/notices/1', {}, admin)
-    expect(res.status).toBe(200)
-    expect(body.data).toEqual({
+    const { status, data } = await answer(byId(1))
+    expect(status).toBe(200)
+    expect(data).toEqual({
       id: 1,
       title: 'hahahahahaahahaha',
       type: 0,
       status: 1,
       content: NOTICE_SEED[0]?.content,
-      created_time: DATETIME,
+      created_time: anyDatetime(),
       updated_time: null,
     })
-    expect((body.data as Notice).content).toContain("print('fba yyds')\n```")
+    expect(data.content).toContain("print('fba yyds')\n```")
 
     const menus = await fileDb()
       .select()
@@ -111,7 +103,7 @@ describe('GET /sys/notices', () => {
       .set({ createdTime: new Date(Date.now() - 60_000) })
       .where(eq(sysNotice.id, older))
     const newer = await create('paging newer')
-    const data = await page('?title=paging&size=1')
+    const data = await page({ title: 'paging', size: '1' })
     expect(data).toMatchObject({ total: 2, page: 1, size: 1, total_pages: 2 })
     expect(data.items.map((n) => n.id)).toEqual([newer])
     expect(data.links).toEqual({
@@ -121,53 +113,53 @@ describe('GET /sys/notices', () => {
       next: '/api/v1/sys/notices?title=paging&page=2&size=1',
       prev: null,
     })
-    expect((await page('?title=paging&size=1&page=2')).items.map((n) => n.id)).toEqual([older])
+    expect((await page({ title: 'paging', size: '1', page: '2' })).items.map((n) => n.id)).toEqual([older])
   })
 
   it('filters by title (contains, wildcards literal), type and status; blank filters are ignored', async () => {
     await create('filter a_notice', { type: 0, status: 1 })
     await create('filter announcement', { type: 1, status: 0 })
-    expect((await page('?title=filter')).total).toBe(2)
-    expect((await page('?title=filter&type=1')).items.map((n) => n.title)).toEqual(['filter announcement'])
-    expect((await page('?title=filter&status=1')).items.map((n) => n.title)).toEqual(['filter a_notice'])
-    expect((await page('?title=a_n')).items.map((n) => n.title)).toEqual(['filter a_notice'])
-    expect((await page('?title=filter&type=&status=')).total).toBe(2)
-    expect((await json('/api/v1/sys/notices?type=2', {}, admin)).res.status).toBe(422)
-    expect((await json('/api/v1/sys/notices?size=201', {}, admin)).res.status).toBe(422)
+    expect((await page({ title: 'filter' })).total).toBe(2)
+    expect((await page({ title: 'filter', type: '1' })).items.map((n) => n.title)).toEqual(['filter announcement'])
+    expect((await page({ title: 'filter', status: '1' })).items.map((n) => n.title)).toEqual(['filter a_notice'])
+    expect((await page({ title: 'a_n' })).items.map((n) => n.title)).toEqual(['filter a_notice'])
+    expect((await page({ title: 'filter', type: '', status: '' })).total).toBe(2)
+    expect((await notices(admin).$get({ query: { type: '2' } })).status).toBe(422)
+    expect((await notices(admin).$get({ query: { size: '201' } })).status).toBe(422)
   })
 })
 
 describe('GET /sys/notices/{pk}', () => {
   it('answers 404 for a missing notice and 422 for a bad id', async () => {
-    const missing = await json('/api/v1/sys/notices/999999', {}, admin)
-    expect(missing.res.status).toBe(404)
+    const missing = await failure(byId(999999))
+    expect(missing.status).toBe(404)
     expect(missing.body).toMatchObject({ code: 404, msg: 'Notice not found', data: null })
-    const zh = await json('/api/v1/sys/notices/999999', { headers: { 'Accept-Language': 'zh-CN' } }, admin)
+    const zh = await failure(notices(admin, { 'Accept-Language': 'zh-CN' })[':pk'].$get({ param: { pk: '999999' } }))
     expect(zh.body.msg).toBe('通知公告不存在')
-    expect((await json('/api/v1/sys/notices/abc', {}, admin)).res.status).toBe(422)
+    expect((await byId('abc')).status).toBe(422)
   })
 })
 
 describe('POST /sys/notices', () => {
   it('creates a notice', async () => {
     const id = await create('created', { type: 1, status: 0, content: '# Hello' })
-    const { body } = await json(`/api/v1/sys/notices/${id}`, {}, admin)
-    expect(body.data).toEqual({
+    const { data } = await answer(byId(id))
+    expect(data).toEqual({
       id,
       title: 'created',
       type: 1,
       status: 0,
       content: '# Hello',
-      created_time: DATETIME,
+      created_time: anyDatetime(),
       updated_time: null,
     })
   })
 
   it('validates the body', async () => {
     const bad = async (body: unknown) => {
-      const { res, body: answer } = await send('POST', '/sys/notices', body)
-      expect(res.status, JSON.stringify(body)).toBe(422)
-      return (answer.data as { errors: { loc: (string | number)[] }[] }).errors.map((e) => e.loc.join('.'))
+      const { status, errors } = await failure(send('POST', '/api/v1/sys/notices', { token: admin, json: body }))
+      expect(status, JSON.stringify(body)).toBe(422)
+      return errors.map((e) => e.loc.join('.'))
     }
     expect(await bad({})).toEqual(expect.arrayContaining(['body.title', 'body.type', 'body.status', 'body.content']))
     expect(await bad({ title: 'x', type: 2, status: 1, content: 'c' })).toEqual(['body.type'])
@@ -181,15 +173,17 @@ describe('POST /sys/notices', () => {
 describe('PUT /sys/notices/{pk}', () => {
   it('replaces the fields and stamps updated_time; 404 when missing', async () => {
     const id = await create('to update')
-    const updated = await send('PUT', `/sys/notices/${id}`, { title: 'updated', type: 1, status: 0, content: 'new' })
-    expect(updated.res.status).toBe(200)
-    const { body } = await json(`/api/v1/sys/notices/${id}`, {}, admin)
-    expect(body.data).toMatchObject({ title: 'updated', type: 1, status: 0, content: 'new', updated_time: DATETIME })
+    const update = (pk: number | string, json: z.input<typeof NoticeBodySchema>) =>
+      notices(admin)[':pk'].$put({ param: { pk: String(pk) }, json })
+    const updated = await update(id, { title: 'updated', type: 1, status: 0, content: 'new' })
+    expect(updated.status).toBe(200)
+    const { data } = await answer(byId(id))
+    expect(data).toMatchObject({ title: 'updated', type: 1, status: 0, content: 'new', updated_time: anyDatetime() })
 
-    const missing = await send('PUT', '/sys/notices/999999', { title: 'x', type: 0, status: 1, content: 'c' })
-    expect(missing.res.status).toBe(404)
+    const missing = await failure(update(999999, { title: 'x', type: 0, status: 1, content: 'c' }))
+    expect(missing.status).toBe(404)
     expect(missing.body.msg).toBe('Notice not found')
-    expect((await send('PUT', `/sys/notices/${id}`, { title: 'x' })).res.status).toBe(422)
+    expect((await send('PUT', `/api/v1/sys/notices/${id}`, { token: admin, json: { title: 'x' } })).status).toBe(422)
   })
 })
 
@@ -198,43 +192,40 @@ describe('DELETE /sys/notices', () => {
     const a = await create('delete a')
     const b = await create('delete b')
     const keep = await create('delete keep')
-    const { res, body } = await send('DELETE', '/sys/notices', { pks: [a, b, a, 999999] })
-    expect(res.status).toBe(200)
+    const { status, body } = await answer(notices(admin).$delete({ json: { pks: [a, b, a, 999999] } }))
+    expect(status).toBe(200)
     expect(body.data).toBeNull()
-    expect((await page('?title=delete')).items.map((n) => n.id)).toEqual([keep])
+    expect((await page({ title: 'delete' })).items.map((n) => n.id)).toEqual([keep])
   })
 
   it('validates the body', async () => {
-    expect((await send('DELETE', '/sys/notices', { pks: [] })).res.status).toBe(422)
-    expect((await send('DELETE', '/sys/notices', [1])).res.status).toBe(422)
-    expect((await send('DELETE', '/sys/notices', { pks: ['x'] })).res.status).toBe(422)
+    expect((await notices(admin).$delete({ json: { pks: [] } })).status).toBe(422)
+    expect((await send('DELETE', '/api/v1/sys/notices', { token: admin, json: [1] })).status).toBe(422)
+    expect((await send('DELETE', '/api/v1/sys/notices', { token: admin, json: { pks: ['x'] } })).status).toBe(422)
   })
 })
 
 describe('permissions', () => {
+  const body = (title: string) => ({ title, type: 0, status: 1, content: 'c' })
+
   it('needs a token for everything', async () => {
-    expect((await call('/api/v1/sys/notices')).status).toBe(401)
-    expect((await call('/api/v1/sys/notices/1')).status).toBe(401)
-    expect((await send('POST', '/sys/notices', { title: 'x', type: 0, status: 1, content: 'c' }, '')).res.status).toBe(
-      401,
-    )
-    expect((await send('PUT', '/sys/notices/1', { title: 'x', type: 0, status: 1, content: 'c' }, '')).res.status).toBe(
-      401,
-    )
-    expect((await send('DELETE', '/sys/notices', { pks: [1] }, '')).res.status).toBe(401)
+    const anonymous = notices()
+    expect((await anonymous.$get({ query: {} })).status).toBe(401)
+    expect((await anonymous[':pk'].$get({ param: { pk: '1' } })).status).toBe(401)
+    expect((await anonymous.$post({ json: body('x') })).status).toBe(401)
+    expect((await anonymous[':pk'].$put({ param: { pk: '1' }, json: body('x') })).status).toBe(401)
+    expect((await anonymous.$delete({ json: { pks: [1] } })).status).toBe(401)
   })
 
   it('lets the seeded test user read but not write', async () => {
-    expect((await json('/api/v1/sys/notices', {}, user)).res.status).toBe(200)
-    expect((await json('/api/v1/sys/notices/1', {}, user)).res.status).toBe(200)
-    const body = { title: 'by test', type: 0, status: 1, content: 'c' }
-    for (const [method, path, payload] of [
-      ['POST', '/sys/notices', body],
-      ['PUT', '/sys/notices/1', body],
-      ['DELETE', '/sys/notices', { pks: [1] }],
+    expect((await notices(user).$get({ query: {} })).status).toBe(200)
+    expect((await byId(1, user)).status).toBe(200)
+    for (const [label, request] of [
+      ['POST /sys/notices', () => notices(user).$post({ json: body('by test') })],
+      ['PUT /sys/notices/1', () => notices(user)[':pk'].$put({ param: { pk: '1' }, json: body('by test') })],
+      ['DELETE /sys/notices', () => notices(user).$delete({ json: { pks: [1] } })],
     ] as const) {
-      const { res } = await send(method, path, payload, user)
-      expect(res.status, `${method} ${path}`).toBe(403)
+      expect((await request()).status, label).toBe(403)
     }
   })
 
@@ -248,14 +239,11 @@ describe('permissions', () => {
     await db.update(sysUser).set({ isStaff: true }).where(eq(sysUser.username, 'test'))
     await fileRedis().incr('stratum:authz:generation')
     try {
-      const token = (await login('test')).accessToken
-      const body = { title: 'by staff', type: 0, status: 1, content: 'c' }
-      expect((await send('POST', '/sys/notices', body, token)).res.status).toBe(200)
+      const staff = notices((await login('test')).accessToken)
+      expect((await staff.$post({ json: body('by staff') })).status).toBe(200)
       const [row] = await db.select().from(sysNotice).where(eq(sysNotice.title, 'by staff'))
-      expect((await send('PUT', `/sys/notices/${row?.id}`, { ...body, title: 'by staff 2' }, token)).res.status).toBe(
-        200,
-      )
-      expect((await send('DELETE', '/sys/notices', { pks: [row?.id] }, token)).res.status).toBe(403) // no del button
+      expect((await staff[':pk'].$put({ param: { pk: `${row?.id}` }, json: body('by staff 2') })).status).toBe(200)
+      expect((await staff.$delete({ json: { pks: [Number(row?.id)] } })).status).toBe(403) // no del button
     } finally {
       await db.delete(sysRoleMenu).where(
         and(
@@ -274,9 +262,11 @@ describe('permissions', () => {
 
 describe('while the plugin is disabled', () => {
   it('answers 403 on every notice route, and serves again once re-enabled', async () => {
-    const toggle = () => json('/api/v1/sys/plugins/notice/status', { method: 'PUT' }, admin)
-    expect((await toggle()).res.status).toBe(200)
+    const toggle = () =>
+      api<typeof pluginAdminRoutes>(admin).sys.plugins[':plugin'].status.$put({ param: { plugin: 'notice' } })
+    expect((await toggle()).status).toBe(200)
     try {
+      // The gate answers before validation: the bodies are left empty on purpose.
       for (const [method, path] of [
         ['GET', '/sys/notices'],
         ['GET', '/sys/notices/1'],
@@ -284,21 +274,22 @@ describe('while the plugin is disabled', () => {
         ['PUT', '/sys/notices/1'],
         ['DELETE', '/sys/notices'],
       ] as const) {
-        const { res, body } = await send(method, path, {}, admin)
-        expect(res.status, `${method} ${path}`).toBe(403)
+        const json = method === 'GET' ? {} : { json: {} }
+        const { status, body } = await failure(send(method, `/api/v1${path}`, { token: admin, ...json }))
+        expect(status, `${method} ${path}`).toBe(403)
         expect(body.data).toEqual({ plugin: 'notice' })
       }
     } finally {
-      expect((await toggle()).res.status).toBe(200)
+      expect((await toggle()).status).toBe(200)
     }
-    expect((await json('/api/v1/sys/notices', {}, admin)).res.status).toBe(200)
+    expect((await notices(admin).$get({ query: {} })).status).toBe(200)
   })
 })
 
 describe('as a plugin', () => {
   it('is listed by GET /sys/plugins as an extend plugin with its routes', async () => {
-    const { body } = await json('/api/v1/sys/plugins', {}, admin)
-    const notice = (body.data as { plugin: { name: string } }[]).find((p) => p.plugin.name === 'notice')
+    const { data } = await answer(api<typeof pluginAdminRoutes>(admin).sys.plugins.$get())
+    const notice = data.find((p) => p.plugin.name === 'notice')
     expect(notice).toEqual({
       plugin: {
         name: 'notice',
@@ -317,7 +308,7 @@ describe('as a plugin', () => {
   })
 
   it('downloads as a ZIP of its manifest, README and sources as built', async () => {
-    const res = await call('/api/v1/sys/plugins/notice', { headers: { Authorization: `Bearer ${admin}` } })
+    const res = await api<typeof pluginAdminRoutes>(admin).sys.plugins[':plugin'].$get({ param: { plugin: 'notice' } })
     expect(res.status).toBe(200)
     expect(res.headers.get('Content-Type')).toBe('application/x-zip-compressed')
     expect(res.headers.get('Content-Disposition')).toBe('attachment; filename=notice.zip')
@@ -335,9 +326,7 @@ describe('as a plugin', () => {
   })
 
   it('documents its routes in the v1 OpenAPI document', async () => {
-    const doc = (await (await call('/api/v1/openapi.json')).json()) as {
-      paths: Record<string, Record<string, { 'x-access'?: string }>>
-    }
+    const doc = await openApiDocument('v1')
     expect(doc.paths['/sys/notices']?.post?.['x-access']).toBe('sys:notice:add')
     expect(doc.paths['/sys/notices/{pk}']?.put?.['x-access']).toBe('sys:notice:edit')
     expect(doc.paths['/sys/notices']?.delete?.['x-access']).toBe('sys:notice:del')

@@ -1,11 +1,13 @@
 /**
  * The plugin system end to end: test plugins (defined here) mounted next to the registry's, the gate, toggles with
  * their hooks and dependency rules, required plugins, the settings extension point, the cache bound, the seed hook
- * and every plugin-admin endpoint (§2.9).
+ * and every plugin-admin endpoint (docs/fba-compatibility.md, "Plugins").
  */
 import { eq, notInArray } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { seedDatabase } from '../../src/app/seed'
+import type { authRoutes } from '../../src/domains/auth/routes.v1'
+import type { healthRoutes } from '../../src/domains/health/routes'
 import { sysMenu } from '../../src/domains/menus/schema'
 import { defineRoute, jsonEnvelope, z } from '../../src/http/openapi'
 import { ok } from '../../src/http/respond'
@@ -15,13 +17,18 @@ import { Cache, LocalStore } from '../../src/infra/cache'
 import { sysPlugin } from '../../src/plugins/_core/schema'
 import { checkPlugins } from '../../src/plugins/check'
 import { PLUGINS } from '../../src/plugins/registry'
+import type { pluginAdminRoutes } from '../../src/plugins/routes'
 import { pluginSeedSteps } from '../../src/plugins/seed'
 import { pluginSources } from '../../src/plugins/sources'
 import { pluginStates, storeFlag } from '../../src/plugins/state'
 import { definePlugin, type PluginManifest } from '../../src/plugins/types'
 import { login } from '../helpers/auth'
 import { fileDb, seedFileDatabase } from '../helpers/database'
-import { appWith, callerOf, fileRedis, readZip } from './helpers'
+import { sleep } from '../helpers/fixtures'
+import { answer, failure, harnessFor } from '../helpers/harness'
+import { fileRedis } from '../helpers/isolation'
+import { openApiDocument } from '../http/openapi-document'
+import { appWith, readZip } from './helpers'
 
 beforeAll(seedFileDatabase)
 
@@ -36,7 +43,7 @@ const base = {
   kind: 'app' as const,
 }
 
-const ping = (path: string, access: 'public' | 'authenticated' = 'public') =>
+const ping = <P extends string>(path: P, access: 'public' | 'authenticated' = 'public') =>
   defineRoute({
     method: 'get',
     path,
@@ -119,8 +126,18 @@ const flaky = definePlugin({
 })
 
 const TEST_PLUGINS: PluginManifest[] = [probe, needsBasis, basis, must, flaky]
-const { call, json } = callerOf(appWith(...TEST_PLUGINS))
-const registryOnly = callerOf(appWith())
+const probed = harnessFor(appWith(...TEST_PLUGINS))
+const registryOnly = harnessFor(appWith())
+
+/** The test plugins' own routes, typed from their routers. */
+const probeV1 = (token?: string, headers?: Record<string, string>) =>
+  probed.api<typeof probe.routes.v1>(token, { headers }).probe
+const probeV2 = () => probed.api<typeof probe.routes.v2>(undefined, { version: 'v2' }).probe
+const needsBasisPing = () => probed.api<typeof needsBasis.routes.v1>()['needs-basis'].ping.$get()
+const mustPing = () => probed.api<typeof must.routes.v1>().sys.must.ping.$get()
+const flakyPing = () => probed.api<typeof flaky.routes.v1>().flaky.ping.$get()
+/** `/sys/plugins` on the app with the test plugins, signed in with `token` when given. */
+const plugins = (token?: string) => probed.api<typeof pluginAdminRoutes>(token).sys.plugins
 
 let admin = ''
 let user = ''
@@ -129,19 +146,12 @@ beforeAll(async () => {
   user = (await login('test')).accessToken
 })
 
-const toggle = (name: string, token = admin) => json(`/api/v1/sys/plugins/${name}/status`, { method: 'PUT' }, token)
+const toggle = (name: string) => plugins(admin)[':plugin'].status.$put({ param: { plugin: name } })
 
-interface PluginInfo {
-  plugin: Record<string, unknown> & { name: string; enable: '1' | '0' }
-  app: Record<string, unknown>
-  api?: Record<string, { prefix: string; tags: string }>
-  settings?: Record<string, unknown>
-}
-
-async function listed(name: string): Promise<PluginInfo> {
-  const { res, body } = await json('/api/v1/sys/plugins', {}, admin)
-  expect(res.status).toBe(200)
-  const found = (body.data as PluginInfo[]).find((p) => p.plugin.name === name)
+async function listed(name: string) {
+  const { status, data } = await answer(plugins(admin).$get())
+  expect(status).toBe(200)
+  const found = data.find((p) => p.plugin.name === name)
   if (!found) throw new Error(`${name} not listed`)
   return found
 }
@@ -150,18 +160,19 @@ async function listed(name: string): Promise<PluginInfo> {
 
 describe('mounting', () => {
   it("serves each plugin's routers in their API versions, with the plugin's own access rules", async () => {
-    expect((await json('/api/v1/probe/ping')).body.data).toEqual({ pong: 'v1' })
-    expect((await json('/api/v2/probe/ping')).body.data).toEqual({ pong: 'v2' })
-    expect((await json('/api/probe/ping', { headers: { 'X-API-Version': 'v2' } })).body.data).toEqual({ pong: 'v2' })
-    expect((await call('/api/v2/needs-basis/ping')).status).toBe(404)
-    expect((await call('/api/v1/probe/me')).status).toBe(401)
-    expect((await json('/api/v1/probe/me', {}, user)).body.data).toEqual({ pong: 'test' })
-    expect((await json('/api/v1/sys/must/ping')).body.data).toEqual({ pong: 'must' })
+    expect((await answer(probeV1().ping.$get())).data).toEqual({ pong: 'v1' })
+    expect((await answer(probeV2().ping.$get())).data).toEqual({ pong: 'v2' })
+    const byHeader = await probed.send('GET', '/api/probe/ping', { headers: { 'X-API-Version': 'v2' } })
+    expect(await byHeader.json()).toEqual(expect.objectContaining({ data: { pong: 'v2' } }))
+    expect((await probed.send('GET', '/api/v2/needs-basis/ping')).status).toBe(404)
+    expect((await probeV1().me.$get()).status).toBe(401)
+    expect((await answer(probeV1(user).me.$get())).data).toEqual({ pong: 'test' })
+    expect((await answer(mustPing())).data).toEqual({ pong: 'must' })
   })
 
   it('documents plugin routes in the version’s OpenAPI document', async () => {
-    const v1 = (await (await call('/api/v1/openapi.json')).json()) as { paths: Record<string, unknown> }
-    const v2 = (await (await call('/api/v2/openapi.json')).json()) as { paths: Record<string, unknown> }
+    const v1 = await openApiDocument('v1', (path) => probed.send('GET', path))
+    const v2 = await openApiDocument('v2', (path) => probed.send('GET', path))
     expect(Object.keys(v1.paths)).toEqual(
       expect.arrayContaining(['/probe/ping', '/needs-basis/ping', '/sys/plugins', '/sys/plugins/{plugin}']),
     )
@@ -170,11 +181,11 @@ describe('mounting', () => {
   })
 
   it('leaves core routes and unknown paths alone (the gate is scoped to plugin paths)', async () => {
-    expect((await toggle('probe')).res.status).toBe(200)
+    expect((await toggle('probe')).status).toBe(200)
     try {
-      expect((await call('/api/v1/health/ping')).status).toBe(200)
-      const miss = await json('/api/v1/nowhere')
-      expect(miss.res.status).toBe(404)
+      expect((await probed.api<typeof healthRoutes>().health.ping.$get()).status).toBe(200)
+      const miss = await failure(probed.send('GET', '/api/v1/nowhere'))
+      expect(miss.status).toBe(404)
       expect(miss.body.msg).toMatch(/No route matches/i)
     } finally {
       await toggle('probe')
@@ -184,28 +195,28 @@ describe('mounting', () => {
 
 describe('the gate', () => {
   it('answers 403 with data.plugin while disabled — to everyone, before the access check — and serves again once re-enabled', async () => {
-    const off = await toggle('probe')
-    expect(off.res.status).toBe(200)
+    const off = await answer(toggle('probe'))
+    expect(off.status).toBe(200)
     expect(off.body).toMatchObject({ code: 200, data: null })
-    for (const [path, token] of [
-      ['/api/v1/probe/ping', undefined],
-      ['/api/v2/probe/ping', undefined],
-      ['/api/v1/probe/me', undefined],
-      ['/api/v1/probe/me', admin],
+    for (const [path, request] of [
+      ['/api/v1/probe/ping', () => probeV1().ping.$get()],
+      ['/api/v2/probe/ping', () => probeV2().ping.$get()],
+      ['/api/v1/probe/me', () => probeV1().me.$get()],
+      ['/api/v1/probe/me', () => probeV1(admin).me.$get()],
     ] as const) {
-      const { res, body } = await json(path, {}, token)
-      expect(res.status, path).toBe(403)
+      const { status, body } = await failure(request())
+      expect(status, path).toBe(403)
       expect(body).toMatchObject({ code: 403, msg: 'Plugin probe is disabled; ask an administrator to enable it' })
       expect(body.data).toEqual({ plugin: 'probe' })
       expect(body.trace_id).toEqual(expect.any(String))
     }
-    const zh = await json('/api/v1/probe/ping', { headers: { 'Accept-Language': 'zh-CN' } })
+    const zh = await failure(probeV1(undefined, { 'Accept-Language': 'zh-CN' }).ping.$get())
     expect(zh.body.msg).toBe('插件 probe 未启用，请联系系统管理员')
     expect((await listed('probe')).plugin.enable).toBe('0')
 
     const on = await toggle('probe')
-    expect(on.res.status).toBe(200)
-    expect((await json('/api/v1/probe/ping')).body.data).toEqual({ pong: 'v1' })
+    expect(on.status).toBe(200)
+    expect((await answer(probeV1().ping.$get())).data).toEqual({ pong: 'v1' })
     expect((await listed('probe')).plugin.enable).toBe('1')
   })
 
@@ -213,15 +224,15 @@ describe('the gate', () => {
     await storeFlag({ cache: undefined }, fileDb(), 'basis', false)
     await fileRedis().del('stratum:cache:plugin:state')
     try {
-      await new Promise((r) => setTimeout(r, 5100)) // this isolate's L1 bound (the write bypassed the app's cache)
-      const { res, body } = await json('/api/v1/needs-basis/ping')
-      expect(res.status).toBe(403)
+      await sleep(5100) // this isolate's L1 bound (the write bypassed the app's cache)
+      const { status, body } = await failure(needsBasisPing())
+      expect(status).toBe(403)
       expect(body.data).toEqual({ plugin: 'needs_basis' })
       expect((await listed('needs_basis')).plugin.enable).toBe('1') // its own flag is on
     } finally {
       await toggle('basis')
     }
-    expect((await call('/api/v1/needs-basis/ping')).status).toBe(200)
+    expect((await needsBasisPing()).status).toBe(200)
   }, 15_000)
 
   it('persists the flag in sys_plugin', async () => {
@@ -240,10 +251,10 @@ describe('the gate', () => {
     await storeFlag({ cache: isolateA }, db, 'probe', false)
     expect(await probeOn(isolateA)).toBe(false) // the writer: at once
     expect(await probeOn(isolateB)).toBe(true) // another isolate: from its L1…
-    await new Promise((r) => setTimeout(r, 350))
+    await sleep(350)
     expect(await probeOn(isolateB)).toBe(false) // …until the bound passes
     await storeFlag({ cache: isolateA }, db, 'probe', true)
-    expect((await call('/api/v1/probe/ping')).status).toBe(200)
+    expect((await probeV1().ping.$get()).status).toBe(200)
   })
 })
 
@@ -258,44 +269,44 @@ describe('PUT /sys/plugins/{plugin}/status', () => {
   })
 
   it('keeps the flag when the hook fails', async () => {
-    const { res } = await toggle('flaky')
-    expect(res.status).toBe(500)
-    expect((await call('/api/v1/flaky/ping')).status).toBe(200)
+    const { status } = await failure(toggle('flaky'))
+    expect(status).toBe(500)
+    expect((await flakyPing()).status).toBe(200)
     expect((await listed('flaky')).plugin.enable).toBe('1')
   })
 
   it('refuses to disable a required plugin (403) — fake `must` and the registry’s `dict`', async () => {
     for (const name of ['must', 'dict'].filter((n) => n === 'must' || PLUGINS.some((p) => p.name === n))) {
-      const { res, body } = await toggle(name)
-      expect(res.status).toBe(403)
+      const { status, body } = await failure(toggle(name))
+      expect(status).toBe(403)
       expect(body.msg).toBe(`Plugin ${name} is required and cannot be disabled`)
       expect((await listed(name)).plugin).toMatchObject({ enable: '1', required: true })
     }
-    expect((await call('/api/v1/sys/must/ping')).status).toBe(200)
+    expect((await mustPing()).status).toBe(200)
   })
 
   it('refuses (409) to disable a plugin others need, or to enable one whose dependency is off', async () => {
-    const blocked = await toggle('basis')
-    expect(blocked.res.status).toBe(409)
+    const blocked = await failure(toggle('basis'))
+    expect(blocked.status).toBe(409)
     expect(blocked.body.msg).toBe(
       'Plugin basis cannot be disabled while needs_basis depend(s) on it; disable them first',
     )
     expect(blocked.body.data).toEqual({ dependents: ['needs_basis'] })
 
-    expect((await toggle('needs_basis')).res.status).toBe(200) // off
-    expect((await toggle('basis')).res.status).toBe(200) // off: nothing enabled needs it now
-    const waiting = await toggle('needs_basis')
-    expect(waiting.res.status).toBe(409)
+    expect((await toggle('needs_basis')).status).toBe(200) // off
+    expect((await toggle('basis')).status).toBe(200) // off: nothing enabled needs it now
+    const waiting = await failure(toggle('needs_basis'))
+    expect(waiting.status).toBe(409)
     expect(waiting.body.msg).toBe('Plugin needs_basis needs basis; enable them first')
     expect(waiting.body.data).toEqual({ dependencies: ['basis'] })
-    expect((await toggle('basis')).res.status).toBe(200) // on
-    expect((await toggle('needs_basis')).res.status).toBe(200) // on
-    expect((await call('/api/v1/needs-basis/ping')).status).toBe(200)
+    expect((await toggle('basis')).status).toBe(200) // on
+    expect((await toggle('needs_basis')).status).toBe(200) // on
+    expect((await needsBasisPing()).status).toBe(200)
   })
 
   it('answers 404 for an unknown plugin', async () => {
-    const { res, body } = await toggle('ghost')
-    expect(res.status).toBe(404)
+    const { status, body } = await failure(toggle('ghost'))
+    expect(status).toBe(404)
     expect(body.msg).toBe('Plugin ghost not found')
   })
 })
@@ -304,21 +315,20 @@ describe('PUT /sys/plugins/{plugin}/status', () => {
 
 describe('settings extension point', () => {
   it('puts an enabled plugin’s provider behind c.var.settingsProvider; a disabled one is ignored', async () => {
-    const on = await json('/api/v1/probe/settings')
-    expect(on.body.data).toMatchObject({ captchaExpireSeconds: 123 })
-    const captcha = await json('/api/v1/auth/captcha')
-    expect((captcha.body.data as { expire_seconds: number }).expire_seconds).toBe(123)
+    const on = await answer(probeV1().settings.$get())
+    expect(on.data).toMatchObject({ captchaExpireSeconds: 123 })
+    const captcha = () => answer(probed.api<typeof authRoutes>().auth.captcha.$get())
+    expect((await captcha()).data.expire_seconds).toBe(123)
 
     await toggle('probe')
     try {
-      const captchaOff = await json('/api/v1/auth/captcha')
-      expect((captchaOff.body.data as { expire_seconds: number }).expire_seconds).toBe(300)
+      expect((await captcha()).data.expire_seconds).toBe(300)
     } finally {
       await toggle('probe')
     }
     // The app without the probe plugin never sees its override.
-    const plain = await registryOnly.json('/api/v1/auth/captcha')
-    expect((plain.body.data as { expire_seconds: number }).expire_seconds).toBe(300)
+    const plain = await answer(registryOnly.api<typeof authRoutes>().auth.captcha.$get())
+    expect(plain.data.expire_seconds).toBe(300)
   })
 })
 
@@ -326,9 +336,8 @@ describe('settings extension point', () => {
 
 describe('GET /sys/plugins', () => {
   it("lists every plugin as fba's plugin.toml dict with name and enable", async () => {
-    const { res, body } = await json('/api/v1/sys/plugins', {}, admin)
-    expect(res.status).toBe(200)
-    const data = body.data as PluginInfo[]
+    const { status, data } = await answer(plugins(admin).$get())
+    expect(status).toBe(200)
     expect(data.map((p) => p.plugin.name)).toEqual(checkPlugins([...PLUGINS, ...TEST_PLUGINS]).map((p) => p.name))
     expect(await listed('probe')).toEqual({
       plugin: {
@@ -354,14 +363,16 @@ describe('GET /sys/plugins', () => {
   })
 
   it('needs a superuser', async () => {
-    expect((await call('/api/v1/sys/plugins')).status).toBe(401)
-    const denied = await json('/api/v1/sys/plugins', {}, user)
-    expect(denied.res.status).toBe(403)
+    expect((await plugins().$get()).status).toBe(401)
+    const denied = await failure(plugins(user).$get())
+    expect(denied.status).toBe(403)
     expect(denied.body.code).toBe(403)
   })
 })
 
 describe('GET /sys/plugins/changed', () => {
+  const changedOnRegistry = () => answer(registryOnly.api<typeof pluginAdminRoutes>(admin).sys.plugins.changed.$get())
+
   it('is false when the database was seeded with exactly the built-in plugins', async () => {
     // Earlier toggles of this file's test plugins left rows the registry-only app does not know.
     await fileDb()
@@ -372,33 +383,35 @@ describe('GET /sys/plugins/changed', () => {
           PLUGINS.map((p) => p.name),
         ),
       )
-    const { res, body } = await registryOnly.json('/api/v1/sys/plugins/changed', {}, admin)
-    expect(res.status).toBe(200)
-    expect(body.data).toBe(false)
+    const { status, data } = await changedOnRegistry()
+    expect(status).toBe(200)
+    expect(data).toBe(false)
   })
 
   it('is true when a plugin was added (no sys_plugin row) or removed (a row left over)', async () => {
-    expect((await json('/api/v1/sys/plugins/changed', {}, admin)).body.data).toBe(true)
+    expect((await answer(plugins(admin).changed.$get())).data).toBe(true)
     const db = fileDb()
     await db.insert(sysPlugin).values({ name: 'gone', enabled: true })
     try {
-      expect((await registryOnly.json('/api/v1/sys/plugins/changed', {}, admin)).body.data).toBe(true)
+      expect((await changedOnRegistry()).data).toBe(true)
     } finally {
       await db.delete(sysPlugin).where(eq(sysPlugin.name, 'gone'))
     }
-    expect((await registryOnly.json('/api/v1/sys/plugins/changed', {}, admin)).body.data).toBe(false)
+    expect((await changedOnRegistry()).data).toBe(false)
   })
 
   it('needs a superuser', async () => {
-    expect((await call('/api/v1/sys/plugins/changed')).status).toBe(401)
-    expect((await call('/api/v1/sys/plugins/changed', {}, user)).status).toBe(403)
+    expect((await plugins().changed.$get()).status).toBe(401)
+    expect((await plugins(user).changed.$get()).status).toBe(403)
   })
 })
 
 describe('GET /sys/plugins/{plugin} (download)', () => {
+  const download = (plugin: string, token?: string) => plugins(token)[':plugin'].$get({ param: { plugin } })
+
   // notice.test.ts downloads a plugin with embedded sources.
   it('answers a manifest-only ZIP for a plugin without embedded sources; 404 for an unknown plugin', async () => {
-    const res = await call('/api/v1/sys/plugins/probe', {}, admin)
+    const res = await download('probe', admin)
     expect(res.status).toBe(200)
     expect(res.headers.get('Content-Type')).toBe('application/x-zip-compressed')
     expect(res.headers.get('Content-Disposition')).toBe('attachment; filename=probe.zip')
@@ -406,48 +419,53 @@ describe('GET /sys/plugins/{plugin} (download)', () => {
     expect(files.map((f) => f.name)).toEqual(['probe/plugin.json'])
     expect(JSON.parse(new TextDecoder().decode(files[0]?.data))).toEqual(await listed('probe'))
     expect(pluginSources('probe')).toEqual({})
-    const missing = await json('/api/v1/sys/plugins/ghost', {}, admin)
-    expect(missing.res.status).toBe(404)
+    const missing = await failure(download('ghost', admin))
+    expect(missing.status).toBe(404)
     expect(missing.body.msg).toBe('Plugin ghost not found')
   })
 
   it('needs a superuser', async () => {
-    expect((await call('/api/v1/sys/plugins/probe')).status).toBe(401)
-    expect((await call('/api/v1/sys/plugins/probe', {}, user)).status).toBe(403)
+    expect((await download('probe')).status).toBe(401)
+    expect((await download('probe', user)).status).toBe(403)
   })
 })
 
 describe('POST /sys/plugins and DELETE /sys/plugins/{plugin}', () => {
+  const uninstall = (plugin: string, token?: string) => plugins(token)[':plugin'].$delete({ param: { plugin } })
+
   it('refuse with 405 (Allow: GET): plugins are installed and removed at build time with the CLI', async () => {
-    const install = await json('/api/v1/sys/plugins?type=zip', { method: 'POST' }, admin)
-    expect(install.res.status).toBe(405)
-    expect(install.res.headers.get('Allow')).toBe('GET')
+    // The admin UI's upload carries `?type=zip`, which the route does not declare.
+    const installing = probed.send('POST', '/api/v1/sys/plugins?type=zip', { token: admin })
+    const install = await failure(installing)
+    expect(install.status).toBe(405)
+    expect((await installing).headers.get('Allow')).toBe('GET')
     expect(install.body).toMatchObject({ code: 405, data: null })
     expect(install.body.msg).toBe(
       'Plugins are installed at build time: run `stratum plugin add <path>` (or `stratum plugin new <name>`), then migrate, seed and deploy',
     )
 
-    const uninstall = await json('/api/v1/sys/plugins/probe', { method: 'DELETE' }, admin)
-    expect(uninstall.res.status).toBe(405)
-    expect(uninstall.res.headers.get('Allow')).toBe('GET')
-    expect(uninstall.body.msg).toBe(
+    const uninstalling = uninstall('probe', admin)
+    const removed = await failure(uninstalling)
+    expect(removed.status).toBe(405)
+    expect((await uninstalling).headers.get('Allow')).toBe('GET')
+    expect(removed.body.msg).toBe(
       'Plugins are removed at build time: run `stratum plugin remove probe` and deploy; to switch it off now, disable it',
     )
-    expect((await call('/api/v1/probe/ping')).status).toBe(200) // still there
+    expect((await probeV1().ping.$get()).status).toBe(200) // still there
 
-    const required = await json('/api/v1/sys/plugins/must', { method: 'DELETE' }, admin)
-    expect(required.res.status).toBe(405)
+    const required = await failure(uninstall('must', admin))
+    expect(required.status).toBe(405)
     expect(required.body.msg).toBe('Plugin must is required and cannot be uninstalled')
-    expect((await call('/api/v1/sys/plugins/ghost', { method: 'DELETE' }, admin)).status).toBe(404)
+    expect((await uninstall('ghost', admin)).status).toBe(404)
   })
 
   it('need a superuser', async () => {
-    expect((await call('/api/v1/sys/plugins', { method: 'POST' })).status).toBe(401)
-    expect((await call('/api/v1/sys/plugins', { method: 'POST' }, user)).status).toBe(403)
-    expect((await call('/api/v1/sys/plugins/probe', { method: 'DELETE' })).status).toBe(401)
-    expect((await call('/api/v1/sys/plugins/probe', { method: 'DELETE' }, user)).status).toBe(403)
-    expect((await call('/api/v1/sys/plugins/probe/status', { method: 'PUT' })).status).toBe(401)
-    expect((await call('/api/v1/sys/plugins/probe/status', { method: 'PUT' }, user)).status).toBe(403)
+    expect((await plugins().$post()).status).toBe(401)
+    expect((await plugins(user).$post()).status).toBe(403)
+    expect((await uninstall('probe')).status).toBe(401)
+    expect((await uninstall('probe', user)).status).toBe(403)
+    expect((await plugins()[':plugin'].status.$put({ param: { plugin: 'probe' } })).status).toBe(401)
+    expect((await plugins(user)[':plugin'].status.$put({ param: { plugin: 'probe' } })).status).toBe(403)
   })
 })
 

@@ -1,10 +1,10 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { call } from '../helpers/app'
+import { send } from '../helpers/harness'
 
 describe('pages', () => {
   it('renders the landing page with name, version, environment and links', async () => {
-    const res = await call('/')
+    const res = await send('GET', '/')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/html')
     const html = await res.text()
@@ -16,7 +16,7 @@ describe('pages', () => {
   })
 
   it('serves the docs shell with local assets and both versions', async () => {
-    const html = await (await call('/docs')).text()
+    const html = await (await send('GET', '/docs')).text()
     expect(html).toContain('/vendor/swagger-ui/swagger-ui-bundle.js')
     expect(html).not.toMatch(/https?:\/\//)
     expect(html).toContain('/api/v1/openapi.json')

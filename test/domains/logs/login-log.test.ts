@@ -71,7 +71,7 @@ async function staffWith(...codes: string[]) {
 }
 
 describe('GET /logs/login', () => {
-  it('lists every field, newest first, with datetimes in fba's format', async () => {
+  it("lists every field, newest first, with datetimes in fba's format", async () => {
     await attempt('loglist', 'nope-1', '198.51.100.1')
     await attempt('loglist', 'nope-2', '198.51.100.2')
     const { status, body, data } = await answer(list({ username: 'loglist' }))

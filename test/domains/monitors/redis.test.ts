@@ -35,7 +35,7 @@ beforeAll(async () => {
 const monitors = (token?: string, options?: ClientOptions) => api<typeof redisMonitorRoutes>(token, options).monitors
 
 describe('GET /monitors/redis', () => {
-  it('answers fba's shape: info (all strings) and command stats', async () => {
+  it("answers fba's shape: info (all strings) and command stats", async () => {
     await fileRedis().set(`monitor-probe-${FILE_ID}`, '1')
     const keysBefore = await fileRedis().dbsize()
     const res = await monitors(adminToken).redis.$get()

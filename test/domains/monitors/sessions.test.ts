@@ -44,7 +44,7 @@ const kick = (pk: number, sessionUuid: string, token = adminToken) =>
   monitors(token).sessions[':pk'].$delete({ param: { pk }, query: { session_uuid: sessionUuid } })
 
 describe('GET /monitors/sessions', () => {
-  it('lists live sessions with fba's fields, newest login first', async () => {
+  it("lists live sessions with fba's fields, newest login first", async () => {
     const safariOnMac =
       'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15'
     const headers = { 'CF-Connecting-IP': '203.0.113.50', 'User-Agent': safariOnMac }

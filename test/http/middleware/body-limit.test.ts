@@ -1,14 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { callJson, jsonInit } from '../../helpers/app'
+import { failure, send } from '../../helpers/harness'
 import { mountTestRoutes } from '../../helpers/test-routes'
 
 beforeAll(mountTestRoutes)
 
+const SMALL = { BODY_LIMIT_BYTES: '64' }
+
 describe('body limit', () => {
   it('answers 413 in the envelope for a body over the configured limit', async () => {
-    const init = jsonInit('POST', { name: 'x'.repeat(200), age: 1, kind: 'a' })
-    const { res, body } = await callJson('/test/things', init, { BODY_LIMIT_BYTES: '64' })
-    expect(res.status).toBe(413)
+    const json = { name: 'x'.repeat(200), age: 1, kind: 'a' }
+    const { status, body } = await failure(send('POST', '/test/things', { json, overrides: SMALL }))
+    expect(status).toBe(413)
     expect(body).toMatchObject({ code: 413, msg: 'Request body is larger than the limit of 64 bytes' })
   })
 
@@ -19,13 +21,16 @@ describe('body limit', () => {
         controller.close()
       },
     })
-    const init = { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: stream, duplex: 'half' }
-    const { res } = await callJson('/test/things', init as RequestInit, { BODY_LIMIT_BYTES: '64' })
-    expect(res.status).toBe(413)
+    const res = await send('POST', '/test/things', {
+      body: stream,
+      headers: { 'Content-Type': 'application/json' },
+      overrides: SMALL,
+    })
+    expect((await failure(res)).status).toBe(413)
   })
 
   it('lets a body under the limit through', async () => {
-    const { res } = await callJson('/test/things', jsonInit('POST', { name: 'ok', age: 1, kind: 'a' }))
+    const res = await send('POST', '/test/things', { json: { name: 'ok', age: 1, kind: 'a' } })
     expect(res.status).toBe(200)
   })
 })

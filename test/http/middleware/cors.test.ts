@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { call } from '../../helpers/app'
+import type { healthRoutes } from '../../../src/domains/health/routes'
+import { api, send } from '../../helpers/harness'
 
 const ALLOWED = 'https://admin.example.com' // from the test bindings in vitest.config.ts
 
+/** `GET /health/ping` from a page on `origin` (a simple cross-origin request). */
+const pingFrom = (origin: string) =>
+  api<typeof healthRoutes>(undefined, { headers: { Origin: origin } }).health.ping.$get()
+
 describe('CORS', () => {
   it('answers a preflight from an allowed origin', async () => {
-    const res = await call('/api/v1/health', {
-      method: 'OPTIONS',
+    const res = await send('OPTIONS', '/api/v1/health', {
       headers: {
         Origin: ALLOWED,
         'Access-Control-Request-Method': 'POST',
@@ -22,7 +26,7 @@ describe('CORS', () => {
   })
 
   it('exposes X-Request-ID on simple requests from an allowed origin', async () => {
-    const res = await call('/api/v1/health/ping', { headers: { Origin: ALLOWED } })
+    const res = await pingFrom(ALLOWED)
     expect(res.headers.get('Access-Control-Allow-Origin')).toBe(ALLOWED)
     expect(res.headers.get('Access-Control-Expose-Headers')).toContain('X-Request-ID')
     // Hono's CORS and the secure set both say `Vary: Origin`; the response says it once.
@@ -33,12 +37,11 @@ describe('CORS', () => {
   })
 
   it('grants nothing to a disallowed origin', async () => {
-    const preflight = await call('/api/v1/health', {
-      method: 'OPTIONS',
+    const preflight = await send('OPTIONS', '/api/v1/health', {
       headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
     })
     expect(preflight.headers.get('Access-Control-Allow-Origin')).toBeNull()
-    const simple = await call('/api/v1/health/ping', { headers: { Origin: 'https://evil.example' } })
+    const simple = await pingFrom('https://evil.example')
     expect(simple.headers.get('Access-Control-Allow-Origin')).toBeNull()
   })
 })

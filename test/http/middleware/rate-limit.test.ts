@@ -7,13 +7,13 @@
  * the file does not depend on the suite's bindings.
  */
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
-import { Redis } from '@upstash/redis/cloudflare'
 import { eq } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { configSchema } from '../../../src/core/config'
 import { createLogger } from '../../../src/core/logging'
+import type { authRoutes } from '../../../src/domains/auth/routes.v1'
+import type { healthRoutes } from '../../../src/domains/health/routes'
 import { sysLoginLog } from '../../../src/domains/logs/schema'
 import type { AppEnv } from '../../../src/http/context'
 import { handleError } from '../../../src/http/error-handler'
@@ -29,20 +29,18 @@ import {
 import { defineRoute, jsonEnvelope, z } from '../../../src/http/openapi'
 import { ok } from '../../../src/http/respond'
 import { createRouter } from '../../../src/http/router'
-import { app, call, callJson, jsonInit, type Overrides } from '../../helpers/app'
+import { app, type Overrides } from '../../helpers/app'
 import { login } from '../../helpers/auth'
 import { fileDb, seedFileDatabase } from '../../helpers/database'
-import { FILE_ID, fileBindings } from '../../helpers/isolation'
+import { sleep } from '../../helpers/fixtures'
+import { api, failure, send } from '../../helpers/harness'
+import { FILE_ID, fileRedis } from '../../helpers/isolation'
+import { redisStats } from '../../infra/redis-stats'
+import { openApiDocument } from '../openapi-document'
 
 beforeAll(seedFileDatabase)
 // Some tests first wait for a window edge to pass (up to 5 s) so their requests share one window.
 vi.setConfig({ testTimeout: 20_000 })
-
-const bindings = env as unknown as Record<string, string>
-const redis = () =>
-  new Redis({ url: fileBindings.UPSTASH_REDIS_REST_URL as string, token: bindings.UPSTASH_REDIS_REST_TOKEN as string })
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Window-based limits count per window: make sure the next `needMs` stay inside one window of `windowMs`. */
 async function clearOfWindowEdge(windowMs: number, needMs: number): Promise<void> {
@@ -60,21 +58,30 @@ function freshIp(): string {
 
 const LOGIN = { RATE_LIMIT_LOGIN: '5/60s' }
 
-function attemptLogin(ip: string, overrides: Overrides = LOGIN, headers: Record<string, string> = {}) {
-  return callJson(
-    '/api/v1/auth/login',
-    jsonInit('POST', { username: 'nobody', password: 'wrong-password' }, { 'CF-Connecting-IP': ip, ...headers }),
-    overrides,
-  )
+/** The auth routes as called from `ip` (the only address the limits trust), with these limits. */
+const authFrom = (ip: string, overrides: Overrides, headers: Record<string, string> = {}) =>
+  api<typeof authRoutes>(undefined, { overrides, headers: { 'CF-Connecting-IP': ip, ...headers } }).auth
+
+function attemptLogin(
+  ip: string,
+  overrides: Overrides = LOGIN,
+  headers: Record<string, string> = {},
+  username = 'nobody',
+) {
+  return authFrom(ip, overrides, headers).login.$post({ json: { username, password: 'wrong-password' } })
 }
 
+/** `GET /health/ping` from `ip` with these bindings. */
+const pingFrom = (ip: string, overrides: Overrides = {}) =>
+  api<typeof healthRoutes>(undefined, { overrides, headers: { 'CF-Connecting-IP': ip } }).health.ping.$get()
+
 /** Got past the limiter: whatever the handler answered (wrong password, captcha), it was not a 429 or a 5xx. */
-function passes(res: Response): void {
+function passes(res: { status: number }): void {
   expect(res.status).not.toBe(429)
   expect(res.status).toBeLessThan(500)
 }
 
-const rateHeaders = (res: Response) => ({
+const rateHeaders = (res: { headers: Headers }) => ({
   limit: res.headers.get('RateLimit-Limit'),
   remaining: res.headers.get('RateLimit-Remaining'),
   reset: res.headers.get('RateLimit-Reset'),
@@ -85,18 +92,15 @@ describe('POST /auth/login limit (5 per minute per IP, fail closed)', () => {
     await clearOfWindowEdge(60_000, 5000)
     const ip = freshIp()
     const username = `rl-${ip}`
-    const attempt = () =>
-      callJson(
-        '/api/v1/auth/login',
-        jsonInit('POST', { username, password: 'wrong-password' }, { 'CF-Connecting-IP': ip }),
-        LOGIN,
-      )
-    for (let i = 0; i < 5; i++) passes((await attempt()).res)
+    const attempt = () => attemptLogin(ip, LOGIN, {}, username)
+    for (let i = 0; i < 5; i++) passes(await attempt())
     const logRows = async () =>
       (await fileDb().select().from(sysLoginLog).where(eq(sysLoginLog.username, username))).length
     const logsBefore = await logRows()
-    const { res, body } = await attempt()
-    expect(res.status).toBe(429)
+    const limited = attempt()
+    const { status, body } = await failure(limited)
+    const res = await limited
+    expect(status).toBe(429)
     expect(body).toMatchObject({ code: 429, msg: 'Too many requests, please try again later', data: null })
     expect(body.trace_id).toMatch(/^[0-9a-f]{32}$/)
     const retryAfter = Number(res.headers.get('Retry-After'))
@@ -106,8 +110,8 @@ describe('POST /auth/login limit (5 per minute per IP, fail closed)', () => {
     // Refused before the handler: no login-log row for the 6th attempt.
     expect(await logRows()).toBe(logsBefore)
 
-    const zh = await attemptLogin(ip, LOGIN, { 'Accept-Language': 'zh-CN' })
-    expect(zh.res.status).toBe(429)
+    const zh = await failure(attemptLogin(ip, LOGIN, { 'Accept-Language': 'zh-CN' }))
+    expect(zh.status).toBe(429)
     expect(zh.body.msg).toBe('请求过于频繁，请稍后重试')
   })
 
@@ -116,7 +120,7 @@ describe('POST /auth/login limit (5 per minute per IP, fail closed)', () => {
     const ip = freshIp()
     const seen: (string | null)[] = []
     for (let i = 0; i < 5; i++) {
-      const { res } = await attemptLogin(ip)
+      const res = await attemptLogin(ip)
       passes(res) // the handler ran (wrong password), the headers are still there
       const h = rateHeaders(res)
       expect(h.limit).toBe('5')
@@ -125,7 +129,7 @@ describe('POST /auth/login limit (5 per minute per IP, fail closed)', () => {
       seen.push(h.remaining)
     }
     expect(seen).toEqual(['4', '3', '2', '1', '0'])
-    expect((await attemptLogin(ip)).res.status).toBe(429)
+    expect((await attemptLogin(ip)).status).toBe(429)
   })
 
   it('takes the IP from CF-Connecting-IP only: X-Forwarded-For and X-Real-IP change nothing', async () => {
@@ -133,47 +137,40 @@ describe('POST /auth/login limit (5 per minute per IP, fail closed)', () => {
     const ip = freshIp()
     for (let i = 0; i < 5; i++) {
       const spoof = { 'X-Forwarded-For': `198.51.100.${i}`, 'X-Real-IP': `198.51.100.${i + 100}` }
-      passes((await attemptLogin(ip, LOGIN, spoof)).res)
+      passes(await attemptLogin(ip, LOGIN, spoof))
     }
     const spoofed = await attemptLogin(ip, LOGIN, { 'X-Forwarded-For': '192.0.2.77', 'X-Real-IP': '192.0.2.78' })
-    expect(spoofed.res.status).toBe(429)
+    expect(spoofed.status).toBe(429)
     const other = await attemptLogin(freshIp(), LOGIN, { 'X-Forwarded-For': ip })
-    passes(other.res)
-    expect(rateHeaders(other.res).remaining).toBe('4')
+    passes(other)
+    expect(rateHeaders(other).remaining).toBe('4')
   })
 
   it('lets the identifier in again once the window has passed', async () => {
     const short = { RATE_LIMIT_LOGIN: '2/2s' }
     await clearOfWindowEdge(2000, 700)
     const ip = freshIp()
-    passes((await attemptLogin(ip, short)).res)
-    passes((await attemptLogin(ip, short)).res)
+    passes(await attemptLogin(ip, short))
+    passes(await attemptLogin(ip, short))
     const limited = await attemptLogin(ip, short)
-    expect(limited.res.status).toBe(429)
-    const retryAfter = Number(limited.res.headers.get('Retry-After'))
+    expect(limited.status).toBe(429)
+    const retryAfter = Number(limited.headers.get('Retry-After'))
     expect(retryAfter).toBeGreaterThanOrEqual(1)
     expect(retryAfter).toBeLessThanOrEqual(2)
     await sleep(retryAfter * 1000 + 100)
-    passes((await attemptLogin(ip, short)).res)
+    passes(await attemptLogin(ip, short))
   })
 
   it('also limits the docs-UI login, sharing the counters of POST /auth/login', async () => {
     await clearOfWindowEdge(60_000, 5000)
     const ip = freshIp()
     const short = { RATE_LIMIT_LOGIN: '2/60s' }
-    passes((await attemptLogin(ip, short)).res)
+    passes(await attemptLogin(ip, short))
     const swagger = () =>
-      call(
-        '/api/v1/auth/login/swagger?username=nobody&password=wrong-password',
-        {
-          method: 'POST',
-          headers: { 'CF-Connecting-IP': ip },
-        },
-        short,
-      )
+      authFrom(ip, short).login.swagger.$post({ query: { username: 'nobody', password: 'wrong-password' } })
     passes(await swagger())
     expect((await swagger()).status).toBe(429)
-    expect((await attemptLogin(ip, short)).res.status).toBe(429)
+    expect((await attemptLogin(ip, short)).status).toBe(429)
   })
 })
 
@@ -181,8 +178,7 @@ describe('GET /auth/captcha limit', () => {
   it('allows 5 per 30 s per IP by default', async () => {
     await clearOfWindowEdge(30_000, 3000)
     const ip = freshIp()
-    const get = () =>
-      call('/api/v1/auth/captcha', { headers: { 'CF-Connecting-IP': ip } }, { RATE_LIMIT_CAPTCHA: '5/30s' })
+    const get = () => authFrom(ip, { RATE_LIMIT_CAPTCHA: '5/30s' }).captcha.$get()
     for (let i = 0; i < 5; i++) expect((await get()).status).toBe(200)
     const limited = await get()
     expect(limited.status).toBe(429)
@@ -194,15 +190,15 @@ describe('Redis unavailable', () => {
   const down = { UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9' }
 
   it('fails closed on login and captcha: 503 in the envelope', async () => {
-    const { res, body } = await attemptLogin(freshIp(), { ...LOGIN, ...down })
-    expect(res.status).toBe(503)
+    const { status, body } = await failure(attemptLogin(freshIp(), { ...LOGIN, ...down }))
+    expect(status).toBe(503)
     expect(body).toMatchObject({ code: 503, msg: 'Service temporarily unavailable' })
     expect(body.data).toMatchObject({ service: 'redis' })
-    expect((await call('/api/v1/auth/captcha', {}, down)).status).toBe(503)
+    expect((await api<typeof authRoutes>(undefined, { overrides: down }).auth.captcha.$get()).status).toBe(503)
   })
 
   it('fails open on reads: the global default lets GET /health/ping through', async () => {
-    const res = await call('/api/v1/health/ping', { headers: { 'CF-Connecting-IP': freshIp() } }, down)
+    const res = await pingFrom(freshIp(), down)
     expect(res.status).toBe(200)
     expect(res.headers.get('RateLimit-Limit')).toBeNull()
   })
@@ -213,8 +209,7 @@ describe('global per-IP default (RATE_LIMIT_DEFAULT)', () => {
     await clearOfWindowEdge(60_000, 3000)
     const overrides = { RATE_LIMIT_DEFAULT: '3/60s' }
     const ip = freshIp()
-    const ping = (clientIp = ip) =>
-      call('/api/v1/health/ping', { headers: { 'CF-Connecting-IP': clientIp } }, overrides)
+    const ping = (clientIp = ip) => pingFrom(clientIp, overrides)
     const remaining: (string | null)[] = []
     for (let i = 0; i < 3; i++) {
       const res = await ping()
@@ -229,26 +224,22 @@ describe('global per-IP default (RATE_LIMIT_DEFAULT)', () => {
     expect((await ping(freshIp())).status).toBe(200)
     // Outside /api nothing is limited.
     expect(
-      (await call('/', { headers: { 'CF-Connecting-IP': ip } }, overrides)).headers.get('RateLimit-Limit'),
+      (await send('GET', '/', { headers: { 'CF-Connecting-IP': ip }, overrides })).headers.get('RateLimit-Limit'),
     ).toBeNull()
   })
 
   it('can be switched off with an empty value', async () => {
-    const res = await call(
-      '/api/v1/health/ping',
-      { headers: { 'CF-Connecting-IP': freshIp() } },
-      { RATE_LIMIT_DEFAULT: '' },
-    )
+    const res = await pingFrom(freshIp(), { RATE_LIMIT_DEFAULT: '' })
     expect(res.status).toBe(200)
     expect(res.headers.get('RateLimit-Limit')).toBeNull()
   })
 
   it('reports the strictest rule when a route has its own', async () => {
     await clearOfWindowEdge(60_000, 3000)
-    const { res } = await attemptLogin(freshIp(), { RATE_LIMIT_DEFAULT: '100/60s', RATE_LIMIT_LOGIN: '5/60s' })
+    const res = await attemptLogin(freshIp(), { RATE_LIMIT_DEFAULT: '100/60s', RATE_LIMIT_LOGIN: '5/60s' })
     expect(rateHeaders(res)).toMatchObject({ limit: '5', remaining: '4' })
     const loose = await attemptLogin(freshIp(), { RATE_LIMIT_DEFAULT: '3/60s', RATE_LIMIT_LOGIN: '50/60s' })
-    expect(rateHeaders(loose.res)).toMatchObject({ limit: '3', remaining: '2' })
+    expect(rateHeaders(loose)).toMatchObject({ limit: '3', remaining: '2' })
   })
 })
 
@@ -312,19 +303,15 @@ app.route(
     .openapi(byTenant, (c) => ok(c, null)),
 )
 
-const NS = `t_${FILE_ID}`
-async function redisRequests(): Promise<{ requests: number; commands: number }> {
-  const stats = (await (await fetch(`${bindings.TEST_REDIS_URL}/_emulator/stats`)).json()) as {
-    namespaces: Record<string, { requests: number; commands: number }>
-  }
-  return stats.namespaces[NS] ?? { requests: 0, commands: 0 }
-}
+/** A test-only route (outside `/api`, so only its own rule counts) as called from `ip`. */
+const fromIp = (path: string, ip: string, headers: Record<string, string> = {}) =>
+  send('GET', path, { headers: { 'CF-Connecting-IP': ip, ...headers } })
 
 describe('declared limits', () => {
   it('checks several rates per rule and reports the strictest', async () => {
     await clearOfWindowEdge(10_000, 1500)
     const ip = freshIp()
-    const get = () => call('/rl-test/multi', { headers: { 'CF-Connecting-IP': ip } })
+    const get = () => fromIp('/rl-test/multi', ip)
     const first = await get()
     expect(first.status).toBe(200)
     expect(rateHeaders(first)).toMatchObject({ limit: '2', remaining: '1' })
@@ -333,24 +320,24 @@ describe('declared limits', () => {
     expect(limited.status).toBe(429)
     expect(Number(limited.headers.get('Retry-After'))).toBeLessThanOrEqual(10)
     // Both algorithms wrote under the rule's namespace, never with the raw address as a glob-able pattern.
-    const keys = await redis().keys('stratum:ratelimit:test.multi:*')
+    const keys = await fileRedis().keys('stratum:ratelimit:test.multi:*')
     expect(keys.some((k) => k.startsWith(`stratum:ratelimit:test.multi:fixed:60s:ip=${ip}:`))).toBe(true)
     expect(keys.some((k) => k.startsWith(`stratum:ratelimit:test.multi:sliding:10s:ip=${ip}:`))).toBe(true)
   })
 
   it('costs one Redis request per rule, whatever the number of rates', async () => {
     await clearOfWindowEdge(10_000, 1500)
-    expect((await call('/rl-test/multi', { headers: { 'CF-Connecting-IP': freshIp() } })).status).toBe(200) // scripts loaded
-    const before = await redisRequests()
-    expect((await call('/rl-test/multi', { headers: { 'CF-Connecting-IP': freshIp() } })).status).toBe(200)
-    const after = await redisRequests()
+    expect((await fromIp('/rl-test/multi', freshIp())).status).toBe(200) // scripts loaded
+    const before = await redisStats()
+    expect((await fromIp('/rl-test/multi', freshIp())).status).toBe(200)
+    const after = await redisStats()
     expect(after.requests - before.requests).toBe(1)
     expect(after.commands - before.commands).toBe(2)
   })
 
   it('supports a token bucket', async () => {
     const ip = freshIp()
-    const get = () => call('/rl-test/bucket', { headers: { 'CF-Connecting-IP': ip } })
+    const get = () => fromIp('/rl-test/bucket', ip)
     expect(rateHeaders(await get())).toMatchObject({ limit: '2', remaining: '1' })
     expect((await get()).status).toBe(200)
     const limited = await get()
@@ -362,26 +349,25 @@ describe('declared limits', () => {
     await clearOfWindowEdge(60_000, 5000)
     const [admin, test] = await Promise.all([login('admin'), login('test')])
     const get = (token: string) =>
-      call('/rl-test/by-user', { headers: { Authorization: `Bearer ${token}`, 'CF-Connecting-IP': freshIp() } })
+      send('GET', '/rl-test/by-user', { token, headers: { 'CF-Connecting-IP': freshIp() } })
     expect((await get(admin.accessToken)).status).toBe(200)
     expect((await get(admin.accessToken)).status).toBe(200)
     expect((await get(admin.accessToken)).status).toBe(429)
     expect((await get(test.accessToken)).status).toBe(200)
     // The access check runs first: no token is a 401, not a count.
-    expect((await call('/rl-test/by-user')).status).toBe(401)
+    expect((await send('GET', '/rl-test/by-user')).status).toBe(401)
   })
 
   it('counts per API key, stores only a digest, and falls back to the IP without one', async () => {
     await clearOfWindowEdge(60_000, 3000)
     const ip = freshIp()
-    const get = (key?: string) =>
-      call('/rl-test/by-key', { headers: { 'CF-Connecting-IP': ip, ...(key ? { 'X-API-Key': key } : {}) } })
+    const get = (key?: string) => fromIp('/rl-test/by-key', ip, key ? { 'X-API-Key': key } : {})
     expect((await get('secret-key-one')).status).toBe(200)
     expect((await get('secret-key-one')).status).toBe(429)
     expect((await get('secret-key-two')).status).toBe(200)
     expect((await get()).status).toBe(200)
     expect((await get()).status).toBe(429)
-    const keys = await redis().keys('stratum:ratelimit:test.key:*')
+    const keys = await fileRedis().keys('stratum:ratelimit:test.key:*')
     expect(keys.some((k) => k.includes('secret-key'))).toBe(false)
     expect(keys.some((k) => /:key=[0-9a-f]{32}:/.test(k))).toBe(true)
   })
@@ -389,15 +375,13 @@ describe('declared limits', () => {
   it('counts by a custom function', async () => {
     await clearOfWindowEdge(60_000, 3000)
     const tenant = `acme-${crypto.randomUUID().slice(0, 6)}`
-    const get = (ip: string) => call(`/rl-test/by-tenant?tenant=${tenant}`, { headers: { 'CF-Connecting-IP': ip } })
+    const get = (ip: string) => fromIp(`/rl-test/by-tenant?tenant=${tenant}`, ip)
     expect((await get(freshIp())).status).toBe(200)
     expect((await get(freshIp())).status).toBe(429)
   })
 
   it('documents the limit in the OpenAPI operation', async () => {
-    const doc = (await (await call('/api/v1/openapi.json')).json()) as {
-      paths: Record<string, Record<string, { 'x-rate-limit'?: unknown; responses: Record<string, unknown> }>>
-    }
+    const doc = await openApiDocument('v1')
     const op = doc.paths['/auth/login']?.post
     expect(op?.['x-rate-limit']).toEqual({
       rule: 'auth.login',
@@ -458,8 +442,10 @@ describe('rate config', () => {
   })
 
   it('fails fast on a bad value', async () => {
-    const { res, body } = await callJson('/api/v1/health/ping', {}, { RATE_LIMIT_DEFAULT: 'lots' })
-    expect(res.status).toBe(500)
+    const { status, body } = await failure(
+      api<typeof healthRoutes>(undefined, { overrides: { RATE_LIMIT_DEFAULT: 'lots' } }).health.ping.$get(),
+    )
+    expect(status).toBe(500)
     expect(body.msg).toContain('RATE_LIMIT_DEFAULT')
   })
 })
@@ -475,6 +461,9 @@ describe('failure policy', () => {
     value: { success: true, limit: 0, remaining: 0, reset: 0, pending: Promise.resolve(), reason: 'timeout' },
   }
   const error: PromiseSettledResult<RateLimitResponse> = { status: 'rejected', reason: new Error('fetch failed') }
+
+  /** The envelope fields the mini app's answers are checked on. */
+  const MiniBodySchema = z.object({ code: z.number(), data: z.unknown() })
 
   /** Runs `settle` inside a real request context and answers what happened. */
   async function run(failClosed: boolean, outcome: PromiseSettledResult<RateLimitResponse>) {
@@ -495,7 +484,7 @@ describe('failure policy', () => {
     const ctx = createExecutionContext()
     const res = await mini.request('/', {}, {}, ctx)
     await waitOnExecutionContext(ctx)
-    return { res, body: (await res.json()) as { code: number; data: unknown }, lines }
+    return { res, body: MiniBodySchema.parse(await res.json()), lines }
   }
 
   it('fail closed: a timeout or an error is a 503', async () => {

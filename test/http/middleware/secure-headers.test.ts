@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { call } from '../../helpers/app'
+import type { healthRoutes } from '../../../src/domains/health/routes'
+import type { Overrides } from '../../helpers/app'
+import { api, send } from '../../helpers/harness'
+
+const ping = (overrides?: Overrides) => api<typeof healthRoutes>(undefined, { overrides }).health.ping.$get()
 
 describe('secure headers and Server-Timing', () => {
   it('sets the REST-API hardening headers on API responses', async () => {
-    const res = await call('/api/v1/health/ping')
+    const res = await ping()
     expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff')
     expect(res.headers.get('Strict-Transport-Security')).toContain('max-age=')
     // `frame-ancestors 'none'` forbids framing; the legacy X-Frame-Options is left to pages.
@@ -14,14 +18,14 @@ describe('secure headers and Server-Timing', () => {
   })
 
   it('says Vary: Origin only when CORS origins are configured', async () => {
-    const res = await call('/api/v1/health/ping', {}, { CORS_ALLOWED_ORIGINS: '' })
+    const res = await ping({ CORS_ALLOWED_ORIGINS: '' })
     expect(res.status).toBe(200)
     expect(res.headers.has('Vary')).toBe(false)
-    expect((await call('/docs', {}, { CORS_ALLOWED_ORIGINS: '' })).headers.has('Vary')).toBe(false)
+    expect((await send('GET', '/docs', { overrides: { CORS_ALLOWED_ORIGINS: '' } })).headers.has('Vary')).toBe(false)
   })
 
   it('sets the full document set on pages', async () => {
-    const res = await call('/docs')
+    const res = await send('GET', '/docs')
     expect(res.headers.get('X-Frame-Options')).toBe('SAMEORIGIN')
     expect(res.headers.get('Referrer-Policy')).toBe('strict-origin-when-cross-origin')
     expect(res.headers.get('Cross-Origin-Opener-Policy')).toBe('same-origin')
@@ -30,22 +34,22 @@ describe('secure headers and Server-Timing', () => {
   })
 
   it('sets them on error responses too', async () => {
-    const res = await call('/api/v1/nope')
+    const res = await send('GET', '/api/v1/nope')
     expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff')
   })
 
   it('reports Server-Timing outside production', async () => {
-    const res = await call('/api/v1/health/ping')
+    const res = await ping()
     expect(res.headers.get('Server-Timing')).toMatch(/total;dur=\d/)
   })
 
   it('reports Server-Timing in production only when SERVER_TIMING is on', async () => {
-    const quiet = await call('/api/v1/health/ping', {}, { ENVIRONMENT: 'production' })
+    const quiet = await ping({ ENVIRONMENT: 'production' })
     expect(quiet.status).toBe(200)
     expect(quiet.headers.has('Server-Timing')).toBe(false)
-    const timed = await call('/api/v1/health/ping', {}, { ENVIRONMENT: 'production', SERVER_TIMING: 'true' })
+    const timed = await ping({ ENVIRONMENT: 'production', SERVER_TIMING: 'true' })
     expect(timed.headers.get('Server-Timing')).toMatch(/total;dur=\d/)
-    const off = await call('/api/v1/health/ping', {}, { SERVER_TIMING: 'false' })
+    const off = await ping({ SERVER_TIMING: 'false' })
     expect(off.headers.has('Server-Timing')).toBe(false)
   })
 })

@@ -1,7 +1,7 @@
 /**
- * Constraints live in the schema (contract decision #13): every unique key rejects a duplicate with
+ * Constraints live in the schema (docs/fba-compatibility.md, D13): every unique key rejects a duplicate with
  * SQLITE_CONSTRAINT_UNIQUE, and deleting a user, role, menu, data scope or data rule removes its association rows
- * in the same statement (decision #10, `ON DELETE CASCADE`).
+ * in the same statement (docs/fba-compatibility.md, D10; `ON DELETE CASCADE`).
  */
 import { count, eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'

@@ -124,7 +124,7 @@ describe('stratum plugin new', () => {
     expect(index).toContain('routes: { v1: demoXRoutes }')
     expect(read(root, 'src/plugins/demo_x/schema.ts')).toContain("sqliteTable('demo_x_item'")
     expect(read(root, 'src/plugins/demo_x/routes.v1.ts')).toContain("path: '/demo-x/items'")
-    expect(read(root, 'test/plugins/demo_x.test.ts')).toContain("const ITEMS = '/api/v1/demo-x/items'")
+    expect(read(root, 'test/plugins/demo_x.test.ts')).toContain("api<typeof demoXRoutes>(token)['demo-x'].items.$get()")
     for (const text of Object.values(scaffoldFiles('demo_x'))) expect(text).not.toMatch(/__\w+__/)
     expect(registeredPlugins(pluginPaths(root)).map((e) => e.name)).toEqual(['dict', 'notice', 'demo_x'])
     const sources = JSON.parse(read(root, 'src/plugins/sources.generated.json'))

@@ -208,6 +208,8 @@ export function generateMigration(root: string, migration: string, log: (line: s
 function render(template: string, name: string): string {
   const values: [string, string][] = [
     ['__table_var__', `${camelName(name)}Item`],
+    // The route prefix as a member of the typed test client: `.demo`, or `['my-plugin']` when it has a dash.
+    ['.__kebab_member__', kebabName(name).includes('-') ? `['${kebabName(name)}']` : `.${kebabName(name)}`],
     ['__table__', `${name}_item`],
     ['__Pascal__', pascalName(name)],
     ['__camel__', camelName(name)],

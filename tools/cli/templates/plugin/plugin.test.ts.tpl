@@ -1,39 +1,40 @@
 /** The `__name__` plugin (scaffolded by `stratum plugin new __name__`), served by the real app. */
 import { beforeAll, describe, expect, it } from 'vitest'
+import { __camel__Routes } from '../../src/plugins/__name__/routes.v1'
 import { __table_var__ } from '../../src/plugins/__name__/schema'
-import { call, callJson, jsonInit } from '../helpers/app'
-import { authed, login } from '../helpers/auth'
+import type { pluginAdminRoutes } from '../../src/plugins/routes'
+import { login } from '../helpers/auth'
 import { fileDb, seedFileDatabase } from '../helpers/database'
+import { answer, api, failure } from '../helpers/harness'
 
 beforeAll(seedFileDatabase)
 
-const ITEMS = '/api/v1/__kebab__/items'
+const items = (token?: string) => api<typeof __camel__Routes>(token).__kebab_member__.items.$get()
 
 describe('plugin __name__', () => {
   it('serves its route to signed-in users', async () => {
     await fileDb().insert(__table_var__).values({ name: 'first' })
     const { accessToken } = await login('admin')
-    const res = await authed(ITEMS, accessToken)
-    expect(res.status).toBe(200)
-    const body = (await res.json()) as { code: number; data: { name: string }[] }
+    const { status, body, data } = await answer(items(accessToken))
+    expect(status).toBe(200)
     expect(body.code).toBe(200)
-    expect(body.data.map((i) => i.name)).toEqual(['first'])
-    expect((await call(ITEMS)).status).toBe(401)
+    expect(data.map((i) => i.name)).toEqual(['first'])
+    expect((await failure(items())).status).toBe(401)
   })
 
   it('is listed, and answers 403 while disabled until re-enabled', async () => {
     const { accessToken } = await login('admin')
-    const headers = { Authorization: `Bearer ${accessToken}` }
-    const listed = await callJson('/api/v1/sys/plugins', { headers })
-    expect((listed.body.data as { plugin: { name: string } }[]).map((p) => p.plugin.name)).toContain('__name__')
+    const plugins = api<typeof pluginAdminRoutes>(accessToken).sys.plugins
+    const listed = await answer(plugins.$get())
+    expect(listed.data.map((p) => p.plugin.name)).toContain('__name__')
 
-    const toggle = () => callJson('/api/v1/sys/plugins/__name__/status', jsonInit('PUT', {}, headers))
-    expect((await toggle()).res.status).toBe(200)
-    const disabled = await callJson(ITEMS, { headers })
-    expect(disabled.res.status).toBe(403)
+    const toggle = () => plugins[':plugin'].status.$put({ param: { plugin: '__name__' } })
+    expect((await toggle()).status).toBe(200)
+    const disabled = await failure(items(accessToken))
+    expect(disabled.status).toBe(403)
     expect(disabled.body.data).toEqual({ plugin: '__name__' })
 
-    expect((await toggle()).res.status).toBe(200)
-    expect((await authed(ITEMS, accessToken)).status).toBe(200)
+    expect((await toggle()).status).toBe(200)
+    expect((await items(accessToken)).status).toBe(200)
   })
 })
