@@ -5,22 +5,14 @@
  */
 import { Ratelimit } from '@upstash/ratelimit'
 import { Redis } from '@upstash/redis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningRedisEmulator, startRedisEmulator } from '../../../tools/emulators/redis'
+import { describe, expect, it } from 'vitest'
+import { useRedisEmulator } from './redis-emulator'
 
 const TOKEN = 'ratelimit-test-token'
-let emulator: RunningRedisEmulator
-
-beforeAll(async () => {
-  emulator = await startRedisEmulator({ token: TOKEN })
-})
-
-afterAll(async () => {
-  await emulator?.close()
-})
+const emulator = useRedisEmulator(TOKEN)
 
 function redisFor(namespace: string): Redis {
-  return new Redis({ url: emulator.namespaceUrl(namespace), token: TOKEN, enableTelemetry: false, retry: false })
+  return new Redis({ url: emulator().namespaceUrl(namespace), token: TOKEN, enableTelemetry: false, retry: false })
 }
 
 function limiter(namespace: string, algorithm: ConstructorParameters<typeof Ratelimit>[0]['limiter']): Ratelimit {
@@ -28,7 +20,7 @@ function limiter(namespace: string, algorithm: ConstructorParameters<typeof Rate
 }
 
 async function stats(namespace: string): Promise<{ requests: number; commands: number }> {
-  const res = await fetch(`${emulator.url}/_emulator/stats`)
+  const res = await fetch(`${emulator().url}/_emulator/stats`)
   const body = (await res.json()) as { namespaces: Record<string, { requests: number; commands: number }> }
   return body.namespaces[namespace] ?? { requests: 0, commands: 0 }
 }

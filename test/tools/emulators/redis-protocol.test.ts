@@ -2,19 +2,11 @@
  * The emulator's REST surface at the HTTP level: exact reply shapes, path-style commands, sync tokens,
  * the stats endpoint, and garbage that must become Upstash-style errors without taking the server down.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningRedisEmulator, startRedisEmulator } from '../../../tools/emulators/redis'
+import { describe, expect, it } from 'vitest'
+import { useRedisEmulator } from './redis-emulator'
 
 const TOKEN = 'protocol-test-token'
-let emulator: RunningRedisEmulator
-
-beforeAll(async () => {
-  emulator = await startRedisEmulator({ token: TOKEN })
-})
-
-afterAll(async () => {
-  await emulator?.close()
-})
+const emulator = useRedisEmulator(TOKEN)
 
 interface Reply {
   status: number
@@ -26,7 +18,7 @@ async function call(path: string, init: RequestInit & { base64?: boolean } = {})
   const headers = new Headers(init.headers)
   if (!headers.has('authorization')) headers.set('authorization', `Bearer ${TOKEN}`)
   if (init.base64) headers.set('upstash-encoding', 'base64')
-  const res = await fetch(`${emulator.url}${path}`, { method: 'POST', ...init, headers })
+  const res = await fetch(`${emulator().url}${path}`, { method: 'POST', ...init, headers })
   const text = await res.text()
   let body: unknown = text
   try {
@@ -154,7 +146,7 @@ describe('upstash-sync-token', () => {
 
 describe('stats endpoint', () => {
   it('counts requests and commands per namespace, resets, needs no token', async () => {
-    const reset = await fetch(`${emulator.url}/_emulator/stats/reset`, { method: 'POST' })
+    const reset = await fetch(`${emulator().url}/_emulator/stats/reset`, { method: 'POST' })
     expect(reset.status).toBe(200)
     await command('stats-a', ['SET', 'k', '1'])
     await call('/ns/stats-a/pipeline', {
@@ -170,7 +162,7 @@ describe('stats endpoint', () => {
         ['GET', 'k'],
       ]),
     })
-    const res = await fetch(`${emulator.url}/_emulator/stats`)
+    const res = await fetch(`${emulator().url}/_emulator/stats`)
     const stats = (await res.json()) as { namespaces: Record<string, { requests: number; commands: number }> }
     expect(stats.namespaces['stats-a']).toEqual({ requests: 2, commands: 4 })
     expect(stats.namespaces['stats-b']).toEqual({ requests: 1, commands: 2 })

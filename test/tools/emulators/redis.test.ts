@@ -4,19 +4,11 @@
  */
 import { createHash } from 'node:crypto'
 import { errors, Redis } from '@upstash/redis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningRedisEmulator, startRedisEmulator } from '../../../tools/emulators/redis'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { useRedisEmulator } from './redis-emulator'
 
 const TOKEN = 'redis-test-token'
-let emulator: RunningRedisEmulator
-
-beforeAll(async () => {
-  emulator = await startRedisEmulator({ token: TOKEN })
-})
-
-afterAll(async () => {
-  await emulator?.close()
-})
+const emulator = useRedisEmulator(TOKEN)
 
 interface ClientOptions {
   base64?: boolean
@@ -26,7 +18,7 @@ interface ClientOptions {
 
 function client(namespace: string, options: ClientOptions = {}): Redis {
   return new Redis({
-    url: emulator.namespaceUrl(namespace),
+    url: emulator().namespaceUrl(namespace),
     token: options.token ?? TOKEN,
     responseEncoding: options.base64 === false ? false : 'base64',
     enableAutoPipelining: options.autoPipelining ?? true,
@@ -252,7 +244,7 @@ describe('namespaces', () => {
   })
 
   it('the default namespace is the root URL', async () => {
-    const root = new Redis({ url: emulator.url, token: TOKEN, enableTelemetry: false })
+    const root = new Redis({ url: emulator().url, token: TOKEN, enableTelemetry: false })
     const viaName = client('default')
     await root.set('root-key', 'r')
     expect(await viaName.get('root-key')).toBe('r')
