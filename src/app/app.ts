@@ -12,6 +12,7 @@ import type { ApiVersion } from '../core/versioning'
 import { INVALID_VERSION_SEGMENT, versionedPath } from '../core/versioning'
 import { checkAccess } from '../domains/auth/access'
 import type { DomainModule } from '../domains/module'
+import type { AccessCheck } from '../http/access'
 import type { AppEnv } from '../http/context'
 import { handleError } from '../http/error-handler'
 import { MemoRouter } from '../http/memo-router'
@@ -54,6 +55,11 @@ export interface AppOptions {
   services?: ServiceFactories
   /** The domain modules (default: src/app/domains.ts). */
   domains?: readonly DomainModule[]
+  /**
+   * The access check of non-public routes (default: the auth domain's `checkAccess`). Tests replace it to show what
+   * holds without it, e.g. that data permissions refuse a scoped-out record on their own.
+   */
+  checkAccess?: AccessCheck
 }
 
 export function createApp(options: AppOptions = {}) {
@@ -65,7 +71,13 @@ export function createApp(options: AppOptions = {}) {
   registerMessages(pluginMessages)
   const app = new OpenAPIHono<AppEnv>({ getPath: versionedPath, router: new MemoRouter() })
 
-  app.use(requestPipeline({ extend: pluginRequestContext(plugins), services: options.services, checkAccess }))
+  app.use(
+    requestPipeline({
+      extend: pluginRequestContext(plugins),
+      services: options.services,
+      checkAccess: options.checkAccess ?? checkAccess,
+    }),
+  )
   app.route('/', pageRoutes(versions))
 
   for (const version of versions) {

@@ -33,6 +33,9 @@ const deprecations = z
   })
   .pipe(z.record(z.string().regex(/^v\d+$/), z.object({ deprecated: z.iso.date(), sunset: z.iso.date().optional() })))
 
+/** A deadline in milliseconds: at least 1 (an outbound call always has one), at most a minute. */
+const deadline = z.coerce.number().int().min(1).max(60_000)
+
 export const ENVIRONMENTS = ['development', 'test', 'production'] as const
 
 /** One rate of a rate-limit rule, as read from config (`window` in the `@upstash/ratelimit` duration syntax). */
@@ -109,6 +112,11 @@ export const configSchema = z
     JWT_AUDIENCE: z.string().min(1).default('stratum-admin'),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
     REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).default(604_800),
+    /**
+     * `POST /auth/login/swagger` (the docs UI's login). Default: on outside production; a production deployment that
+     * wants it sets `true`. It obeys the captcha like `POST /auth/login`.
+     */
+    SWAGGER_LOGIN_ENABLED: bool.optional(),
     /** A rotated refresh token presented again within this window is treated as a lost response, not as theft. */
     REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
     /** Permission codes every signed-in user with an enabled role passes (fba's `RBAC_ROLE_MENU_EXCLUDE`). */
@@ -118,8 +126,15 @@ export const configSchema = z
     // Login and user-security defaults; read through core/settings.ts so the config plugin can override them.
     LOGIN_CAPTCHA_ENABLED: bool.default(true),
     LOGIN_CAPTCHA_EXPIRE_SECONDS: z.coerce.number().int().positive().default(300),
+    /** Failed logins on one account from one client (IP, IPv6 /64) that lock that client out of it; 0 = never. */
     USER_LOCK_THRESHOLD: z.coerce.number().int().min(0).default(5),
+    /** How long failures are counted and how long such a lock lasts. */
     USER_LOCK_SECONDS: z.coerce.number().int().positive().default(300),
+    /**
+     * Failed logins on one account from all clients together (within `USER_LOCK_SECONDS`) after which every login
+     * to it needs a solved captcha, even with `LOGIN_CAPTCHA_ENABLED` off; 0 = never (docs/decisions.md, "Login abuse").
+     */
+    LOGIN_CAPTCHA_FAILURE_THRESHOLD: z.coerce.number().int().min(0).default(10),
     USER_PASSWORD_EXPIRY_DAYS: z.coerce.number().int().min(0).default(365),
     USER_PASSWORD_REMINDER_DAYS: z.coerce.number().int().min(0).default(7),
     USER_PASSWORD_HISTORY_CHECK_COUNT: z.coerce.number().int().min(0).default(3),
@@ -142,6 +157,16 @@ export const configSchema = z
     RATE_LIMIT_CAPTCHA: rateList.prefault(RATE_LIMIT_CONFIG_DEFAULTS.RATE_LIMIT_CAPTCHA),
     /** A rate-limit check slower than this counts as Redis unavailable (fail-open rules pass, fail-closed get 503); 0 = wait. */
     RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(0).max(30_000).default(1000),
+    // Deadlines of outbound calls (docs/decisions.md, "Deadlines"): one request to the service, retries included. A
+    // miss is a 503 with `Retry-After`, never a hang; a request that saw one miss does not wait for that service again.
+    /** Deadline of one Redis request (a command or a pipeline). */
+    REDIS_TIMEOUT_MS: deadline.default(1000),
+    /** Deadline of one libSQL HTTP request (a statement, a batch, one step of a transaction). */
+    DB_TIMEOUT_MS: deadline.default(5000),
+    /** Deadline of one QStash API call (publish, queue and schedule management). */
+    QSTASH_TIMEOUT_MS: deadline.default(3000),
+    /** `Retry-After` (seconds) of a 503 whose dependency is unavailable. */
+    UNAVAILABLE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.ENVIRONMENT !== 'production') return
@@ -182,6 +207,9 @@ export function loadConfig(env: object): Config {
 }
 
 export const isProduction = (config: Config): boolean => config.ENVIRONMENT === 'production'
+
+/** Whether `POST /auth/login/swagger` is served (config `SWAGGER_LOGIN_ENABLED`; default: outside production only). */
+export const swaggerLoginOn = (config: Config): boolean => config.SWAGGER_LOGIN_ENABLED ?? !isProduction(config)
 
 /** Whether responses carry `Server-Timing` (config `SERVER_TIMING`; default: outside production only). */
 export const serverTimingOn = (config: Config): boolean => config.SERVER_TIMING ?? !isProduction(config)

@@ -82,6 +82,11 @@ export class PayloadTooLargeError extends AppError {
   readonly defaultKey = 'error.payload_too_large'
 }
 
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415
+  readonly defaultKey = 'error.unsupported_media_type'
+}
+
 /** One field-level problem, in the shape fba's admin UI reads: where, what, which kind. */
 export interface FieldError {
   loc: (string | number)[]

@@ -8,10 +8,14 @@ import type { Config } from './config'
 export interface LoginSettings {
   captchaEnabled: boolean
   captchaExpireSeconds: number
+  /** Failures on one account (all clients) after which its logins need a captcha even when it is off; 0 = never. */
+  captchaFailureThreshold: number
 }
 
 export interface UserSecuritySettings {
+  /** Failures on one account from one client that lock that client out of the account; 0 = never. */
   lockThreshold: number
+  /** How long failures are counted and a lock lasts. */
   lockSeconds: number
   passwordExpiryDays: number
   passwordReminderDays: number
@@ -34,6 +38,7 @@ export function settingsFromConfig(config: Config): Settings {
     login: {
       captchaEnabled: config.LOGIN_CAPTCHA_ENABLED,
       captchaExpireSeconds: config.LOGIN_CAPTCHA_EXPIRE_SECONDS,
+      captchaFailureThreshold: config.LOGIN_CAPTCHA_FAILURE_THRESHOLD,
     },
     userSecurity: {
       lockThreshold: config.USER_LOCK_THRESHOLD,

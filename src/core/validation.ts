@@ -27,6 +27,16 @@ function describeInput(input: unknown): string {
 
 type Issue = z.core.$ZodIssue
 
+/** zod format names of the shared helpers in ./schemas.ts (`safeText`, `imageUrl`). */
+export const SAFE_TEXT_FORMAT = 'safe_text'
+export const IMAGE_URL_FORMAT = 'image_url'
+
+/** Those formats say what is wrong better than "Invalid {format}". */
+const OWN_FORMATS: ReadonlyMap<string, MessageKey> = new Map([
+  [SAFE_TEXT_FORMAT, 'validation.safe_text'],
+  [IMAGE_URL_FORMAT, 'validation.image_url'],
+])
+
 function describe(issue: Issue): { type: string; key: MessageKey; params?: MessageParams } {
   switch (issue.code) {
     case 'invalid_type': {
@@ -52,8 +62,11 @@ function describe(issue: Issue): { type: string; key: MessageKey; params?: Messa
           : `validation.too_big.${kind}`
       return { type: 'too_big', key, params: { maximum: String(issue.maximum) } }
     }
-    case 'invalid_format':
+    case 'invalid_format': {
+      const own = OWN_FORMATS.get(issue.format)
+      if (own) return { type: 'invalid_format', key: own }
       return { type: 'invalid_format', key: 'validation.invalid_format', params: { format: issue.format } }
+    }
     case 'invalid_value':
       return {
         type: 'invalid_value',

@@ -4,10 +4,12 @@
  * call it (`access`), which shows in the document as `security` and `x-access`.
  */
 import { createRoute, type RouteConfig, z } from '@hono/zod-openapi'
+import type { MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ErrorEnvelopeSchema, envelopeOf, ValidationErrorEnvelopeSchema } from '../core/envelope'
 import { type Access, accessLabel, requireAccess } from './access'
-import { type RouteRateLimit, routeRateLimit } from './middleware/rate-limit'
+import type { AppEnv } from './context'
+import { type RouteRateLimit, routeRateLimit, skipDefaultRateLimit } from './middleware/rate-limit'
 import type { Router } from './router'
 
 const ERROR_COMPONENTS = {
@@ -18,19 +20,35 @@ const ERROR_COMPONENTS = {
   405: ['MethodNotAllowed', 'Method not allowed on this path'],
   409: ['Conflict', 'Conflicts with existing data'],
   413: ['PayloadTooLarge', 'Request body over the configured limit'],
+  415: ['UnsupportedMediaType', 'Request body in a media type (`Content-Type`) the route does not accept'],
   422: ['ValidationFailed', 'Request validation failed; `data.errors` lists each field'],
   429: ['TooManyRequests', 'Rate limit exceeded; see `Retry-After`'],
   500: ['InternalError', 'Unexpected server error'],
-  503: ['ServiceUnavailable', 'A dependency is unavailable'],
+  503: [
+    'ServiceUnavailable',
+    'A dependency (database, Redis, QStash) is unavailable or missed its deadline; see `Retry-After`',
+  ],
 } as const satisfies Partial<Record<ContentfulStatusCode, readonly [string, string]>>
 
 type ErrorStatus = keyof typeof ERROR_COMPONENTS
 
 const ref = (status: ErrorStatus) => ({ $ref: `#/components/responses/${ERROR_COMPONENTS[status][0]}` })
 
-/** Error responses every route can produce, plus the ones its access level implies. */
-function errorResponsesFor(access: Access, extra: readonly ErrorStatus[]) {
-  const statuses = new Set<ErrorStatus>([400, 405, 413, 422, 429, 500, ...extra])
+/**
+ * Error responses every route can produce, plus the ones its access level, its body and its dependencies imply: 415
+ * with a request body; 429 and 503 unless the route touches no dependency (then the default rate limit skips it too).
+ */
+function errorResponsesFor(
+  access: Access,
+  extra: readonly ErrorStatus[],
+  route: { body: boolean; independent: boolean },
+) {
+  const statuses = new Set<ErrorStatus>([400, 405, 413, 422, 500, ...extra])
+  if (!route.independent) {
+    statuses.add(429)
+    statuses.add(503)
+  }
+  if (route.body) statuses.add(415)
   if (access !== 'public') {
     statuses.add(401)
     statuses.add(403)
@@ -60,26 +78,73 @@ export type StratumRouteConfig = Omit<RouteConfig, 'security'> & {
    * `{ rates: [{ limit: 10, window: '1 s' }, { limit: 100, window: '60 s' }], by: 'user' }`; shown as `x-rate-limit`.
    */
   rateLimit?: RouteRateLimit
+  /**
+   * `'none'`: the route touches no dependency (database, Redis, QStash), e.g. the liveness probe. The default rate
+   * limit does not count it (a counter is a Redis call) and it documents no 429 and no 503.
+   */
+  dependencies?: 'none'
+  /**
+   * A read of secrets, personal data or infrastructure internals (logs, monitors, configs): it must need a permission
+   * code, so a signed-in user without it gets 403 (test/sensitive-reads.test.ts). Shown as `x-sensitive`.
+   */
+  sensitive?: true
+  /**
+   * The route reads, changes or deletes records of a data-permission-aware table (built by the data-rules domain:
+   * `scopedRecords(table, …)`); shown as `x-data-permission: <table>`. Its middleware runs right after the access
+   * check and answers 404 for a record outside the caller's data scope.
+   */
+  dataPermission?: DataPermissionDeclaration
+}
+
+/** What `dataPermission` declares: the table's SQL name and the middleware that enforces the caller's scope on it. */
+export interface DataPermissionDeclaration {
+  table: string
+  middleware: MiddlewareHandler<AppEnv>
 }
 
 /**
  * `createRoute` plus Stratum's conventions: the access declaration becomes `security`/`x-access` in the document
  * and an access-check middleware in front of the handler; a `rateLimit` declaration becomes `x-rate-limit` and a
- * rate-limit middleware right after the access check.
+ * rate-limit middleware right after the access check; a `dataPermission` declaration becomes `x-data-permission` and
+ * its scope middleware after those (before validation, like the access check: a scoped-out record is a 404 whatever
+ * the body).
  */
 export function defineRoute<const R extends StratumRouteConfig>(config: R) {
-  const { access, errors = [], middleware, responses, rateLimit, ...rest } = config
+  const {
+    access,
+    errors = [],
+    middleware,
+    responses,
+    rateLimit,
+    sensitive,
+    dataPermission,
+    dependencies,
+    ...rest
+  } = config
+  if (sensitive && typeof access !== 'object')
+    throw new Error(`${rest.method.toUpperCase()} ${rest.path}: a sensitive route needs a permission code`)
   const own = middleware === undefined ? [] : Array.isArray(middleware) ? middleware : [middleware]
   const limited = rateLimit ? routeRateLimit(rateLimit, rest.method, rest.path) : undefined
   const guard = requireAccess(access)
   const statuses = limited?.rule.failClosed ? [...errors, 503 as const] : errors
+  if (dependencies === 'none') skipDefaultRateLimit(rest.path)
   return createRoute({
     ...rest,
     security: access === 'public' ? [] : [{ bearerAuth: [] }],
     'x-access': accessLabel(access),
     ...(limited ? { 'x-rate-limit': limited.extension } : {}),
-    middleware: [...(guard ? [guard] : []), ...(limited ? [limited.middleware] : []), ...own],
-    responses: { ...errorResponsesFor(access, statuses), ...responses } as R['responses'],
+    ...(sensitive ? { 'x-sensitive': true } : {}),
+    ...(dataPermission ? { 'x-data-permission': dataPermission.table } : {}),
+    middleware: [
+      ...(guard ? [guard] : []),
+      ...(limited ? [limited.middleware] : []),
+      ...(dataPermission ? [dataPermission.middleware] : []),
+      ...own,
+    ],
+    responses: {
+      ...errorResponsesFor(access, statuses, { body: !!rest.request?.body, independent: dependencies === 'none' }),
+      ...responses,
+    } as R['responses'],
   })
 }
 

@@ -32,8 +32,19 @@ function buildKeys(p: string) {
      */
     authzGeneration: () => `${p}:authz:generation`,
     captcha: (uuid: string) => `${p}:captcha:${uuid}`,
-    loginFailures: (userId: number) => `${p}:user:${userId}:login-failures`,
-    userLock: (userId: number) => `${p}:user:${userId}:lock`,
+    /** Marks a captcha whose PNG the docs UI has been served (once per captcha). */
+    captchaShown: (uuid: string) => `${p}:captcha-shown:${uuid}`,
+    /**
+     * Login throttling (domains/auth/lockout.ts), by the username as typed, so unknown names count exactly like
+     * known ones. Username and client are URI-encoded: each stays one segment whatever it contains.
+     */
+    loginFailures: (username: string) => `${p}:login:${encodeURIComponent(username)}:failures`,
+    loginClientFailures: (username: string, client: string) =>
+      `${p}:login:${encodeURIComponent(username)}:client:${encodeURIComponent(client)}:failures`,
+    loginClientLock: (username: string, client: string) =>
+      `${p}:login:${encodeURIComponent(username)}:client:${encodeURIComponent(client)}:lock`,
+    /** Set while any account needs a captcha after failures: `GET /auth/captcha` then reports it as enabled. */
+    loginCaptchaStepUp: () => `${p}:login-captcha-step-up`,
     emailCode: (userId: number, address: string) => `${p}:user:${userId}:email-code:${address.toLowerCase()}`,
   }
 }

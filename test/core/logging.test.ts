@@ -1,7 +1,17 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createLogger, REDACTED, redact } from '../../src/core/logging'
+import { sql } from 'drizzle-orm'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createApp } from '../../src/app/app'
+import { DOMAINS } from '../../src/app/domains'
+import { createLogger, describeError, REDACTED, redact } from '../../src/core/logging'
 import type { healthRoutes } from '../../src/domains/health/routes'
-import { api } from '../helpers/harness'
+import { defineDomain } from '../../src/domains/module'
+import { defineRoute, nullEnvelope } from '../../src/http/openapi'
+import { ok } from '../../src/http/respond'
+import { createRouter } from '../../src/http/router'
+import { required } from '../../src/infra/services'
+import { migrateFileDatabase } from '../helpers/database'
+import { api, harnessFor } from '../helpers/harness'
+import { fileRedis } from '../helpers/isolation'
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -44,5 +54,57 @@ describe('logging', () => {
       user_id: null,
     })
     expect(typeof access[0]?.duration_ms).toBe('number')
+  })
+})
+
+/** Personal data a failing statement or command carries as a parameter. */
+const EMAIL = 'alice.private@example.com'
+
+/** An app with one extra route whose query fails (an unknown column) with `EMAIL` bound as a parameter. */
+const failing = defineDomain({
+  name: 'failing',
+  routes: {
+    v1: () =>
+      createRouter().openapi(
+        defineRoute({ method: 'get', path: '/failing', access: 'public', responses: nullEnvelope('Never') }),
+        async (c) => {
+          const db = required(c.get('services').db, 'database')
+          await db.run(sql`select id from sys_user where email = ${EMAIL} and no_such_column = ${EMAIL}`)
+          return ok(c, null)
+        },
+      ),
+  },
+})
+const { send } = harnessFor(createApp({ domains: [...DOMAINS, failing] }))
+
+describe('error logs', () => {
+  beforeAll(migrateFileDatabase)
+
+  it("log a failed query's statement and reason, not its parameter values", async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const res = await send('GET', '/api/v1/failing')
+    expect(res.status).toBe(500)
+    const lines = spy.mock.calls.map((args) => String(args[0]))
+    const failed = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request failed')
+    expect(failed).toMatchObject({
+      status: 500,
+      message: 'Failed query: select id from sys_user where email = ? and no_such_column = ?',
+      cause: expect.stringContaining('no_such_column'),
+    })
+    expect(String(failed?.stack)).toContain('Failed query: select id from sys_user')
+    for (const line of lines) expect(line).not.toContain(EMAIL)
+  })
+
+  it("log a failed Redis command's name, not its arguments", async () => {
+    const error = await fileRedis()
+      .exec(['SET', 'logging:probe', EMAIL, 'NOT_AN_OPTION'])
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      )
+    expect(error).toBeInstanceOf(Error)
+    const described = describeError(error)
+    expect(described.message).toMatch(/, command was: SET$/)
+    expect(JSON.stringify(described)).not.toContain(EMAIL)
   })
 })

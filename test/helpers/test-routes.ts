@@ -14,6 +14,7 @@ import {
   ServiceUnavailableError,
   TooManyRequestsError,
   UnauthorizedError,
+  UnsupportedMediaTypeError,
 } from '../../src/core/errors'
 import { defineRoute, jsonEnvelope } from '../../src/http/openapi'
 import { ok } from '../../src/http/respond'
@@ -28,6 +29,7 @@ export const THROWERS = {
   405: () => new MethodNotAllowedError(undefined, { params: { method: 'GET', allowed: 'POST' } }),
   409: () => new ConflictError(),
   413: () => new PayloadTooLargeError(undefined, { params: { limit: 1 } }),
+  415: () => new UnsupportedMediaTypeError(undefined, { params: { type: 'text/plain' } }),
   429: () => new TooManyRequestsError(undefined, { headers: { 'Retry-After': '7' } }),
   500: () => new InternalError(),
   503: () => new ServiceUnavailableError(),

@@ -11,6 +11,9 @@ const OperationSchema = z.looseObject({
   security: z.array(z.unknown()).optional(),
   'x-access': z.string().optional(),
   'x-rate-limit': z.unknown().optional(),
+  'x-sensitive': z.boolean().optional(),
+  /** The table a data-permission-aware route works on (`defineRoute`'s `dataPermission`). */
+  'x-data-permission': z.string().optional(),
 })
 
 const DocumentSchema = z.looseObject({

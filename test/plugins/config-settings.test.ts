@@ -23,7 +23,7 @@ import { answer, api, failure } from '../helpers/harness'
 import { fileRedis } from '../helpers/isolation'
 
 const DEFAULTS: Settings = {
-  login: { captchaEnabled: false, captchaExpireSeconds: 300 },
+  login: { captchaEnabled: false, captchaExpireSeconds: 300, captchaFailureThreshold: 10 },
   userSecurity: {
     lockThreshold: 5,
     lockSeconds: 300,

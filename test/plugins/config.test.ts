@@ -11,10 +11,12 @@ import { configPlugin } from '../../src/plugins/config'
 import type { ConfigBodySchema, ConfigBulkItemSchema } from '../../src/plugins/config/dto'
 import type { configRoutes } from '../../src/plugins/config/routes.v1'
 import { sysConfig } from '../../src/plugins/config/schema'
+import { SECRET_MASK } from '../../src/plugins/config/secrets'
 import { login } from '../helpers/auth'
 import { enableSeededSettingsGroups, fileDb, seedFileDatabase } from '../helpers/database'
 import { anyDatetime, DATETIME, RELAXED_AUTH_LIMITS, unique } from '../helpers/fixtures'
 import { answer, api, failure, send } from '../helpers/harness'
+import { signedInWith } from '../helpers/permissions'
 
 const BASE = '/api/v1/sys/configs'
 
@@ -52,6 +54,8 @@ const SEEDED = [
 
 let admin: string
 let tester: string
+/** Signed in with a role holding the Config page and its `sys:config:list` button only. */
+let reader: string
 
 beforeAll(async () => {
   await seedFileDatabase()
@@ -73,6 +77,7 @@ beforeAll(async () => {
   await db.update(sysConfig).set({ value: '0' }).where(eq(sysConfig.key, 'LOGIN_CONFIG_STATUS'))
   admin = (await login('admin', undefined, RELAXED_AUTH_LIMITS)).accessToken
   tester = (await login('test', undefined, RELAXED_AUTH_LIMITS)).accessToken
+  reader = await signedInWith(['sys:config:list'], { menus: ['PluginConfig'] })
 })
 
 let seededRows: (string | null)[][] = []
@@ -133,9 +138,10 @@ describe('seed', () => {
     expect(results.map((r) => r.rowsAffected)).toEqual([0])
   })
 
-  it('declares and seeds the Config menu under System with its three buttons', async () => {
+  it('declares and seeds the Config menu under System with its four buttons', async () => {
     expect(configPlugin.menus.map((m) => [m.name, m.title, m.parent, m.type, m.perms ?? null])).toEqual([
       ['PluginConfig', 'config.menu', 'System', 1, null],
+      ['ViewConfig', '查看', 'PluginConfig', 2, 'sys:config:list'],
       ['AddConfig', '新增', 'PluginConfig', 2, 'sys:config:add'],
       ['EditConfig', '修改', 'PluginConfig', 2, 'sys:config:edit'],
       ['DeleteConfig', '删除', 'PluginConfig', 2, 'sys:config:del'],
@@ -157,6 +163,7 @@ describe('seed', () => {
         ['AddConfig', 'sys:config:add', 0],
         ['DeleteConfig', 'sys:config:del', 0],
         ['EditConfig', 'sys:config:edit', 0],
+        ['ViewConfig', 'sys:config:list', 0],
       ].sort(),
     )
   })
@@ -179,19 +186,89 @@ describe('access', () => {
     expect((await anonymous.$delete({ json: [999] })).status).toBe(401)
   })
 
-  it('lets the seeded test user read but not write', async () => {
+  it('lets the seeded test user neither read nor write (configs hold credentials)', async () => {
     const asTester = configs(tester)
     for (const request of [
       () => asTester.all.$get({ query: {} }),
       () => detail(1, tester),
       () => asTester.$get({ query: {} }),
     ]) {
-      expect((await request()).status).toBe(200)
+      expect((await request()).status).toBe(403)
     }
     expect((await asTester.$post({ json: configBody() })).status).toBe(403)
     expect((await asTester.$put({ json: [] })).status).toBe(403)
     expect((await asTester[':pk'].$put({ param: { pk: '1' }, json: configBody() })).status).toBe(403)
     expect((await asTester.$delete({ json: [999] })).status).toBe(403)
+  })
+
+  it('lets a holder of sys:config:list (the Config page) read but not write', async () => {
+    const asReader = configs(reader)
+    for (const request of [
+      () => asReader.all.$get({ query: {} }),
+      () => detail(1, reader),
+      () => asReader.$get({ query: {} }),
+    ]) {
+      expect((await request()).status).toBe(200)
+    }
+    expect((await asReader.$post({ json: configBody() })).status).toBe(403)
+    expect((await asReader[':pk'].$put({ param: { pk: '1' }, json: configBody() })).status).toBe(403)
+  })
+})
+
+describe('secrets', () => {
+  /** Every read of one config's value: `/{pk}`, `/all?type=`, the paged list. */
+  async function reads(row: { id: number; type: string | null; name: string }) {
+    const one = (await answer(detail(row.id))).data.value
+    const ofType = (await answer(allOf(row.type ?? undefined))).data.find((r) => r.id === row.id)?.value
+    const all = (await answer(allOf())).data.find((r) => r.id === row.id)?.value
+    const page = await answer(configs(admin).$get({ query: { name: row.name, size: '200' } }))
+    return [one, ofType, all, page.data.items.find((r) => r.id === row.id)?.value]
+  }
+
+  it('masks the value of every *_PASSWORD, *_SECRET, *_TOKEN and *_KEY config on every read', async () => {
+    const type = newKey('SECRETS')
+    for (const key of [`${type}_PASSWORD`, `${type}_SECRET`, `${type}_TOKEN`, `${type}_API_KEY`, 'smtp_key']) {
+      const row = await createConfig({ type, key, name: unique('secret'), value: 'hunter2-plain' })
+      expect(await reads(row), key).toEqual([SECRET_MASK, SECRET_MASK, SECRET_MASK, SECRET_MASK])
+      expect((await rowById(row.id))?.value).toBe('hunter2-plain')
+    }
+    // Only the suffixes count: a key that merely contains one is shown.
+    const plain = await createConfig({ type, key: `${type}_MONKEY_PASSWORDS`, name: unique('plain'), value: 'shown' })
+    expect(await reads(plain)).toEqual(['shown', 'shown', 'shown', 'shown'])
+    expect(JSON.stringify((await answer(allOf())).data)).not.toContain('hunter2-plain')
+  })
+
+  it("masks the seeded EMAIL_PASSWORD once set; an empty secret reads empty (so 'not set' shows)", async () => {
+    const [seeded] = await fileDb().select().from(sysConfig).where(eq(sysConfig.key, 'EMAIL_PASSWORD'))
+    expect((await answer(detail(seeded!.id))).data.value).toBe('')
+    expect((await update(seeded!.id, bulkItem(seeded!, { value: 'smtp-secret' }))).status).toBe(200)
+    expect(await reads(seeded!)).toEqual([SECRET_MASK, SECRET_MASK, SECRET_MASK, SECRET_MASK])
+    const email = JSON.stringify((await answer(configs(reader).all.$get({ query: { type: 'EMAIL' } }))).body)
+    expect(email).toContain(SECRET_MASK)
+    expect(email).not.toContain('smtp-secret')
+  })
+
+  it('keeps the stored secret when the mask is written back (PUT and bulk PUT); a new value replaces it', async () => {
+    const type = newKey('KEPT')
+    const row = await createConfig({ type, key: `${type}_TOKEN`, value: 'original-token' })
+    const read = (await answer(detail(row.id))).data
+    expect(read.value).toBe(SECRET_MASK)
+    // The admin UI's edit form sends back what it read, with another field changed.
+    const { id: _, created_time: __, updated_time: ___, ...form } = read
+    expect((await update(row.id, { ...form, remark: 'edited' })).status).toBe(200)
+    expect(await rowById(row.id)).toMatchObject({ value: 'original-token', remark: 'edited' })
+    expect((await configs(admin).$put({ json: [{ ...form, id: row.id, name: 'renamed' }] })).status).toBe(200)
+    expect(await rowById(row.id)).toMatchObject({ value: 'original-token', name: 'renamed' })
+    expect((await update(row.id, { ...form, value: 'rotated-token' })).status).toBe(200)
+    expect((await rowById(row.id))?.value).toBe('rotated-token')
+  })
+
+  it('never carries a secret over to a key that is not secret', async () => {
+    const type = newKey('MOVED')
+    const row = await createConfig({ type, key: `${type}_SECRET`, value: 'do-not-leak' })
+    expect((await update(row.id, configBody({ type, key: `${type}_VISIBLE`, value: SECRET_MASK }))).status).toBe(200)
+    expect((await rowById(row.id))?.value).toBe(SECRET_MASK)
+    expect((await answer(detail(row.id))).data.value).toBe(SECRET_MASK)
   })
 })
 

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { PAGE_SECURE_HEADERS } from '../../src/http/middleware/secure-headers'
 import { send } from '../helpers/harness'
 
 describe('pages', () => {
@@ -28,5 +29,18 @@ describe('pages', () => {
     const res = await assets.fetch('http://assets.local/assets/docs-init.js')
     expect(res.status).toBe(200)
     expect(await res.text()).toContain('SwaggerUIBundle')
+  })
+
+  it('serves the static files with the same security headers as the pages (public/_headers)', async () => {
+    const assets = (env as unknown as { ASSETS: Fetcher }).ASSETS
+    for (const path of ['/assets/docs-init.js', '/assets/site.css', '/vendor/swagger-ui/swagger-ui.css']) {
+      const res = await assets.fetch(`http://assets.local${path}`)
+      expect(res.status, path).toBe(200)
+      await res.arrayBuffer()
+      for (const [name, value] of Object.entries(PAGE_SECURE_HEADERS))
+        expect(res.headers.get(name), `${path}: ${name}`).toBe(value)
+    }
+    // The headers file configures; it is not served.
+    expect((await assets.fetch('http://assets.local/_headers')).status).toBe(404)
   })
 })

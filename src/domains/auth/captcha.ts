@@ -11,14 +11,39 @@ import { randomCaptchaCode, renderCaptchaPng } from './captcha-image'
 /** fba's custom code for a wrong captcha, sent on an HTTP 400. */
 export const CAPTCHA_ERROR_CODE = 40001
 
+/**
+ * A new captcha. `is_enabled` is also true while some account needs a captcha after failed logins (lockout.ts), even
+ * with the captcha switched off: the admin UI shows the captcha field only when told to.
+ */
 export async function createCaptcha(redis: Redis, keys: RedisKeys, settings: LoginSettings) {
   const code = randomCaptchaCode()
   const uuid = crypto.randomUUID()
-  const [image] = await Promise.all([
-    renderCaptchaPng(code),
-    redis.set(keys.captcha(uuid), code, { ex: settings.captchaExpireSeconds }),
-  ])
-  return { is_enabled: settings.captchaEnabled, expire_seconds: settings.captchaExpireSeconds, uuid, image }
+  const stored = redis
+    .pipeline()
+    .set(keys.captcha(uuid), code, { ex: settings.captchaExpireSeconds })
+    .exists(keys.loginCaptchaStepUp())
+    .exec<[unknown, number]>()
+  const [image, [, stepUp]] = await Promise.all([renderCaptchaPng(code), stored])
+  const enabled = settings.captchaEnabled || (settings.captchaFailureThreshold > 0 && stepUp > 0)
+  return { is_enabled: enabled, expire_seconds: settings.captchaExpireSeconds, uuid, image }
+}
+
+/**
+ * The PNG of an existing captcha, for a person using the docs UI (which cannot show the base64 `image`): opened in a
+ * browser tab. Served once per captcha — more renderings of one code would hand an OCR script several noisy samples
+ * to combine — and without consuming it. Unknown, expired or already shown → 400 "expired".
+ */
+export async function captchaPng(redis: Redis, keys: RedisKeys, uuid: string): Promise<Uint8Array<ArrayBuffer>> {
+  const [code, ttl] = await redis
+    .pipeline()
+    .get<string | number>(keys.captcha(uuid))
+    .pttl(keys.captcha(uuid))
+    .exec<[string | number | null, number]>()
+  if (code === null || ttl <= 0) throw new BadRequestError('auth.captcha_expired')
+  const first = await redis.set(keys.captchaShown(uuid), 1, { nx: true, px: ttl })
+  if (first === null) throw new BadRequestError('auth.captcha_expired')
+  const base64 = await renderCaptchaPng(String(code))
+  return Uint8Array.from(atob(base64), (char) => char.charCodeAt(0))
 }
 
 /**

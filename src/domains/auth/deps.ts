@@ -9,6 +9,7 @@ import { InternalError } from '../../core/errors'
 import type { Settings } from '../../core/settings'
 import { clientInfo } from '../../http/client-info'
 import type { AppEnv } from '../../http/context'
+import { clientIp } from '../../http/middleware/rate-limit'
 import { requestSettings } from '../../http/settings'
 import { redisKeys } from '../../infra/redis-keys'
 import { required } from '../../infra/services'
@@ -53,6 +54,8 @@ export function authDeps(c: Context<AppEnv>) {
       return settings
     },
     client: clientInfo(c.req.raw),
+    /** The client as login throttling counts it: the IP as rate limits see it (IPv6 by its /64). */
+    clientKey: clientIp(c),
     logger: c.get('logger'),
   }
 }

@@ -1,9 +1,10 @@
 import { z } from '@hono/zod-openapi'
+import { safeText } from '../../core/schemas'
 import { UserInfoSchema } from '../users/dto'
 
 export const LoginBodySchema = z
   .object({
-    username: z.string().min(1).max(64).openapi({ example: 'admin' }),
+    username: z.string().min(1).max(64).check(safeText).openapi({ example: 'admin' }),
     password: z.string().min(1).max(128).openapi({ example: '123456' }),
     uuid: z.string().max(64).nullish().openapi({ description: 'Captcha id from GET /auth/captcha' }),
     captcha: z.string().max(16).nullish(),
@@ -11,8 +12,18 @@ export const LoginBodySchema = z
   .openapi('LoginBody')
 
 export const SwaggerLoginQuerySchema = z.object({
-  username: z.string().min(1).max(64),
+  username: z.string().min(1).max(64).check(safeText),
   password: z.string().min(1).max(128),
+  uuid: z.string().max(64).optional().openapi({ description: 'With the captcha on: the id from GET /auth/captcha' }),
+  captcha: z
+    .string()
+    .max(16)
+    .optional()
+    .openapi({ description: 'With the captcha on: the code shown at GET /auth/captcha/{uuid}/image' }),
+})
+
+export const CaptchaImageParamSchema = z.object({
+  uuid: z.uuid().openapi({ param: { name: 'uuid', in: 'path' }, description: 'Captcha id from GET /auth/captcha' }),
 })
 
 export const CaptchaSchema = z

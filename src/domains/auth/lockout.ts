@@ -1,39 +1,93 @@
 /**
- * Login lockout (docs/fba-compatibility.md, "Authentication"): failures are counted per user for `lockSeconds`;
- * reaching the threshold locks the account for `lockSeconds`. A threshold of 0 disables locking.
+ * Login throttling that an outsider cannot turn into a lockout (docs/decisions.md, "Identity"; OWASP ASVS 4.0.3
+ * V2.2.1 and ASVS 5.0 V6.1.1/V6.3.1 — anti-automation that prevents brute force *and* malicious account lockout):
+ *
+ * - Failures count per (username, client). Reaching `lockThreshold` within `lockSeconds` locks *that client* out of
+ *   that username for `lockSeconds`. Another client — the real user — is not affected, so guessing from one address
+ *   locks out nobody but the guesser. A client is the IP as rate limits count it (IPv6 by its /64).
+ * - Failures also count per username over all clients. From `captchaFailureThreshold` on, every login to that
+ *   username needs a solved captcha, even with the captcha switched off: a soft lock that a person passes and a
+ *   distributed script does not. There is no account-wide hard lock: it is exactly what an outsider could trigger.
+ * - Everything is keyed by the username as typed, never by whether it exists, and is read and written the same way
+ *   for unknown names: same answers, same locks, same Redis work (docs/fba-compatibility.md, D3).
  */
-import type { UserSecuritySettings } from '../../core/settings'
+import type { LoginSettings, UserSecuritySettings } from '../../core/settings'
 import type { Redis } from '../../infra/redis'
 import type { RedisKeys } from '../../infra/redis-keys'
+
+export interface LoginGate {
+  /** Minutes left on this client's lock for this username, or 0. */
+  minutesLocked: number
+  /** Whether this username needs a captcha because of its failures (whatever the captcha switch says). */
+  captchaRequired: boolean
+}
 
 export class Lockout {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    private readonly settings: UserSecuritySettings,
+    private readonly settings: { login: LoginSettings; userSecurity: UserSecuritySettings },
+    private readonly username: string,
+    private readonly client: string,
   ) {}
 
-  /** Minutes left on an active lock, or 0. */
-  async minutesLocked(userId: number): Promise<number> {
-    const until = await this.redis.get<number>(this.keys.userLock(userId))
-    const left = (until ?? 0) - Date.now()
-    return left > 0 ? Math.ceil(left / 60_000) : 0
-  }
-
-  /** Counts a failure; returns true when it locked the account. */
-  async recordFailure(userId: number): Promise<boolean> {
-    const { lockThreshold, lockSeconds } = this.settings
-    const [failures] = await this.redis
+  /** This client's lock and the username's failure count, in one round trip. */
+  async gate(): Promise<LoginGate> {
+    const [until, failures] = await this.redis
       .pipeline()
-      .incr(this.keys.loginFailures(userId))
-      .expire(this.keys.loginFailures(userId), lockSeconds)
-      .exec<[number, number]>()
-    if (lockThreshold <= 0 || failures < lockThreshold) return false
-    await this.redis.set(this.keys.userLock(userId), Date.now() + lockSeconds * 1000, { ex: lockSeconds })
-    return true
+      .get<number>(this.keys.loginClientLock(this.username, this.client))
+      .get<number>(this.keys.loginFailures(this.username))
+      .exec<[number | null, number | null]>()
+    const left = (until ?? 0) - Date.now()
+    const threshold = this.settings.login.captchaFailureThreshold
+    const captchaRequired = threshold > 0 && (failures ?? 0) >= threshold
+    // Keeps the admin UI showing its captcha field for as long as any account needs one (also when the threshold was
+    // lowered since the failures were counted).
+    if (captchaRequired) await this.markStepUp()
+    return { minutesLocked: left > 0 ? Math.ceil(left / 60_000) : 0, captchaRequired }
   }
 
-  async clear(userId: number): Promise<void> {
-    await this.redis.del(this.keys.loginFailures(userId), this.keys.userLock(userId))
+  private async markStepUp(): Promise<void> {
+    await this.redis.set(this.keys.loginCaptchaStepUp(), 1, { ex: this.settings.userSecurity.lockSeconds })
+  }
+
+  /** Counts a failure (for this client and for the username); returns true when it locked this client out. */
+  async recordFailure(): Promise<boolean> {
+    const { lockThreshold, lockSeconds } = this.settings.userSecurity
+    const clientKey = this.keys.loginClientFailures(this.username, this.client)
+    const accountKey = this.keys.loginFailures(this.username)
+    const [clientFailures, , accountFailures] = await this.redis
+      .pipeline()
+      .incr(clientKey)
+      .expire(clientKey, lockSeconds)
+      .incr(accountKey)
+      .expire(accountKey, lockSeconds)
+      .exec<[number, number, number, number]>()
+    const locks = lockThreshold > 0 && clientFailures >= lockThreshold
+    const stepUp =
+      this.settings.login.captchaFailureThreshold > 0 && accountFailures >= this.settings.login.captchaFailureThreshold
+    if (locks || stepUp) {
+      const p = this.redis.pipeline()
+      if (locks) {
+        p.set(this.keys.loginClientLock(this.username, this.client), Date.now() + lockSeconds * 1000, {
+          ex: lockSeconds,
+        })
+      }
+      // Tells `GET /auth/captcha` to report the captcha as enabled, so the admin UI shows its field.
+      if (stepUp) p.set(this.keys.loginCaptchaStepUp(), 1, { ex: lockSeconds })
+      await p.exec()
+    }
+    return locks
+  }
+
+  /**
+   * The keys a successful login deletes: this client's failures and lock. The username's count over all clients stays
+   * until it expires, so one success does not lift the captcha that a distributed attack brought on.
+   */
+  clientKeys(): string[] {
+    return [
+      this.keys.loginClientFailures(this.username, this.client),
+      this.keys.loginClientLock(this.username, this.client),
+    ]
   }
 }

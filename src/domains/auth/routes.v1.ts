@@ -4,18 +4,21 @@
  */
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import { isProduction } from '../../core/config'
+import { createMiddleware } from 'hono/factory'
+import { isProduction, swaggerLoginOn } from '../../core/config'
 import { formatDateTime } from '../../core/datetime'
+import { NotFoundError } from '../../core/errors'
 import type { AppEnv } from '../../http/context'
 import { defineRoute, jsonEnvelope, z } from '../../http/openapi'
 import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
 import { toUserInfo } from '../users/dto'
 import { bearerToken } from './authenticate'
-import { createCaptcha } from './captcha'
+import { captchaPng, createCaptcha } from './captcha'
 import { authDeps } from './deps'
 import {
   AccessTokenSchema,
+  CaptchaImageParamSchema,
   CaptchaSchema,
   LoginBodySchema,
   LoginSchema,
@@ -57,6 +60,33 @@ const captcha = defineRoute({
   responses: { 200: jsonEnvelope(CaptchaSchema, 'Captcha image and id') },
 })
 
+const captchaImage = defineRoute({
+  method: 'get',
+  path: '/auth/captcha/{uuid}/image',
+  tags: ['Auth'],
+  summary: 'The PNG of a captcha, once (open it in a browser tab to read the code for the docs-UI login)',
+  access: 'public',
+  rateLimit: { name: 'auth.captcha', rates: 'RATE_LIMIT_CAPTCHA', failClosed: true },
+  request: { params: CaptchaImageParamSchema },
+  responses: {
+    200: {
+      description: 'The captcha image',
+      content: { 'image/png': { schema: z.string().openapi({ type: 'string', format: 'binary' }) } },
+    },
+  },
+})
+
+/**
+ * The docs-UI login is off in production unless `SWAGGER_LOGIN_ENABLED` says otherwise; then it answers like a path
+ * that does not exist. It runs before validation, so a disabled route tells nothing about its parameters.
+ */
+const swaggerLoginGate = createMiddleware<AppEnv>(async (c, next) => {
+  if (!swaggerLoginOn(c.get('config'))) {
+    throw new NotFoundError('error.route_not_found', { params: { method: c.req.method, path: c.req.path } })
+  }
+  await next()
+})
+
 const login = defineRoute({
   method: 'post',
   path: '/auth/login',
@@ -73,10 +103,14 @@ const swaggerLogin = defineRoute({
   method: 'post',
   path: '/auth/login/swagger',
   tags: ['Auth'],
-  summary: 'Log in from the docs UI (no captcha, no refresh token; body not enveloped)',
+  summary: 'Log in from the docs UI (no refresh token; body not enveloped)',
+  description:
+    'Off in production unless `SWAGGER_LOGIN_ENABLED=true`. With the captcha on: call `GET /auth/captcha`, open ' +
+    '`/api/v1/auth/captcha/{uuid}/image` in a browser tab, and send `uuid` and `captcha` with the credentials.',
   access: 'public',
   rateLimit: { name: 'auth.login', rates: 'RATE_LIMIT_LOGIN', failClosed: true },
-  errors: [403],
+  middleware: [swaggerLoginGate],
+  errors: [403, 404],
   request: { query: SwaggerLoginQuerySchema },
   responses: { 200: { description: 'Bearer token', content: { 'application/json': { schema: SwaggerTokenSchema } } } },
 })
@@ -114,6 +148,11 @@ export function authRoutes() {
     .openapi(captcha, async (c) => {
       const deps = authDeps(c)
       return ok(c, await createCaptcha(deps.redis, deps.keys, (await deps.settings()).login))
+    })
+    .openapi(captchaImage, async (c) => {
+      const deps = authDeps(c)
+      const png = await captchaPng(deps.redis, deps.keys, c.req.valid('param').uuid)
+      return c.body(png, 200, { 'Content-Type': 'image/png', 'Cache-Control': 'no-store' })
     })
     .openapi(login, async (c) => {
       const result = await new AuthService(authDeps(c)).login(c.req.valid('json'))

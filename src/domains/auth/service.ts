@@ -3,7 +3,7 @@
  * user and wrong password look the same (D3), refresh tokens rotate with reuse detection (D4).
  */
 import { eq } from 'drizzle-orm'
-import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../core/errors'
+import { BadRequestError, ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '../../core/errors'
 import { type MessageKey, t } from '../../core/i18n'
 import { loginLogInsert } from '../logs/login-log'
 import { sysUser, type User } from '../users/schema'
@@ -56,6 +56,24 @@ async function issueTokens(deps: AuthDeps, session: Session, withRefresh: boolea
   }
 }
 
+/**
+ * Another access token for the session's current access jti, expiring with the one the last rotation issued
+ * (`rotatedAt` + the access lifetime): it works exactly as long as that token, and issuing it changes nothing.
+ */
+async function issueAccessTwin(deps: AuthDeps, session: Session, rotatedAt: number): Promise<IssuedTokens> {
+  const ttlSeconds = Math.max(
+    1,
+    Math.floor((rotatedAt + deps.config.ACCESS_TOKEN_TTL_SECONDS * 1000 - Date.now()) / 1000),
+  )
+  const access = await signToken(deps.config, ACCESS_TYP, {
+    userId: session.userId,
+    sid: session.sid,
+    jti: session.accessJti,
+    ttlSeconds,
+  })
+  return { accessToken: access.token, accessExp: access.exp, refreshToken: null, refreshExp: null, session }
+}
+
 export class AuthService {
   constructor(private readonly deps: AuthDeps) {}
 
@@ -75,34 +93,36 @@ export class AuthService {
     const { db, redis, keys, config } = this.deps
     const settings = await this.deps.settings()
     const { username, password } = input
-    if (settings.login.captchaEnabled && !input.swagger) {
+    // Known and unknown usernames take the same steps from here on (lockout.ts): the answers, the locks and the work
+    // done tell nobody which usernames exist.
+    const lockout = new Lockout(redis, keys, settings, username, this.deps.clientKey)
+    const gate = await lockout.gate()
+    if (settings.login.captchaEnabled || gate.captchaRequired) {
       try {
         await consumeCaptcha(redis, keys, input.uuid, input.captcha)
       } catch (err) {
+        // Redis not answering is no verdict on the captcha: fail closed with the 503, not a "captcha invalid".
+        if (err instanceof ServiceUnavailableError) throw err
         const key = err instanceof BadRequestError ? err.messageKey : 'auth.captcha_invalid'
         return this.fail(username, undefined, key, err as Error)
       }
     }
-
-    const [user] = await db.select().from(sysUser).where(eq(sysUser.username, username)).limit(1)
-    const hasher = passwordHasher(config.PASSWORD_PEPPER)
-    const lockout = new Lockout(redis, keys, settings.userSecurity)
-    if (!user) {
-      await hasher.verify(password, null) // same work as a real check: no timing oracle for usernames
-      return this.fail(username, undefined, 'auth.invalid_credentials', new ForbiddenError('auth.invalid_credentials'))
-    }
-    const minutes = await lockout.minutesLocked(user.id)
-    if (minutes > 0) {
+    if (gate.minutesLocked > 0) {
+      const minutes = gate.minutesLocked
       return this.fail(
         username,
-        user,
+        undefined,
         'auth.account_locked',
         new ForbiddenError('auth.account_locked', { params: { minutes } }),
       )
     }
-    const verdict = await hasher.verify(password, user.password)
-    if (!verdict.ok) {
-      const locked = await lockout.recordFailure(user.id)
+
+    const [user] = await db.select().from(sysUser).where(eq(sysUser.username, username)).limit(1)
+    const hasher = passwordHasher(config.PASSWORD_PEPPER)
+    // An unknown user costs the same PBKDF2 work as a real check: no timing oracle for usernames.
+    const verdict = await hasher.verify(password, user?.password ?? null)
+    if (!user || !verdict.ok) {
+      const locked = await lockout.recordFailure()
       const key = locked ? 'auth.too_many_failures' : 'auth.invalid_credentials'
       return this.fail(username, user, key, new ForbiddenError(key))
     }
@@ -135,8 +155,8 @@ export class AuthService {
         client: this.deps.client,
       }),
     ])
-    // The cached snapshot carries last_login_time: drop it together with the failure counters.
-    await redis.del(keys.authUser(user.id), keys.loginFailures(user.id), keys.userLock(user.id))
+    // The cached snapshot carries last_login_time: drop it together with this client's failures and lock.
+    await redis.del(keys.authUser(user.id), ...lockout.clientKeys())
     return { ...tokens, user: { ...user, lastLoginTime: now }, passwordExpireDaysRemaining }
   }
 
@@ -168,9 +188,11 @@ export class AuthService {
   }
 
   /**
-   * Rotates the refresh token. The current token rotates; the previous one is honoured only inside the grace window
-   * (a response lost in transit) and then re-issues the current state; anything else is a replay of a stolen token,
-   * so the whole session is revoked.
+   * Rotates the refresh token (D4). The current token rotates. The previous one inside the grace window — a response
+   * lost in transit, or a second tab that refreshed with the cookie a moment too early — gets a twin of the session's
+   * current access token (same jti and expiry) and nothing else: no refresh token, and the session is left as it is,
+   * so a replayed token can neither take over the family nor end the legitimate client's access token. Anything else
+   * is a replay of a stolen token, so the whole session is revoked.
    */
   async refresh(refreshToken: string | undefined): Promise<IssuedTokens> {
     if (!refreshToken) throw new BadRequestError('auth.refresh_expired')
@@ -181,22 +203,13 @@ export class AuthService {
       throw new UnauthorizedError('auth.refresh_expired')
 
     const now = Date.now()
-    let next: Session
-    if (claims.jti === session.refreshJti) {
-      next = {
-        ...session,
-        accessJti: crypto.randomUUID(),
-        refreshJti: crypto.randomUUID(),
-        prevRefreshJti: session.refreshJti,
-        rotatedAt: now,
-      }
-    } else if (
+    const current = claims.jti === session.refreshJti
+    const inGrace =
+      !current &&
       claims.jti === session.prevRefreshJti &&
       session.rotatedAt !== null &&
       now - session.rotatedAt <= config.REFRESH_REUSE_GRACE_SECONDS * 1000
-    ) {
-      next = { ...session, accessJti: crypto.randomUUID() }
-    } else {
+    if (!current && !inGrace) {
       await sessions.revoke(session)
       logger.warn('refresh token reuse: session revoked', { security: true, user_id: session.userId, sid: session.sid })
       throw new UnauthorizedError('auth.refresh_reused')
@@ -208,6 +221,21 @@ export class AuthService {
       throw new UnauthorizedError('auth.refresh_expired')
     }
     assertActive(user)
+    if (inGrace && session.rotatedAt !== null) {
+      logger.info('refresh token presented again inside the grace window: access token only', {
+        security: true,
+        user_id: session.userId,
+        sid: session.sid,
+      })
+      return issueAccessTwin(this.deps, session, session.rotatedAt)
+    }
+    const next: Session = {
+      ...session,
+      accessJti: crypto.randomUUID(),
+      refreshJti: crypto.randomUUID(),
+      prevRefreshJti: session.refreshJti,
+      rotatedAt: now,
+    }
     await sessions.save(next)
     return issueTokens(this.deps, next, true)
   }

@@ -1,7 +1,8 @@
 /**
  * The data-permission engine (docs/fba-compatibility.md, "Data permissions"): turns the data rules a user holds into
- * one SQL condition for a table, which the repository layer AND-s into its reads
- * (`Repository.list/all({ permission })`).
+ * one SQL condition for a table, which the repository layer AND-s into its reads, updates and deletes
+ * (`Repository.list/all/get/update/delete…(…, { permission })`). Routes over a table's records declare it
+ * (`scopedRecords`, ./scoped-records.ts), so a record outside the condition is a 404 on every one of them.
  *
  *   const permission = dataPermission(c, sysDept)      // from the cached auth snapshot, no database query
  *   await depts.all({ delFlag: false }, { permission })

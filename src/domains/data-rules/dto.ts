@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
-import { optionalTextQuery, pkParam, pksBody } from '../../core/schemas'
+import { nameText, optionalTextQuery, pkParam, pksBody } from '../../core/schemas'
 import { type DataRule, RuleVariable } from './schema'
 
 const operator = z.number().int().min(0).max(1).openapi({ description: '0 AND, 1 OR', example: 0 })
@@ -71,7 +71,7 @@ export const DataRuleModelParamSchema = z.object({
 
 export const DataRuleBodySchema = z
   .object({
-    name: z.string().trim().min(1).max(512).openapi({ example: 'Own department only' }),
+    name: nameText(512).openapi({ example: 'Own department only' }),
     model: z
       .string()
       .trim()

@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
-import { optionalFlagQuery, optionalTextQuery, pkParam, pksBody } from '../../core/schemas'
+import { nameText, optionalFlagQuery, optionalTextQuery, pkParam, pksBody } from '../../core/schemas'
 import { DataRuleDetailSchema, toDataRuleDetail } from '../data-rules/dto'
 import type { DataRule } from '../data-rules/schema'
 import type { DataScope } from './schema'
@@ -54,7 +54,7 @@ export const DataScopePkParamSchema = pkParam('Data scope id')
 
 export const DataScopeBodySchema = z
   .object({
-    name: z.string().trim().min(1).max(64).openapi({ example: 'Own department' }),
+    name: nameText(64).openapi({ example: 'Own department' }),
     status,
   })
   .openapi('DataScopeBody')

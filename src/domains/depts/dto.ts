@@ -1,7 +1,7 @@
 /** Department shapes of the v1 admin API (docs/fba-compatibility.md, "Departments"). */
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
-import { emptyToNull, optionalFlagQuery, optionalTextQuery, pkParam } from '../../core/schemas'
+import { emptyToNull, nameText, optionalFlagQuery, optionalTextQuery, pkParam, safeText } from '../../core/schemas'
 import type { Dept } from './schema'
 
 export const DeptDetailSchema = z
@@ -66,10 +66,10 @@ export const DeptPkParamSchema = pkParam('Department id')
 /** fba's `DeptSchemaBase`: phone is a `CustomPhoneNumber`, email a `CustomEmailStr` (empty → none). */
 export const DeptBodySchema = z
   .object({
-    name: z.string().trim().min(1).max(64).openapi({ example: 'Engineering' }),
+    name: nameText(64).openapi({ example: 'Engineering' }),
     parent_id: z.number().int().positive().nullish().openapi({ description: 'Parent department; none for a root' }),
     sort: z.number().int().min(0).default(0),
-    leader: z.preprocess(emptyToNull, z.string().trim().max(32).nullish()).openapi({ type: 'string' }),
+    leader: z.preprocess(emptyToNull, z.string().trim().max(32).check(safeText).nullish()).openapi({ type: 'string' }),
     phone: z
       .preprocess(
         emptyToNull,

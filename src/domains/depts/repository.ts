@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, ne, type SQL } from 'drizzle-orm'
 import { buildFilters, filter } from '../../infra/db/filters'
-import { Repository, type RepositoryDb } from '../../infra/db/repository'
+import { type PermissionScope, Repository, type RepositoryDb } from '../../infra/db/repository'
 import { sysUser } from '../users/schema'
 import { type Dept, sysDept } from './schema'
 
@@ -31,9 +31,9 @@ export class DeptRepository extends Repository<typeof sysDept> {
     })
   }
 
-  /** A live department. */
-  getLive(id: number): Promise<Dept | undefined> {
-    return this.getBy(and(eq(sysDept.id, id), live()))
+  /** A live department (within `scope`, the caller's data permission, when given). */
+  getLive(id: number, scope?: PermissionScope): Promise<Dept | undefined> {
+    return this.getBy(and(eq(sysDept.id, id), live()), scope)
   }
 
   /** Live departments matching the filters and the data-permission condition, in `sort` order. */

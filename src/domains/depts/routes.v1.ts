@@ -1,10 +1,14 @@
-/** `/sys/depts/*` (docs/fba-compatibility.md, "Departments"). The tree is filtered by the caller's data permission. */
+/**
+ * `/sys/depts/*` (docs/fba-compatibility.md, "Departments"). The caller's data permission filters the tree and hides
+ * departments outside it everywhere else: their detail, update and delete are 404, and neither may be a new parent.
+ */
 import type { Context } from 'hono'
 import type { AppEnv } from '../../http/context'
 import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../http/openapi'
 import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
 import { dataPermission } from '../data-rules/data-permission'
+import { scopedRecords } from '../data-rules/scoped-records'
 import {
   DeptBodySchema,
   DeptDetailSchema,
@@ -19,12 +23,16 @@ import { DeptService, deptServiceDeps } from './service'
 
 const TAGS = ['System departments']
 
+/** Every route over existing departments: one outside the caller's data scope is a 404 (as if unknown). */
+const DEPT_RECORDS = scopedRecords(sysDept, { notFound: 'dept.not_found' })
+
 const tree = defineRoute({
   method: 'get',
   path: '/sys/depts',
   tags: TAGS,
   summary: 'The department tree (live departments the caller may see, by sort)',
   access: 'authenticated',
+  dataPermission: DEPT_RECORDS,
   request: { query: DeptTreeQuerySchema },
   responses: { 200: jsonEnvelope(z.array(DeptTreeSchema), 'Department tree') },
 })
@@ -35,6 +43,7 @@ const detail = defineRoute({
   tags: TAGS,
   summary: 'A department',
   access: 'authenticated',
+  dataPermission: DEPT_RECORDS,
   errors: [404],
   request: { params: DeptPkParamSchema },
   responses: { 200: jsonEnvelope(DeptDetailSchema, 'Department') },
@@ -57,6 +66,7 @@ const update = defineRoute({
   tags: TAGS,
   summary: 'Update a department (it cannot become its own ancestor)',
   access: { permission: DEPT_PERMS.edit },
+  dataPermission: DEPT_RECORDS,
   errors: [404, 409],
   request: { params: DeptPkParamSchema, ...jsonBody(DeptBodySchema) },
   responses: nullEnvelope('Updated'),
@@ -68,6 +78,7 @@ const remove = defineRoute({
   tags: TAGS,
   summary: 'Delete a department (logically; refused while it has users or sub-departments)',
   access: { permission: DEPT_PERMS.delete },
+  dataPermission: DEPT_RECORDS,
   errors: [404, 409],
   request: { params: DeptPkParamSchema },
   responses: nullEnvelope('Deleted'),
@@ -80,11 +91,11 @@ export function deptRoutes() {
     .openapi(tree, async (c) => ok(c, await service(c).tree(c.req.valid('query'), dataPermission(c, sysDept))))
     .openapi(detail, async (c) => ok(c, toDeptDetail(await service(c).detail(c.req.valid('param').pk))))
     .openapi(create, async (c) => {
-      await service(c).create(c.req.valid('json'))
+      await service(c).create(c.req.valid('json'), { permission: dataPermission(c, sysDept) })
       return ok(c, null)
     })
     .openapi(update, async (c) => {
-      await service(c).update(c.req.valid('param').pk, c.req.valid('json'))
+      await service(c).update(c.req.valid('param').pk, c.req.valid('json'), { permission: dataPermission(c, sysDept) })
       return ok(c, null)
     })
     .openapi(remove, async (c) => {

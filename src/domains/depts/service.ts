@@ -8,7 +8,7 @@ import type { Context } from 'hono'
 import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors'
 import type { AppEnv } from '../../http/context'
 import { isUniqueViolation } from '../../infra/db/errors'
-import type { RepositoryDb } from '../../infra/db/repository'
+import type { PermissionScope, RepositoryDb } from '../../infra/db/repository'
 import { required } from '../../infra/services'
 import { bumpAuthzGeneration } from '../auth/authenticate'
 import { buildTree, wouldCreateCycle } from '../menus/tree'
@@ -45,11 +45,15 @@ export class DeptService {
     return dept
   }
 
-  async create(body: DeptBody): Promise<void> {
+  /**
+   * `scope`: the caller's data permission on departments — a parent outside it is unknown (404), as everywhere else
+   * (routes.v1.ts); the name stays unique among all departments.
+   */
+  async create(body: DeptBody, scope?: PermissionScope): Promise<void> {
     const parentId = body.parent_id ?? null
     const [taken, parent] = await Promise.all([
       this.depts.nameTaken(body.name),
-      parentId === null ? undefined : this.depts.getLive(parentId),
+      parentId === null ? undefined : this.depts.getLive(parentId, scope),
     ])
     if (taken) throw new ConflictError('dept.name_exists')
     if (parentId !== null && !parent) throw new NotFoundError('dept.parent_not_found')
@@ -57,7 +61,11 @@ export class DeptService {
     await this.deps.bumpAuthz()
   }
 
-  async update(id: number, body: DeptBody): Promise<void> {
+  /**
+   * `scope` as for `create`, for a *new* parent only: keeping the current one is always allowed (a user who sees
+   * their own department but not its parent can still edit it). The cycle check reads the whole tree.
+   */
+  async update(id: number, body: DeptBody, scope?: PermissionScope): Promise<void> {
     const parentId = body.parent_id ?? null
     const [dept, taken, links] = await Promise.all([
       this.depts.getLive(id),
@@ -69,6 +77,9 @@ export class DeptService {
     if (parentId === id) throw new ForbiddenError('dept.parent_self')
     if (parentId !== null) {
       if (!links.some((link) => link.id === parentId)) throw new NotFoundError('dept.parent_not_found')
+      if (parentId !== dept.parentId && scope?.permission && !(await this.depts.getLive(parentId, scope))) {
+        throw new NotFoundError('dept.parent_not_found')
+      }
       if (wouldCreateCycle(links, id, parentId)) throw new ForbiddenError('dept.parent_cycle')
     }
     await this.#write(() => this.depts.update(id, this.#values(body)))

@@ -18,6 +18,8 @@ const ping = defineRoute({
   tags: ['Health'],
   summary: 'Liveness: answers without touching any dependency',
   access: 'public',
+  // Not counted by the default rate limit either: a stalled Redis must not make the process look dead.
+  dependencies: 'none',
   responses: { 200: jsonEnvelope(PingSchema, 'The API is up') },
 })
 
@@ -45,6 +47,7 @@ export function healthRoutes() {
         checks,
       }
       if (healthy) return ok(c, data)
-      return c.json({ code: 503, msg: t(c.get('lang'), 'health.degraded'), data }, 503)
+      const retryAfter = String(c.get('config').UNAVAILABLE_RETRY_AFTER_SECONDS)
+      return c.json({ code: 503, msg: t(c.get('lang'), 'health.degraded'), data }, 503, { 'Retry-After': retryAfter })
     })
 }

@@ -8,5 +8,7 @@ export const logsModule = defineDomain({
   name: 'logs',
   routes: { v1: logRoutes },
   tables: schema,
+  // Placed by name under fba's LoginLog menu (seeded by the menus domain), beside its delete and clear buttons.
+  menus: [{ name: 'ViewLoginLog', title: '查看', parent: 'LoginLog', type: 2, perms: LOG_PERMS.loginList, display: 0 }],
   permissions: LOG_PERMS,
 })

@@ -17,7 +17,8 @@ const list = defineRoute({
   path: '/logs/login',
   tags: TAGS,
   summary: 'Login logs, paged (newest first)',
-  access: 'authenticated',
+  access: { permission: LOG_PERMS.loginList },
+  sensitive: true,
   request: { query: LoginLogListQuerySchema },
   responses: { 200: jsonEnvelope(PageLoginLogSchema, 'Page of login logs') },
 })

@@ -4,7 +4,7 @@
  */
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
-import { intEnum, optionalFlagQuery, optionalTextQuery, pkParam } from '../../core/schemas'
+import { intEnum, nameText, optionalFlagQuery, optionalTextQuery, pkParam } from '../../core/schemas'
 import { type Menu, MenuType } from './schema'
 import { buildTree } from './tree'
 
@@ -188,8 +188,8 @@ export const MenuPkParamSchema = pkParam('Menu id')
  */
 export const MenuBodySchema = z
   .object({
-    title: z.string().trim().min(1).max(64).openapi({ example: 'page.menu.sysUser' }),
-    name: z.string().trim().min(1).max(64).openapi({ example: 'SysUser' }),
+    title: nameText(64).openapi({ example: 'page.menu.sysUser' }),
+    name: nameText(64).openapi({ example: 'SysUser' }),
     path: z.string().max(200).nullish().openapi({ example: '/system/user' }),
     parent_id: z.number().int().positive().nullish().openapi({ description: 'Parent menu id; null for a root' }),
     sort: z.number().int().min(0).default(0),

@@ -8,6 +8,7 @@ import { defineRoute, jsonEnvelope, z } from '../../http/openapi'
 import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
 import { isolateStore } from '../../infra/cache'
+import { MONITOR_PERMS } from './perms'
 
 const CacheStatsSchema = z
   .object({
@@ -24,7 +25,8 @@ const stats = defineRoute({
   path: '/monitors/cache',
   tags: ['Monitors'],
   summary: 'Cache hits and misses per namespace (this isolate)',
-  access: 'superuser',
+  access: { permission: MONITOR_PERMS.cache },
+  sensitive: true,
   responses: { 200: jsonEnvelope(CacheStatsSchema, 'Cache statistics') },
 })
 

@@ -24,6 +24,7 @@ import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
 import type { Redis } from '../../infra/redis'
 import { required } from '../../infra/services'
+import { MONITOR_PERMS } from './perms'
 
 // ---------------------------------------------------------------------------------------------------------------
 // DTOs
@@ -183,7 +184,8 @@ const redisRoute = defineRoute({
   path: '/monitors/redis',
   tags: TAGS,
   summary: 'Redis monitor: server info and command statistics',
-  access: 'authenticated',
+  access: { permission: MONITOR_PERMS.redis },
+  sensitive: true,
   errors: [503],
   responses: { 200: jsonEnvelope(RedisMonitorSchema, 'Redis info and command stats') },
 })
@@ -193,7 +195,8 @@ const inspectRoute = defineRoute({
   path: '/monitors/rate-limits',
   tags: TAGS,
   summary: "One identifier's standing under a rate-limit rule (consumes nothing)",
-  access: 'superuser',
+  access: { permission: MONITOR_PERMS.rateLimits },
+  sensitive: true,
   errors: [404, 503],
   request: { query: RateLimitQuerySchema },
   responses: { 200: jsonEnvelope(RateLimitStateSchema, 'Remaining requests and reset per rate') },

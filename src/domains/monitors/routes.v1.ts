@@ -13,7 +13,10 @@ import { createRouter } from '../../http/router'
 import { redisKeys } from '../../infra/redis-keys'
 import { required } from '../../infra/services'
 import { SessionStore } from '../auth/sessions'
+import { dataPermission } from '../data-rules/data-permission'
+import { scopedRecords } from '../data-rules/scoped-records'
 import { UserRepository } from '../users/repository'
+import { sysUser } from '../users/schema'
 import {
   OnlineSessionSchema,
   SessionListQuerySchema,
@@ -21,15 +24,21 @@ import {
   SessionUuidQuerySchema,
   toOnlineSession,
 } from './dto'
+import { MONITOR_PERMS } from './perms'
 
 const TAGS = ['Monitors']
+
+/** Sessions are listed and ended per user: a user outside the caller's data scope has none to see or end. */
+const USER_RECORDS = scopedRecords(sysUser, { notFound: 'session.not_found' })
 
 const list = defineRoute({
   method: 'get',
   path: '/monitors/sessions',
   tags: TAGS,
   summary: 'Live sessions (docs-UI logins excluded), newest login first',
-  access: 'superuser',
+  access: { permission: MONITOR_PERMS.online },
+  sensitive: true,
+  dataPermission: USER_RECORDS,
   request: { query: SessionListQuerySchema },
   responses: { 200: jsonEnvelope(z.array(OnlineSessionSchema), 'Online sessions') },
 })
@@ -40,6 +49,7 @@ const kick = defineRoute({
   tags: TAGS,
   summary: 'Force-logout: end one session of a user (access and refresh)',
   access: 'superuser',
+  dataPermission: USER_RECORDS,
   errors: [404],
   request: { params: SessionPkParamSchema, query: SessionUuidQuerySchema },
   responses: { 200: jsonEnvelope(z.null(), 'Session ended') },
@@ -55,9 +65,10 @@ export function monitorRoutes() {
       const { username } = c.req.valid('query')
       const sessions = await sessionStore(c).listActive()
       if (!sessions.length) return ok(c, [])
-      const users = await new UserRepository(required(c.get('services').db, 'database')).getMany([
-        ...new Set(sessions.map((s) => s.userId)),
-      ])
+      const users = await new UserRepository(required(c.get('services').db, 'database')).getMany(
+        [...new Set(sessions.map((s) => s.userId))],
+        { permission: dataPermission(c, sysUser) },
+      )
       const byId = new Map(users.map((u) => [u.id, u]))
       const unknown = t(c.get('lang'), 'monitor.unknown')
       const rows = sessions
@@ -65,7 +76,8 @@ export function monitorRoutes() {
         .sort((a, b) => b.loginTime - a.loginTime)
         .flatMap((s) => {
           const user = byId.get(s.userId)
-          // A session whose user is gone is on its way out (deleting a user ends its sessions).
+          // A session whose user is gone is on its way out (deleting a user ends its sessions); one whose user is
+          // outside the caller's data scope is not theirs to see.
           if (!user || (username && user.username !== username)) return []
           return [toOnlineSession(s, user, unknown)]
         })

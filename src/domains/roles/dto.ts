@@ -5,7 +5,7 @@
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
-import { intEnum, optionalFlagQuery, optionalTextQuery, pkParam, pksBody } from '../../core/schemas'
+import { intEnum, nameText, optionalFlagQuery, optionalTextQuery, pkParam, pksBody } from '../../core/schemas'
 import { toDataScopeDetail } from '../data-scopes/dto'
 import type { DataScope } from '../data-scopes/schema'
 import { MenuDetailSchema, toMenuDetail } from '../menus/dto'
@@ -89,7 +89,7 @@ export const RolePkParamSchema = pkParam('Role id')
  */
 export const RoleBodySchema = z
   .object({
-    name: z.string().trim().min(1).max(32).openapi({ example: 'Auditors' }),
+    name: nameText(32).openapi({ example: 'Auditors' }),
     status: intEnum([0, 1], '1 enabled, 0 disabled'),
     is_filter_scopes: z.boolean().optional().openapi({
       description: 'Whether the data scopes filter rows for this role (default true; kept on update when left out)',

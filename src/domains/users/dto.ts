@@ -2,7 +2,15 @@
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
-import { blankToUndefined, emptyToNull, optionalFlagQuery, optionalTextQuery, pkParam } from '../../core/schemas'
+import {
+  blankToUndefined,
+  emptyToNull,
+  imageUrl,
+  nameText,
+  optionalFlagQuery,
+  optionalTextQuery,
+  pkParam,
+} from '../../core/schemas'
 import type { AuthUser } from '../auth/auth-user'
 import { DeptDetailSchema, toDeptDetail } from '../depts/dto'
 import type { Dept } from '../depts/schema'
@@ -150,8 +158,8 @@ const optionalPhone = z.preprocess(
     .openapi({ type: 'string', example: '13800138000' }),
 )
 
-const username = z.string().trim().min(1).max(64).openapi({ example: 'alice' })
-const nickname = z.string().trim().min(1).max(64).openapi({ example: 'Alice' })
+const username = nameText(64).openapi({ example: 'alice' })
+const nickname = nameText(64).openapi({ example: 'Alice' })
 const roleIds = z
   .array(z.number().int().positive())
   .max(100)
@@ -176,7 +184,7 @@ export const UpdateUserBodySchema = z
     dept_id: z.number().int().positive().nullish(),
     username,
     nickname,
-    avatar: z.url().max(256).nullish(),
+    avatar: imageUrl(256).nullish(),
     email: optionalEmail,
     phone: optionalPhone,
     roles: roleIds,
@@ -204,8 +212,11 @@ export const ResetPasswordBodySchema = z.object({ password: z.string().max(256) 
 
 export const NicknameBodySchema = z.object({ nickname }).openapi('NicknameBody')
 
-/** fba does not validate the avatar as a URL here (the UI sends what its upload returned). */
-export const AvatarBodySchema = z.object({ avatar: z.string().trim().min(1).max(256) }).openapi('AvatarBody')
+/**
+ * The UI's avatar form sends a link typed by the user. fba takes any string; Stratum takes only an http(s) or
+ * `data:image` URL, since the UI loads it as an image and a `javascript:` URL there is an XSS waiting to happen.
+ */
+export const AvatarBodySchema = z.object({ avatar: imageUrl(256) }).openapi('AvatarBody')
 
 export const EmailBodySchema = z
   .object({

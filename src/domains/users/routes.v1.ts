@@ -11,6 +11,7 @@ import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
 import type { AuthUser } from '../auth/auth-user'
 import { dataPermission } from '../data-rules/data-permission'
+import { scopedRecords } from '../data-rules/scoped-records'
 import { RoleDetailSchema, toRoleDetail } from '../roles/dto'
 import {
   AvatarBodySchema,
@@ -35,6 +36,9 @@ import { sysUser } from './schema'
 import { UserService, userServiceDeps } from './service'
 
 const TAGS = ['System users']
+
+/** Every route over other users' records: a user outside the caller's data scope is a 404 (as if unknown). */
+const USER_RECORDS = scopedRecords(sysUser, { notFound: 'user.not_found' })
 
 const me = defineRoute({
   method: 'get',
@@ -103,6 +107,7 @@ const detail = defineRoute({
   tags: TAGS,
   summary: 'A user with department and roles',
   access: 'authenticated',
+  dataPermission: USER_RECORDS,
   errors: [404],
   request: { params: UserPkParamSchema },
   responses: { 200: jsonEnvelope(UserWithRelationSchema, 'User') },
@@ -114,6 +119,7 @@ const roles = defineRoute({
   tags: TAGS,
   summary: "A user's roles",
   access: 'authenticated',
+  dataPermission: USER_RECORDS,
   errors: [404],
   request: { params: UserPkParamSchema },
   responses: { 200: jsonEnvelope(z.array(RoleDetailSchema), 'Roles') },
@@ -125,6 +131,7 @@ const list = defineRoute({
   tags: TAGS,
   summary: 'Users, paged (newest first)',
   access: 'authenticated',
+  dataPermission: USER_RECORDS,
   request: { query: UserListQuerySchema },
   responses: { 200: jsonEnvelope(PageUserWithRelationSchema, 'Page of users') },
 })
@@ -146,6 +153,7 @@ const update = defineRoute({
   tags: TAGS,
   summary: 'Update a user (roles are replaced)',
   access: 'superuser',
+  dataPermission: USER_RECORDS,
   errors: [404, 409],
   request: { params: UserPkParamSchema, ...jsonBody(UpdateUserBodySchema) },
   responses: nullEnvelope('User updated'),
@@ -158,6 +166,7 @@ const permissions = defineRoute({
   summary:
     "Toggle one of another user's flags; disabling ends its sessions, turning multi-login off keeps only its newest",
   access: 'superuser',
+  dataPermission: USER_RECORDS,
   errors: [404],
   request: { params: UserPkParamSchema, query: PermissionQuerySchema },
   responses: nullEnvelope('Flag toggled'),
@@ -169,6 +178,7 @@ const resetPassword = defineRoute({
   tags: TAGS,
   summary: "Reset a user's password; ends all of that user's sessions",
   access: 'superuser',
+  dataPermission: USER_RECORDS,
   errors: [404],
   request: { params: UserPkParamSchema, ...jsonBody(ResetPasswordBodySchema) },
   responses: nullEnvelope('Password reset'),
@@ -180,6 +190,7 @@ const remove = defineRoute({
   tags: TAGS,
   summary: 'Delete a user, its role links and password history; ends its sessions',
   access: { permission: USER_PERMS.delete },
+  dataPermission: USER_RECORDS,
   errors: [404],
   request: { params: UserPkParamSchema },
   responses: nullEnvelope('User deleted'),

@@ -14,6 +14,7 @@ import type { Context, MiddlewareHandler, Next } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { ServiceUnavailableError, TooManyRequestsError } from '../../core/errors'
 import { describeError } from '../../core/logging'
+import { urlVersion } from '../../core/versioning'
 import { background } from '../background'
 import { connectingIp, UNKNOWN_IP } from '../client-info'
 import type { AppEnv } from '../context'
@@ -278,7 +279,11 @@ export function countDefaultLimit(
   }
 }
 
-/** Counts the pending default rule in a pipeline of its own (public routes, unmatched requests); fails open. */
+/**
+ * Counts the pending default rule in a pipeline of its own (public routes, unmatched requests); fails open, also when
+ * Redis is slower than `RATE_LIMIT_TIMEOUT_MS` (like every other rule; the Redis client's own deadline,
+ * `REDIS_TIMEOUT_MS`, bounds the call itself).
+ */
 export async function flushDefaultLimit(c: Context<AppEnv>): Promise<void> {
   // The pending count first: reading `services.redis` builds a client, which a request with nothing to count skips.
   if (!c.get('defaultCount')) return
@@ -287,17 +292,56 @@ export async function flushDefaultLimit(c: Context<AppEnv>): Promise<void> {
   const pipeline = redis.pipeline()
   const judge = countDefaultLimit(c, pipeline)
   if (!judge) return
-  let results: unknown[]
-  try {
-    results = await pipeline.exec()
-  } catch (err) {
-    return redisUnavailable(c, DEFAULT_RATE_LIMIT_RULE, 'error', err)
+  const outcome = await withinRateLimitTimeout(c, pipeline.exec())
+  if (outcome.status === 'rejected') return redisUnavailable(c, DEFAULT_RATE_LIMIT_RULE, 'error', outcome.reason)
+  if (outcome.status === 'timeout') {
+    const ms = c.get('config').RATE_LIMIT_TIMEOUT_MS
+    return redisUnavailable(c, DEFAULT_RATE_LIMIT_RULE, 'timeout', new Error(`rate limit count took over ${ms} ms`))
   }
-  judge(results)
+  judge(outcome.value)
+}
+
+type Bounded<T> = { status: 'fulfilled'; value: T } | { status: 'rejected'; reason: unknown } | { status: 'timeout' }
+
+/** `work`'s outcome, or `timeout` after `RATE_LIMIT_TIMEOUT_MS` (0: no limit of its own). */
+async function withinRateLimitTimeout<T>(c: Context<AppEnv>, work: Promise<T>): Promise<Bounded<T>> {
+  const settled = work.then(
+    (value): Bounded<T> => ({ status: 'fulfilled', value }),
+    (reason: unknown): Bounded<T> => ({ status: 'rejected', reason }),
+  )
+  const ms = c.get('config').RATE_LIMIT_TIMEOUT_MS
+  if (ms <= 0) return settled
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const expired = new Promise<Bounded<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ status: 'timeout' }), ms)
+  })
+  try {
+    return await Promise.race([settled, expired])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Paths (below `/api/<version>`) of routes that touch no dependency (`defineRoute({ dependencies: 'none' })`). */
+const independentPaths = new Set<string>()
+
+/**
+ * Exempts a route that touches no dependency — the liveness probe `GET /health/ping` — from the default rule: a
+ * counter is a Redis call, and a stalled Redis must not stall a request that needs nothing from it. Static paths
+ * only (the check runs before routing, on the request path).
+ */
+export function skipDefaultRateLimit(path: string): void {
+  independentPaths.add(path)
+}
+
+function independent(path: string): boolean {
+  const version = urlVersion(path)
+  return version !== undefined && independentPaths.has(path.slice(version.length + 5))
 }
 
 /** The default rule around the rest of an `/api` request (a step of the request pipeline, middleware/pipeline.ts). */
 export function withDefaultRateLimit(c: Context<AppEnv>, next: Next): Promise<void> {
+  if (independentPaths.size && independent(c.req.path)) return next()
   const pending = prepareDefaultCount(c)
   if (!pending) return next()
   c.set('defaultCount', pending)

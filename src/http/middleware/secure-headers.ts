@@ -24,7 +24,10 @@ const CSP = [
 /**
  * Lower-case names: the sets seed each response's headers as shared templates (see http/response-headers.ts).
  * API responses: no `X-Frame-Options` — CSP `frame-ancestors 'none'` replaces it in every current browser, and a JSON
- * body is not a document to frame anyway (pages keep it for old browsers).
+ * body is not a document to frame anyway. Pages keep it for browsers without CSP level 2, saying the same as their
+ * CSP: `DENY` (`SAMEORIGIN` would let an old browser frame what `frame-ancestors 'none'` forbids).
+ * The static files (`/assets`, `/vendor`) are served by the platform before the Worker runs: `public/_headers` gives
+ * them the page set (test/views/pages.test.ts keeps the two equal).
  */
 export const API_SECURE_HEADERS: HeaderSet = Object.freeze({
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
@@ -36,7 +39,7 @@ export const PAGE_SECURE_HEADERS: HeaderSet = Object.freeze({
   'content-security-policy': CSP,
   'strict-transport-security': 'max-age=31536000; includeSubDomains',
   'x-content-type-options': 'nosniff',
-  'x-frame-options': 'SAMEORIGIN',
+  'x-frame-options': 'DENY',
   'referrer-policy': 'strict-origin-when-cross-origin',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',

@@ -2,14 +2,24 @@
  * libSQL (Turso) through Drizzle's web driver — the only libSQL entry that runs on Workers (HTTP, no native code).
  * A client is built per request from config: cheap (no connection is opened until the first query) and it keeps
  * the door open for a database per tenant.
+ *
+ * Every HTTP request of the client runs under `DB_TIMEOUT_MS` (../deadline.ts): a stalled or unreachable database is
+ * a 503, not a hang. The deadline rides on the client's own `fetch` option, so it covers `http(s)://` and `libsql://`
+ * URLs; a `ws(s)://` URL (WebSockets, no `fetch`) has none.
  */
 import { createClient } from '@libsql/client/web'
 import { drizzle } from 'drizzle-orm/libsql/web'
 import type { Config } from '../../core/config'
+import { Deadline } from '../deadline'
 
 export function createDb(config: Config) {
   if (!config.TURSO_DATABASE_URL) return undefined
-  const client = createClient({ url: config.TURSO_DATABASE_URL, authToken: config.TURSO_AUTH_TOKEN })
+  const deadline = new Deadline('database', config.DB_TIMEOUT_MS)
+  const client = createClient({
+    url: config.TURSO_DATABASE_URL,
+    authToken: config.TURSO_AUTH_TOKEN,
+    fetch: deadline.fetch(),
+  })
   return drizzle({ client, casing: 'snake_case' })
 }
 

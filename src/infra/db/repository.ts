@@ -5,6 +5,9 @@
  * The Drizzle handle comes in through the constructor (never a module global), so a repository can be built per
  * request against whichever database serves that request (per-tenant databases later).
  *
+ * Reads, updates and deletes take the caller's data-permission condition (`{ permission }`, a `PermissionScope`) and
+ * AND it in, so a row outside the caller's data scope is neither read, changed nor deleted — the same as a missing row.
+ *
  *   class UserRepository extends Repository<typeof sysUser> {
  *     constructor(db: RepositoryDb) {
  *       super(db, sysUser, {
@@ -57,7 +60,17 @@ export interface RepositoryOptions {
  */
 export type Sort = string | readonly string[]
 
-export interface ListQuery {
+/**
+ * The caller's data-permission condition (docs/fba-compatibility.md, "Data permissions"), AND-ed into a read, update
+ * or delete; undefined = unrestricted. A row outside it is treated exactly like a missing row: not read, not changed,
+ * not deleted (so the caller answers 404, as for an unknown id). The repository only applies the condition; the
+ * route layer computes it from the signed-in user (`dataPermission(c, table)`, domains/data-rules).
+ */
+export interface PermissionScope {
+  permission?: SQL | undefined
+}
+
+export interface ListQuery extends PermissionScope {
   /** Extra condition, AND-ed with everything else. */
   where?: SQL | undefined
   /** Filter values by query field (undeclared fields and blank values are ignored). */
@@ -67,14 +80,10 @@ export interface ListQuery {
   page?: number | undefined
   /** Page size (default 20). */
   size?: number | undefined
-  /** Data-permission condition (from the data-scope rules), AND-ed in; undefined = unrestricted. */
-  permission?: SQL | undefined
 }
 
-export interface AllOptions {
+export interface AllOptions extends PermissionScope {
   sort?: Sort | undefined
-  /** Data-permission condition, AND-ed in; undefined = unrestricted. */
-  permission?: SQL | undefined
 }
 
 export interface ListResult<T> {
@@ -112,37 +121,40 @@ export class Repository<TTable extends TableWithId> {
 
   // ---- reads ----------------------------------------------------------------------------------------------------
 
-  async get(id: number): Promise<Row<TTable> | undefined> {
-    return this.getBy(eq(this.table.id, id))
+  async get(id: number, scope?: PermissionScope): Promise<Row<TTable> | undefined> {
+    return this.getBy(eq(this.table.id, id), scope)
   }
 
   /** The first row matching `where` (in id order). */
-  async getBy(where: Where<TTable>): Promise<Row<TTable> | undefined> {
-    const rows = await this.#select().where(this.condition(where)).orderBy(asc(this.table.id)).limit(1)
+  async getBy(where: Where<TTable>, scope?: PermissionScope): Promise<Row<TTable> | undefined> {
+    const rows = await this.#select().where(this.scoped(where, scope)).orderBy(asc(this.table.id)).limit(1)
     return rows[0] as Row<TTable> | undefined
   }
 
   /** Rows with these ids (any order; missing ids are simply absent). */
-  async getMany(ids: readonly number[]): Promise<Row<TTable>[]> {
+  async getMany(ids: readonly number[], scope?: PermissionScope): Promise<Row<TTable>[]> {
     if (!ids.length) return []
-    return (await this.#select().where(inArray(this.table.id, [...ids]))) as Row<TTable>[]
+    return (await this.#select().where(this.scoped(inArray(this.table.id, [...ids]), scope))) as Row<TTable>[]
   }
 
-  async count(where?: Where<TTable>): Promise<number> {
-    const [row] = await this.db.select({ total: count() }).from(this.#anyTable).where(this.condition(where))
+  async count(where?: Where<TTable>, scope?: PermissionScope): Promise<number> {
+    const [row] = await this.db.select({ total: count() }).from(this.#anyTable).where(this.scoped(where, scope))
     return row?.total ?? 0
   }
 
-  async exists(where: Where<TTable>): Promise<boolean> {
-    const rows = await this.db.select({ id: this.table.id }).from(this.#anyTable).where(this.condition(where)).limit(1)
+  async exists(where: Where<TTable>, scope?: PermissionScope): Promise<boolean> {
+    const rows = await this.db
+      .select({ id: this.table.id })
+      .from(this.#anyTable)
+      .where(this.scoped(where, scope))
+      .limit(1)
     return rows.length > 0
   }
 
   /** Every row matching `where` (and the data-permission condition), in sort/default order. */
   async all(where?: Where<TTable>, options: AllOptions = {}): Promise<Row<TTable>[]> {
-    const condition = and(this.condition(where), options.permission)
     return (await this.#select()
-      .where(condition)
+      .where(this.scoped(where, options))
       .orderBy(...this.order(options.sort))) as Row<TTable>[]
   }
 
@@ -170,22 +182,27 @@ export class Repository<TTable extends TableWithId> {
     return row as Row<TTable>
   }
 
-  /** Updates one row (setting `updated_time`); returns the row as stored, or undefined when no such id. */
-  async update(id: number, values: RowUpdate<TTable>): Promise<Row<TTable> | undefined> {
-    const [row] = await this.updateQuery(id, values).returning()
+  /**
+   * Updates one row (setting `updated_time`); returns the row as stored, or undefined when no such id (or the row is
+   * outside `scope`).
+   */
+  async update(id: number, values: RowUpdate<TTable>, scope?: PermissionScope): Promise<Row<TTable> | undefined> {
+    const [row] = await this.updateQuery(id, values, scope).returning()
     return row as Row<TTable> | undefined
   }
 
-  /** Deletes one row; returns whether it existed. Association rows go with it (`ON DELETE CASCADE`). */
-  async delete(id: number): Promise<boolean> {
-    const result = await this.deleteQuery(id)
+  /**
+   * Deletes one row; returns whether it existed (within `scope`). Association rows go with it (`ON DELETE CASCADE`).
+   */
+  async delete(id: number, scope?: PermissionScope): Promise<boolean> {
+    const result = await this.deleteQuery(id, scope)
     return result.rowsAffected > 0
   }
 
-  /** Deletes the rows with these ids; returns how many existed. */
-  async deleteMany(ids: readonly number[]): Promise<number> {
+  /** Deletes the rows with these ids (those within `scope`; others are left alone); returns how many went. */
+  async deleteMany(ids: readonly number[], scope?: PermissionScope): Promise<number> {
     if (!ids.length) return 0
-    const result = await this.deleteManyQuery(ids)
+    const result = await this.deleteManyQuery(ids, scope)
     return result.rowsAffected
   }
 
@@ -198,29 +215,29 @@ export class Repository<TTable extends TableWithId> {
     return this.db.insert(this.table).values(rows)
   }
 
-  updateQuery(id: number, values: RowUpdate<TTable>) {
-    return this.updateWhereQuery(eq(this.table.id, id), values)
+  updateQuery(id: number, values: RowUpdate<TTable>, scope?: PermissionScope) {
+    return this.updateWhereQuery(eq(this.table.id, id), values, scope)
   }
 
-  /** Updates every row matching `where` (setting `updated_time`). */
-  updateWhereQuery(where: Where<TTable>, values: RowUpdate<TTable>) {
-    return this.db.update(this.table).set(this.#withUpdatedTime(values)).where(this.condition(where))
+  /** Updates every row matching `where` (and `scope`), setting `updated_time`. */
+  updateWhereQuery(where: Where<TTable>, values: RowUpdate<TTable>, scope?: PermissionScope) {
+    return this.db.update(this.table).set(this.#withUpdatedTime(values)).where(this.scoped(where, scope))
   }
 
-  deleteQuery(id: number) {
-    return this.db.delete(this.table).where(eq(this.table.id, id))
+  deleteQuery(id: number, scope?: PermissionScope) {
+    return this.db.delete(this.table).where(this.scoped(eq(this.table.id, id), scope))
   }
 
-  /** Deletes the rows with these ids (an empty list deletes nothing). */
-  deleteManyQuery(ids: readonly number[]) {
-    return this.db.delete(this.table).where(inArray(this.table.id, [...ids]))
+  /** Deletes the rows with these ids (and within `scope`; an empty list deletes nothing). */
+  deleteManyQuery(ids: readonly number[], scope?: PermissionScope) {
+    return this.db.delete(this.table).where(this.scoped(inArray(this.table.id, [...ids]), scope))
   }
 
-  /** Deletes every row matching `where` — refuses an empty condition (that would empty the table). */
-  deleteWhereQuery(where: Where<TTable>) {
+  /** Deletes every row matching `where` (and `scope`) — refuses an empty `where` (that would empty the table). */
+  deleteWhereQuery(where: Where<TTable>, scope?: PermissionScope) {
     const condition = this.condition(where)
     if (!condition) throw new Error(`deleteWhereQuery on ${this.#tableName} needs a condition`)
-    return this.db.delete(this.table).where(condition)
+    return this.db.delete(this.table).where(and(condition, scope?.permission))
   }
 
   // ---- helpers --------------------------------------------------------------------------------------------------
@@ -236,6 +253,14 @@ export class Repository<TTable extends TableWithId> {
       conditions.push(value === null ? isNull(column) : eq(column, value))
     }
     return and(...conditions)
+  }
+
+  /**
+   * `where` AND the scope's data-permission condition: what every read, update and delete here filters by. A
+   * subclass's own queries over this table use it too, so a scoped-out row stays invisible there as well.
+   */
+  scoped(where: Where<TTable>, scope?: PermissionScope): SQL | undefined {
+    return and(this.condition(where), scope?.permission)
   }
 
   /** ORDER BY terms for a sort spec (whitelisted fields), or the default order. */

@@ -2,8 +2,9 @@
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
-import { nullableText, optionalTextQuery, pkParam } from '../../core/schemas'
+import { nameText, nullableText, optionalTextQuery, pkParam } from '../../core/schemas'
 import type { ConfigRow } from './schema'
+import { shownValue } from './secrets'
 
 export const ConfigDetailSchema = z
   .object({
@@ -23,13 +24,14 @@ export type ConfigDetail = z.infer<typeof ConfigDetailSchema>
 
 export const PageConfigDetailSchema = pageSchema(ConfigDetailSchema).openapi('PageConfigDetail')
 
+/** A row as the API answers it: a secret's value masked (./secrets.ts). */
 export function toConfigDetail(row: ConfigRow): ConfigDetail {
   return {
     id: row.id,
     name: row.name,
     type: row.type,
     key: row.key,
-    value: row.value,
+    value: shownValue(row.key, row.value),
     is_frontend: row.isFrontend,
     remark: row.remark,
     created_time: formatDateTime(row.createdTime) ?? '',
@@ -51,7 +53,7 @@ export const ConfigListQuerySchema = PageQuerySchema.extend({
 export const ConfigPkParamSchema = pkParam('Config id')
 
 const configFields = {
-  name: z.string().trim().min(1).max(32).openapi({ example: '验证码开关' }),
+  name: nameText(32).openapi({ example: '验证码开关' }),
   type: z
     .string()
     .trim()

@@ -42,6 +42,7 @@ export const configPlugin = definePlugin({
       perms: null,
       display: 1,
     },
+    button('查看', 'ViewConfig', CONFIG_PERMS.list),
     button('新增', 'AddConfig', CONFIG_PERMS.add),
     button('修改', 'EditConfig', CONFIG_PERMS.edit),
     button('删除', 'DeleteConfig', CONFIG_PERMS.delete),

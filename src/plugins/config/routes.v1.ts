@@ -1,6 +1,7 @@
 /**
  * `/sys/configs/*` (docs/fba-compatibility.md, "Config plugin" and D6), injected into the admin API by the `config`
- * plugin. `/all` is registered before `/{pk}`. Reads need a signed-in user; writes need `sys:config:add|edit|del`.
+ * plugin. `/all` is registered before `/{pk}`. Reads need `sys:config:list` and answer secret values masked
+ * (./secrets.ts); writes need `sys:config:add|edit|del`.
  */
 import type { Context } from 'hono'
 import { toPage } from '../../core/pagination'
@@ -30,7 +31,8 @@ const all = defineRoute({
   path: `${BASE}/all`,
   tags: TAGS,
   summary: 'Every config, or those of one type (cached)',
-  access: 'authenticated',
+  access: { permission: CONFIG_PERMS.list },
+  sensitive: true,
   request: { query: ConfigAllQuerySchema },
   responses: { 200: jsonEnvelope(z.array(ConfigDetailSchema), 'Configs') },
 })
@@ -40,7 +42,8 @@ const detail = defineRoute({
   path: `${BASE}/{pk}`,
   tags: TAGS,
   summary: 'A config (cached)',
-  access: 'authenticated',
+  access: { permission: CONFIG_PERMS.list },
+  sensitive: true,
   errors: [404],
   request: { params: ConfigPkParamSchema },
   responses: { 200: jsonEnvelope(ConfigDetailSchema, 'Config') },
@@ -51,7 +54,8 @@ const list = defineRoute({
   path: BASE,
   tags: TAGS,
   summary: 'Configs, paged (newest first)',
-  access: 'authenticated',
+  access: { permission: CONFIG_PERMS.list },
+  sensitive: true,
   request: { query: ConfigListQuerySchema },
   responses: { 200: jsonEnvelope(PageConfigDetailSchema, 'Page of configs') },
 })

@@ -5,6 +5,9 @@
  *
  * Values of the typed keys (the settings the core reads, and the group status switches) are checked on write: a
  * malformed one is a 422 instead of a setting that silently falls back to its default.
+ *
+ * Secret values (`*_PASSWORD`, `*_SECRET`, `*_TOKEN`, `*_KEY`) are write-only: reads answer them masked, and the mask
+ * written back keeps the stored value (./secrets.ts).
  */
 import type { Context } from 'hono'
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../../core/errors'
@@ -18,7 +21,14 @@ import { required } from '../../infra/services'
 import { type ConfigBody, type ConfigBulkItem, type ConfigDetail, toConfigDetail } from './dto'
 import { ConfigRepository } from './repository'
 import type { ConfigRow, NewConfigRow } from './schema'
+import { shownValue, storedValue } from './secrets'
 import { CONFIG_CACHE, invalidSettingValue } from './settings'
+
+/**
+ * Reads mask secrets when a row becomes a detail (`toConfigDetail`); masking the cached answer again also covers
+ * entries cached before masking existed, until they expire.
+ */
+const masked = (detail: ConfigDetail): ConfigDetail => ({ ...detail, value: shownValue(detail.key, detail.value) })
 
 const allKey = (type: string | undefined) => (type === undefined ? 'all' : `all:type:${type}`)
 const pkKey = (id: number) => `pk:${id}`
@@ -57,9 +67,10 @@ export class ConfigService {
     await this.deps.cache?.invalidateAll(CONFIG_CACHE)
   }
 
-  /** Every config, or those of one type (cached). */
-  all(type: string | undefined): Promise<ConfigDetail[]> {
-    return this.#cached(allKey(type), async () => (await this.configs.allOfType(type)).map(toConfigDetail))
+  /** Every config, or those of one type (cached; secrets masked). */
+  async all(type: string | undefined): Promise<ConfigDetail[]> {
+    const all = await this.#cached(allKey(type), async () => (await this.configs.allOfType(type)).map(toConfigDetail))
+    return all.map(masked)
   }
 
   /** One config (cached). */
@@ -69,7 +80,7 @@ export class ConfigService {
       return row ? toConfigDetail(row) : null
     })
     if (!detail) throw new NotFoundError('config.not_found')
-    return detail
+    return masked(detail)
   }
 
   list(query: ConfigListQuery): Promise<ListResult<ConfigRow>> {
@@ -89,7 +100,7 @@ export class ConfigService {
     const [row, taken] = await Promise.all([this.configs.get(id), this.configs.keysTaken([body.key], [id])])
     if (!row) throw new NotFoundError('config.not_found')
     if (taken.length) this.#keyExists(body.key)
-    await this.#write(body.key, () => this.configs.update(id, this.#values(body)))
+    await this.#write(body.key, () => this.configs.update(id, this.#values(body, row)))
     await this.#invalidate()
   }
 
@@ -118,11 +129,11 @@ export class ConfigService {
     const [first] = taken
     if (first !== undefined) this.#keyExists(first)
 
-    const current = new Map(rows.map((r) => [r.id, r.key]))
-    const changing = new Set(items.filter((item) => current.get(item.id) !== item.key).map((item) => item.id))
+    const current = new Map(rows.map((r) => [r.id, r]))
+    const changing = new Set(items.filter((item) => current.get(item.id)?.key !== item.key).map((item) => item.id))
     await this.#write(keys.join(', '), () =>
       this.configs.bulkUpdate(
-        items.map((item) => ({ id: item.id, ...this.#values(item) })),
+        items.map((item) => ({ id: item.id, ...this.#values(item, current.get(item.id)) })),
         changing,
       ),
     )
@@ -135,12 +146,13 @@ export class ConfigService {
     await this.#invalidate()
   }
 
-  #values(body: ConfigBody): NewConfigRow {
+  /** The row to write; `stored` is the row being updated (a secret sent back masked keeps its value). */
+  #values(body: ConfigBody, stored?: ConfigRow): NewConfigRow {
     return {
       name: body.name,
       type: body.type,
       key: body.key,
-      value: body.value,
+      value: storedValue(stored, body),
       isFrontend: body.is_frontend,
       remark: body.remark,
     }

@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
-import { blankToUndefined, nullableText, optionalTextQuery, pkParam, pksBody } from '../../core/schemas'
+import { blankToUndefined, nameText, nullableText, optionalTextQuery, pkParam, pksBody } from '../../core/schemas'
 import type { DictData, DictType } from './schema'
 
 const datetime = z.string().openapi({ example: '2026-05-16 12:00:00' })
@@ -105,7 +105,7 @@ export const DictDataListQuerySchema = PageQuerySchema.extend({
 
 export const DictTypeBodySchema = z
   .object({
-    name: z.string().trim().min(1).max(32).openapi({ example: '通用状态' }),
+    name: nameText(32).openapi({ example: '通用状态' }),
     code: z.string().trim().min(1).max(32).openapi({ example: 'sys_status' }),
     remark: nullableText().openapi({ type: 'string', example: '系统通用状态：1/0' }),
   })
@@ -116,7 +116,7 @@ export type DictTypeBody = z.infer<typeof DictTypeBodySchema>
 export const DictDataBodySchema = z
   .object({
     type_id: z.number().int().positive().openapi({ example: 1 }),
-    label: z.string().trim().min(1).max(32).openapi({ example: '正常' }),
+    label: nameText(32).openapi({ example: '正常' }),
     value: z.string().max(32).openapi({ example: '1' }),
     color: nullableText(32).openapi({ type: 'string', example: 'green' }),
     sort: z.number().int().openapi({ example: 1 }),

@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
-import { optionalFlagQuery, optionalTextQuery, pkParam, pksBody } from '../../core/schemas'
+import { nameText, optionalFlagQuery, optionalTextQuery, pkParam, pksBody } from '../../core/schemas'
 import type { Notice } from './schema'
 
 const TYPE_DESCRIPTION = '0 notice (通知), 1 announcement (公告)'
@@ -60,7 +60,7 @@ export const NoticePkParamSchema = pkParam('Notice id')
 /** Create and update take the same body; every field is required (fba's `NoticeSchemaBase`). */
 export const NoticeBodySchema = z
   .object({
-    title: z.string().trim().min(1).max(64).openapi({ example: 'Maintenance window' }),
+    title: nameText(64).openapi({ example: 'Maintenance window' }),
     type: zeroOrOne(TYPE_DESCRIPTION),
     status: zeroOrOne(STATUS_DESCRIPTION),
     content: z.string().min(1).max(65_535).openapi({ example: 'The system is read-only on Sunday 02:00–04:00 UTC.' }),

@@ -119,6 +119,94 @@ describe('POST /auth/login', () => {
   })
 })
 
+/** A user with the seeded password (the admin's hash), its password fresh. */
+async function seedAccount(username: string) {
+  const db = fileDb()
+  const [seeded] = await db.select().from(sysUser).where(eq(sysUser.username, 'admin'))
+  await db.insert(sysUser).values({
+    username,
+    nickname: username,
+    password: seeded?.password ?? null,
+    deptId: 1,
+    lastPasswordChangedTime: new Date(),
+  })
+}
+
+describe('lockout: per account and client, captcha before any account-wide lock', () => {
+  const LOCK = { USER_LOCK_THRESHOLD: '3', USER_LOCK_SECONDS: '60' }
+  const from = (ip: string, overrides: Record<string, string> = LOCK) => ({
+    headers: { 'CF-Connecting-IP': ip },
+    overrides,
+  })
+  const attemptFrom = (ip: string, username: string, password: string, overrides?: Record<string, string>) =>
+    failure(attemptLogin(username, password, from(ip, overrides)))
+
+  it('locks out only the guessing client: the admin still logs in from elsewhere', async () => {
+    const attacker = '203.0.113.7'
+    for (const n of [1, 2])
+      expect((await attemptFrom(attacker, 'admin', `bad${n}`)).body.msg).toBe('Incorrect username or password')
+    expect((await attemptFrom(attacker, 'admin', 'bad3')).body.msg).toBe(
+      'Too many failed logins; the account is locked',
+    )
+    // Locked out even with the right password, from that client…
+    const locked = await attemptFrom(attacker, 'admin', SEED_PASSWORD)
+    expect(locked.status).toBe(403)
+    expect(locked.body.msg).toBe('Account is locked, please try again in 1 minute(s)')
+    // …but the administrator, elsewhere, is not locked out.
+    const admin = await attemptLogin('admin', SEED_PASSWORD, from('198.51.100.20'))
+    expect(admin.status).toBe(200)
+    // An IPv6 client counts by its /64, so rotating addresses inside it does not reset the count.
+    for (const suffix of ['1', '2', '3']) await attemptFrom(`2001:db8:1:2::${suffix}`, 'admin', 'bad')
+    expect((await attemptFrom('2001:db8:1:2::99', 'admin', SEED_PASSWORD)).body.msg).toMatch(/^Account is locked/)
+  })
+
+  it('treats unknown usernames exactly like known ones: same answers, same lock', async () => {
+    const sequence = async (username: string, ip: string) => {
+      const answers: string[] = []
+      for (const password of ['bad1', 'bad2', 'bad3', 'bad4']) {
+        const { status, body } = await attemptFrom(ip, username, password)
+        answers.push(`${status} ${body.msg}`)
+      }
+      return answers
+    }
+    const known = await sequence('test', '192.0.2.10')
+    const unknown = await sequence('no-such-user', '192.0.2.10')
+    expect(unknown).toEqual(known)
+    expect(known.at(-1)).toBe('403 Account is locked, please try again in 1 minute(s)')
+  })
+
+  it('failures from many clients bring on a captcha for that account, never a lock of its owner', async () => {
+    // Accounts of their own, so the failures of the tests above do not count here.
+    await seedAccount('stepper')
+    await seedAccount('bystander')
+    const stepUp = { ...LOCK, LOGIN_CAPTCHA_FAILURE_THRESHOLD: '4' }
+    for (const ip of ['192.0.2.21', '192.0.2.22']) {
+      for (const n of [1, 2]) await attemptFrom(ip, 'stepper', `bad${n}`, stepUp)
+    }
+    // The captcha is off, yet this account now needs one — from every client, and the UI is told to show it.
+    const owner = from('198.51.100.30', stepUp)
+    const noCaptcha = await failure(attemptLogin('stepper', SEED_PASSWORD, owner))
+    expect(noCaptcha.status).toBe(400)
+    expect(noCaptcha.body.msg).toBe('Captcha is invalid, please try again')
+    const { data } = await answer(authApi(undefined, owner).auth.captcha.$get())
+    expect(data.is_enabled).toBe(true)
+    const code = String(await fileRedis().get<string>(`stratum:captcha:${data.uuid}`))
+    const solved = await authApi(undefined, owner).auth.login.$post({
+      json: { username: 'stepper', password: SEED_PASSWORD, uuid: data.uuid, captcha: code },
+    })
+    expect(solved.status).toBe(200)
+    // Other accounts are not affected.
+    expect((await attemptLogin('bystander', SEED_PASSWORD, owner)).status).toBe(200)
+    // An unknown username gets there the same way.
+    for (const ip of ['192.0.2.23', '192.0.2.24']) {
+      for (const n of [1, 2]) await attemptFrom(ip, 'ghost-user', `bad${n}`, stepUp)
+    }
+    expect((await failure(attemptLogin('ghost-user', 'whatever', owner))).status).toBe(400)
+    // The flag that makes GET /auth/captcha report the captcha as on is global: clear it for the tests below.
+    await fileRedis().del('stratum:login-captcha-step-up')
+  })
+})
+
 describe('captcha', () => {
   const withCaptcha = authApi(undefined, { overrides: { LOGIN_CAPTCHA_ENABLED: 'true' } })
 

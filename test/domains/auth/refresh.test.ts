@@ -31,11 +31,39 @@ describe('POST /auth/refresh', () => {
     expect((await authApi(undefined, { headers }).auth.refresh.$post()).status).toBe(200)
   })
 
-  it('tolerates the previous token inside the grace window (lost response)', async () => {
+  it('answers a retry with the previous token inside the grace window with an access token only', async () => {
+    // A response lost in transit, or a second tab refreshing with the cookie a moment too early.
     const session = await login('admin')
-    expect((await refreshWith(session.refreshCookie)).status).toBe(200)
-    const retried = await refreshWith(session.refreshCookie)
+    const first = await refreshWith(session.refreshCookie)
+    const rotated = await answer(first)
+    const currentCookie = refreshCookieFrom(first)
+    const retry = await refreshWith(session.refreshCookie)
+    const retried = await answer(retry)
     expect(retried.status).toBe(200)
+    expect(retried.data.session_uuid).toBe(session.sessionUuid)
+    // The retry can go on working…
+    expect((await codesWith(retried.data.access_token)).status).toBe(200)
+    // …and expires no later than the access token of the rotation it repeats.
+    expect(retried.data.access_token_expire_time <= rotated.data.access_token_expire_time).toBe(true)
+    // The current cookie (which a second tab shares) still rotates.
+    expect((await refreshWith(currentCookie)).status).toBe(200)
+  })
+
+  it('never hands a replayed token inside the grace window the current refresh token, nor ends the legitimate one', async () => {
+    const session = await login('admin')
+    const legitimate = await refreshWith(session.refreshCookie)
+    const legitimateAccess = (await answer(legitimate)).data.access_token
+    const legitimateCookie = refreshCookieFrom(legitimate)
+    const replay = await refreshWith(session.refreshCookie)
+    expect(replay.status).toBe(200)
+    // No refresh cookie: the replayer cannot extend the family…
+    expect(replay.headers.get('Set-Cookie')).toBeNull()
+    // …and the legitimate client keeps both its access token and its refresh token.
+    expect((await codesWith(legitimateAccess)).status).toBe(200)
+    const next = await refreshWith(legitimateCookie)
+    expect(next.status).toBe(200)
+    // The replayer's access token dies with that rotation, like the legitimate one it copied.
+    expect((await codesWith((await answer(replay)).data.access_token)).status).toBe(401)
   })
 
   it('detects reuse of a rotated token after the grace window and revokes the whole session', async () => {

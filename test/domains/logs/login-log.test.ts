@@ -2,17 +2,15 @@
  * `/logs/login` (docs/fba-compatibility.md, "Logs"): paged list with filters, delete by ids, clear — with their
  * permissions.
  */
-import { eq, inArray } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { logRoutes } from '../../../src/domains/logs/routes.v1'
 import { sysLoginLog } from '../../../src/domains/logs/schema'
-import { sysMenu } from '../../../src/domains/menus/schema'
-import { sysRole, sysRoleMenu } from '../../../src/domains/roles/schema'
-import { sysUser, sysUserRole } from '../../../src/domains/users/schema'
 import { login } from '../../helpers/auth'
 import { fileDb, seedFileDatabase } from '../../helpers/database'
 import { DATETIME } from '../../helpers/fixtures'
 import { answer, api, failure, send } from '../../helpers/harness'
+import { signedInWith } from '../../helpers/permissions'
 import { attemptLogin } from '../auth/helpers'
 
 const LOG_KEYS = [
@@ -52,23 +50,6 @@ type ListQuery = Parameters<ReturnType<typeof logs>['$get']>[0]['query']
 const list = (query: ListQuery = {}, token = adminToken) => logs(token).$get({ query })
 const del = (pks: number[], token = adminToken) => logs(token).$delete({ json: { pks } })
 const clear = (token = adminToken) => logs(token).all.$delete()
-
-/** A staff user (password `123456`, like the seeded ones) whose role holds exactly these permission codes. */
-async function staffWith(...codes: string[]) {
-  const db = fileDb()
-  const name = `logger${crypto.randomUUID().slice(0, 8)}`
-  const [seeded] = await db.select({ password: sysUser.password }).from(sysUser).where(eq(sysUser.username, 'test'))
-  const [role] = await db.insert(sysRole).values({ name }).returning()
-  const menus = await db.select({ id: sysMenu.id }).from(sysMenu).where(inArray(sysMenu.perms, codes))
-  expect(menus).toHaveLength(codes.length)
-  await db.insert(sysRoleMenu).values(menus.map((m) => ({ roleId: role!.id, menuId: m.id })))
-  const [user] = await db
-    .insert(sysUser)
-    .values({ username: name, nickname: name, password: seeded!.password, isStaff: true, deptId: 1 })
-    .returning()
-  await db.insert(sysUserRole).values({ userId: user!.id, roleId: role!.id })
-  return (await login(name)).accessToken
-}
 
 describe('GET /logs/login', () => {
   it("lists every field, newest first, with datetimes in fba's format", async () => {
@@ -119,9 +100,14 @@ describe('GET /logs/login', () => {
     })
   })
 
-  it('is open to any signed-in user; 401 without a token; validates the query', async () => {
+  it('needs log:login:list (403 for the test user, who has no Log page); 401 without a token; validates the query', async () => {
     const test = await login('test')
-    expect((await list({}, test.accessToken)).status).toBe(200)
+    const denied = await failure(list({}, test.accessToken))
+    expect(denied.status).toBe(403)
+    expect(denied.body.msg).toBe('Permission denied')
+    expect((await list({}, await signedInWith(['log:login:list']))).status).toBe(200)
+    // Deleting or clearing is not reading.
+    expect((await list({}, await signedInWith(['log:login:del', 'log:login:clear']))).status).toBe(403)
     expect((await logs().$get({ query: {} })).status).toBe(401)
     const bad = await failure(list({ status: '5' }))
     expect(bad.status).toBe(422)
@@ -146,12 +132,12 @@ describe('DELETE /logs/login', () => {
     const [row] = await fileDb().select().from(sysLoginLog).where(eq(sysLoginLog.username, 'keepme'))
     const test = await login('test')
     expect((await del([row!.id], test.accessToken)).status).toBe(403)
-    const clearer = await staffWith('log:login:clear')
+    const clearer = await signedInWith(['log:login:clear'])
     const denied = await failure(del([row!.id], clearer))
     expect(denied.status).toBe(403)
     expect(denied.body.msg).toBe('Permission denied')
     expect(await fileDb().select().from(sysLoginLog).where(eq(sysLoginLog.id, row!.id))).toHaveLength(1)
-    const deleter = await staffWith('log:login:del')
+    const deleter = await signedInWith(['log:login:del'])
     expect((await del([row!.id], deleter)).status).toBe(200)
     expect(await fileDb().select().from(sysLoginLog).where(eq(sysLoginLog.id, row!.id))).toHaveLength(0)
   })
@@ -171,12 +157,12 @@ describe('DELETE /logs/login/all', () => {
     await attempt('clearme', 'x', '192.0.2.9')
     const test = await login('test')
     expect((await clear(test.accessToken)).status).toBe(403)
-    const deleter = await staffWith('log:login:del')
+    const deleter = await signedInWith(['log:login:del'])
     expect((await clear(deleter)).status).toBe(403)
     expect((await logs().all.$delete()).status).toBe(401)
     expect((await fileDb().select().from(sysLoginLog)).length).toBeGreaterThan(0)
 
-    const clearer = await staffWith('log:login:clear')
+    const clearer = await signedInWith(['log:login:clear'])
     expect((await clear(clearer)).status).toBe(200)
     expect(await fileDb().select().from(sysLoginLog)).toEqual([])
     // Clearing an empty table is still a success.

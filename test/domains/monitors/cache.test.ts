@@ -7,6 +7,7 @@ import type { cacheMonitorRoutes } from '../../../src/domains/monitors/cache'
 import { login } from '../../helpers/auth'
 import { fileDb, seedFileDatabase } from '../../helpers/database'
 import { answer, api } from '../../helpers/harness'
+import { signedInWith } from '../../helpers/permissions'
 
 let admin = ''
 let test = ''
@@ -55,7 +56,9 @@ describe('cache', () => {
     expect(row?.title).toBe('Renamed Workspace')
   })
 
-  it('is for superusers', async () => {
+  it('needs monitor:cache', async () => {
     expect((await api<typeof cacheMonitorRoutes>(test).monitors.cache.$get()).status).toBe(403)
+    const holder = await signedInWith(['monitor:cache'])
+    expect((await api<typeof cacheMonitorRoutes>(holder).monitors.cache.$get()).status).toBe(200)
   })
 })

@@ -18,6 +18,7 @@ import { seedFileDatabase } from '../../helpers/database'
 import { DATETIME, sleep } from '../../helpers/fixtures'
 import { answer, api, type ClientOptions, failure, send } from '../../helpers/harness'
 import { FILE_ID, fileRedis } from '../../helpers/isolation'
+import { signedInWith } from '../../helpers/permissions'
 import { attemptLogin } from '../auth/helpers'
 
 // The reset test may first wait (up to 10 s) for a minute window to start.
@@ -81,9 +82,12 @@ describe('GET /monitors/redis', () => {
     expect(data.info.uptime).toMatch(/^\d+ (天|小时|分钟|秒)( \d+ (天|小时|分钟|秒))*$/)
   })
 
-  it('is open to any signed-in user, not to anonymous callers', async () => {
+  it('needs monitor:redis: 401 anonymous, 403 for the test user, 200 for a holder', async () => {
     expect((await monitors().redis.$get()).status).toBe(401)
-    expect((await monitors(testToken).redis.$get()).status).toBe(200)
+    const denied = await failure(monitors(testToken).redis.$get())
+    expect(denied.status).toBe(403)
+    expect(denied.body.msg).toBe('Permission denied')
+    expect((await monitors(await signedInWith(['monitor:redis'])).redis.$get()).status).toBe(200)
   })
 
   it('answers 503 when Redis cannot answer INFO', async () => {
@@ -178,11 +182,14 @@ describe('rate-limit admin endpoints', () => {
     expect(errors[0]?.loc).toEqual(['query', 'identifier'])
   })
 
-  it('is for superusers only', async () => {
+  it('reads need monitor:rate-limit; a reset is for superusers only', async () => {
     const query = { rule: 'auth.login', identifier: ip }
     expect((await monitors()['rate-limits'].$get({ query })).status).toBe(401)
     expect((await monitors()['rate-limits'].$delete({ query })).status).toBe(401)
     expect((await inspect(query, testToken)).status).toBe(403)
     expect((await reset(query, testToken)).status).toBe(403)
+    const holder = await signedInWith(['monitor:rate-limit'])
+    expect((await inspect(query, holder)).status).toBe(200)
+    expect((await reset(query, holder)).status).toBe(403)
   })
 })

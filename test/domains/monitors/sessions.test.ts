@@ -8,6 +8,7 @@ import { login } from '../../helpers/auth'
 import { seedFileDatabase } from '../../helpers/database'
 import { DATETIME } from '../../helpers/fixtures'
 import { answer, api, type ClientOptions, failure, send } from '../../helpers/harness'
+import { signedInWith } from '../../helpers/permissions'
 import { attemptLogin, authApi, refreshWith } from '../auth/helpers'
 import { meStatus } from '../users/helpers'
 
@@ -97,12 +98,13 @@ describe('GET /monitors/sessions', () => {
     expect(admins).toHaveLength(1)
   })
 
-  it('is for superusers: 403 for the test user, 401 without a token', async () => {
+  it('needs monitor:online:list: 403 for the test user, 401 without a token', async () => {
     const test = await login('test')
     const denied = await failure(sessions({}, test.accessToken))
     expect(denied.status).toBe(403)
     expect(denied.body.msg).toBe('Permission denied')
     expect((await monitors().sessions.$get({ query: {} })).status).toBe(401)
+    expect((await sessions({}, await signedInWith(['monitor:online:list'], { menus: ['Online'] }))).status).toBe(200)
   })
 })
 

@@ -12,7 +12,7 @@ import { fileDb, seedFileDatabase } from '../../helpers/database'
 import { sleep, unique } from '../../helpers/fixtures'
 import { answer, type ClientOptions, failure, send } from '../../helpers/harness'
 import { fileRedis } from '../../helpers/isolation'
-import { createUser, usersApi } from './helpers'
+import { asAdmin, createUser, usersApi } from './helpers'
 
 beforeAll(seedFileDatabase)
 
@@ -75,6 +75,46 @@ describe('PUT /sys/users/me/nickname and /avatar', () => {
     }
     const anonymous = await usersApi().sys.users.me.nickname.$put({ json: { nickname: 'x' } })
     expect(anonymous.status).toBe(401)
+  })
+
+  it('takes only http(s), same-origin or data:image avatars, here and in the admin update (422 otherwise)', async () => {
+    const user = await signedIn()
+    const me = user.api.sys.users.me
+    const refused = [
+      'javascript:alert(document.cookie)',
+      ' JavaScript:alert(1)',
+      'java\tscript:alert(1)',
+      'vbscript:msgbox(1)',
+      'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+      'data:image/svg+xml;base64,PHN2Zy8+',
+      'file:///etc/passwd',
+      'ftp://example.com/a.png',
+      'not a url',
+    ]
+    for (const avatar of refused) {
+      const { status, errors } = await failure(me.avatar.$put({ json: { avatar } }))
+      expect(status, avatar).toBe(422)
+      expect(errors[0]).toMatchObject({ loc: ['body', 'avatar'], msg: 'Must be an http(s) URL or a data:image URL' })
+    }
+    for (const avatar of [
+      'https://cdn.example.com/a.png',
+      'http://example.com/a.jpg',
+      '/static/upload/b.png',
+      'data:image/png;base64,iVBORw0KGgo=',
+    ]) {
+      expect((await me.avatar.$put({ json: { avatar } })).status, avatar).toBe(200)
+    }
+    expect((await answer(me.$get())).data.avatar).toBe('data:image/png;base64,iVBORw0KGgo=')
+
+    const update = (avatar: string) =>
+      asAdmin().then((client) =>
+        client.sys.users[':pk'].$put({
+          param: { pk: String(user.id) },
+          json: { username: user.username, nickname: 'n', avatar, roles: [] },
+        }),
+      )
+    expect((await failure(update('javascript:alert(1)'))).status).toBe(422)
+    expect((await update('https://cdn.example.com/c.png')).status).toBe(200)
   })
 })
 

@@ -478,9 +478,11 @@ describe('DELETE /sys/users/{pk}', () => {
 
   it('lets a staff user holding sys:user:del delete plain users but not superusers or itself', async () => {
     const db = fileDb()
+    // A role that does not filter by data scopes: it sees every user (a filtering role without scopes sees none, so
+    // every user would be a 404 to it — test/data-permission-matrix.test.ts).
     const [role] = await db
       .insert(sysRole)
-      .values({ name: unique('deleters') })
+      .values({ name: unique('deleters'), isFilterScopes: false })
       .returning()
     const [menu] = await db.select().from(sysMenu).where(eq(sysMenu.perms, 'sys:user:del'))
     await db.insert(sysRoleMenu).values({ roleId: role!.id, menuId: menu!.id })

@@ -26,7 +26,9 @@ describe('secure headers and Server-Timing', () => {
 
   it('sets the full document set on pages', async () => {
     const res = await send('GET', '/docs')
-    expect(res.headers.get('X-Frame-Options')).toBe('SAMEORIGIN')
+    // The legacy header says what the CSP says: no framing at all, not even by the same origin.
+    expect(res.headers.get('Content-Security-Policy')).toContain("frame-ancestors 'none'")
+    expect(res.headers.get('X-Frame-Options')).toBe('DENY')
     expect(res.headers.get('Referrer-Policy')).toBe('strict-origin-when-cross-origin')
     expect(res.headers.get('Cross-Origin-Opener-Policy')).toBe('same-origin')
     expect(res.headers.get('Content-Security-Policy')).toContain("script-src 'self'")

@@ -305,3 +305,27 @@ describe('builders in one db.batch', () => {
     ).toContain('delete from')
   })
 })
+
+describe('the data-permission scope on reads, updates and deletes', () => {
+  // The caller may see the users of dept 3 only; `hidden` is in dept 4.
+  const scope = { permission: eq(sysUser.deptId, 3) }
+
+  it('treats a row outside the scope exactly like a missing one', async () => {
+    const seen = await users.create({ username: 'scope-seen', nickname: 'seen', deptId: 3 })
+    const hidden = await users.create({ username: 'scope-hidden', nickname: 'hidden', deptId: 4 })
+    expect((await users.get(seen.id, scope))?.username).toBe('scope-seen')
+    expect(await users.get(hidden.id, scope)).toBeUndefined()
+    expect(await users.getBy({ username: 'scope-hidden' }, scope)).toBeUndefined()
+    expect(names(await users.getMany([seen.id, hidden.id], scope))).toEqual(['scope-seen'])
+    expect(await users.count({ nickname: 'hidden' }, scope)).toBe(0)
+    expect(await users.exists({ id: hidden.id }, scope)).toBe(false)
+    expect(await users.update(hidden.id, { nickname: 'changed' }, scope)).toBeUndefined()
+    await users.updateWhereQuery({ id: hidden.id }, { nickname: 'changed' }, scope)
+    expect(await users.delete(hidden.id, scope)).toBe(false)
+    await users.deleteWhereQuery({ id: hidden.id }, scope)
+    expect(await users.deleteMany([seen.id, hidden.id], scope)).toBe(1)
+    // Untouched through all of that, and still there for an unrestricted caller.
+    expect(await users.get(hidden.id)).toEqual(hidden)
+    expect(await users.get(seen.id)).toBeUndefined()
+  })
+})

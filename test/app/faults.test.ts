@@ -1,0 +1,199 @@
+/**
+ * Fault tests: a stalled dependency (paused, not killed — test/setup/fault-harness.ts) must cost a request at most
+ * its configured deadline and answer 503 with `Retry-After`; the liveness probe stays 200; everything recovers when
+ * the dependency resumes; and no write that was acknowledged (a 200) is lost. The app under test reaches its Redis,
+ * database and QStash through the harness (`faultBindings`), with short deadlines set as binding overrides.
+ */
+import { inArray } from 'drizzle-orm'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { sysRole } from '../../src/domains/roles/schema'
+import type { Overrides } from '../helpers/app'
+import { fileDb, seedFileDatabase, TEST_SEED_PASSWORD } from '../helpers/database'
+import { faultBindings, timed, whilePaused } from '../helpers/faults'
+import { unique } from '../helpers/fixtures'
+import { failure, send } from '../helpers/harness'
+
+/** The deadline of the stalled service in these tests, and what a loaded 2-core machine may add to it. */
+const DEADLINE_MS = 400
+const MARGIN_MS = 800
+
+/** Every call of this file: the harness's services, default deadlines (recovery must not depend on short ones). */
+const NORMAL: Overrides = { ...faultBindings, UNAVAILABLE_RETRY_AFTER_SECONDS: '3' }
+
+/** A test pauses and resumes a service a few times; a stalled call is cut off by `timed` (10 s) long before this. */
+const SLOW = { timeout: 60_000 }
+
+const within = (ms: number) => expect(ms).toBeLessThanOrEqual(DEADLINE_MS + MARGIN_MS)
+
+async function loginAs(username: string, overrides: Overrides): Promise<Response> {
+  return send('POST', '/api/v1/auth/login', { json: { username, password: TEST_SEED_PASSWORD }, overrides })
+}
+
+async function tokenOf(res: Response): Promise<string> {
+  const body = (await res.json()) as { data: { access_token: string } }
+  return body.data.access_token
+}
+
+/** A 503 envelope for `service` with the configured `Retry-After`. */
+async function expectUnavailable(res: Response, service: string): Promise<void> {
+  expect(res.headers.get('Retry-After')).toBe('3')
+  const { status, body } = await failure(res)
+  expect(status).toBe(503)
+  expect(body.code).toBe(503)
+  expect(body.data).toMatchObject({ service })
+}
+
+let adminToken = ''
+
+beforeAll(async () => {
+  await seedFileDatabase()
+  const res = await loginAs('admin', NORMAL)
+  expect(res.status).toBe(200)
+  adminToken = await tokenOf(res)
+  // The user snapshot is cached in Redis: authentication no longer needs the database.
+  expect((await send('GET', '/api/v1/sys/users/me', { token: adminToken, overrides: NORMAL })).status).toBe(200)
+})
+
+describe('Redis paused', SLOW, () => {
+  const SHORT: Overrides = { ...NORMAL, REDIS_TIMEOUT_MS: String(DEADLINE_MS) }
+
+  it('answers /api with 503 within the deadline, keeps /health/ping at 200, and recovers', async () => {
+    await whilePaused('redis', async () => {
+      // Authentication needs the session from Redis: it fails closed.
+      const me = await timed(send('GET', '/api/v1/sys/users/me', { token: adminToken, overrides: SHORT }))
+      within(me.ms)
+      await expectUnavailable(me.value, 'redis')
+
+      // Login fails closed (its rate limit and its session live in Redis); so does the captcha.
+      const login = await timed(loginAs('admin', SHORT))
+      within(login.ms)
+      await expectUnavailable(login.value, 'redis')
+      const captcha = await timed(send('GET', '/api/v1/auth/captcha', { overrides: SHORT }))
+      within(captcha.ms)
+      expect((await failure(captcha.value)).status).toBe(503)
+
+      // A public read only needs the default rate limit, which fails open — after the deadline, not never.
+      const read = await timed(send('GET', '/api/v1/openapi.json', { overrides: SHORT }))
+      within(read.ms)
+      expect(read.value.status).toBe(200)
+      await read.value.arrayBuffer()
+
+      // The default count is bounded by RATE_LIMIT_TIMEOUT_MS as well, even under a longer Redis deadline.
+      const slowRedis = { ...NORMAL, REDIS_TIMEOUT_MS: '5000', RATE_LIMIT_TIMEOUT_MS: String(DEADLINE_MS) }
+      const counted = await timed(send('GET', '/api/v1/openapi.json', { overrides: slowRedis }))
+      within(counted.ms)
+      expect(counted.value.status).toBe(200)
+      await counted.value.arrayBuffer()
+
+      // Liveness touches no dependency at all: no wait.
+      const ping = await timed(send('GET', '/api/v1/health/ping', { token: adminToken, overrides: SHORT }))
+      expect(ping.value.status).toBe(200)
+      expect(ping.ms).toBeLessThan(MARGIN_MS)
+    })
+
+    expect((await send('GET', '/api/v1/sys/users/me', { token: adminToken, overrides: NORMAL })).status).toBe(200)
+    expect((await loginAs('admin', NORMAL)).status).toBe(200)
+  })
+
+  it('loses no acknowledged login: every session answered with a token still works (counted)', async () => {
+    const acknowledged: string[] = []
+    let refused = 0
+    const attempt = async (overrides: Overrides) => {
+      // admin may hold several sessions (multi-login), so every acknowledged one must still work.
+      const res = await timed(loginAs('admin', overrides))
+      if (res.value.status === 200) acknowledged.push(await tokenOf(res.value))
+      else {
+        within(res.ms)
+        await expectUnavailable(res.value, 'redis')
+        refused++
+      }
+    }
+    for (let i = 0; i < 3; i++) await attempt(SHORT)
+    await whilePaused('redis', async () => {
+      for (let i = 0; i < 3; i++) await attempt(SHORT)
+    })
+    for (let i = 0; i < 3; i++) await attempt(SHORT)
+
+    expect(refused).toBe(3)
+    expect(acknowledged).toHaveLength(6)
+    let working = 0
+    for (const token of acknowledged) {
+      if ((await send('GET', '/api/v1/sys/users/me', { token, overrides: NORMAL })).status === 200) working++
+    }
+    expect(working).toBe(acknowledged.length)
+  })
+})
+
+describe('libSQL paused', SLOW, () => {
+  const SHORT: Overrides = { ...NORMAL, DB_TIMEOUT_MS: String(DEADLINE_MS) }
+  const createRole = (name: string, overrides: Overrides) =>
+    send('POST', '/api/v1/sys/roles', { token: adminToken, json: { name, status: 1 }, overrides })
+
+  it('answers database routes with 503 within the deadline, keeps /health/ping at 200, and recovers', async () => {
+    await whilePaused('libsql', async () => {
+      const list = await timed(send('GET', '/api/v1/sys/roles', { token: adminToken, overrides: SHORT }))
+      within(list.ms)
+      await expectUnavailable(list.value, 'database')
+
+      const create = await timed(createRole(unique('stalled'), SHORT))
+      within(create.ms)
+      await expectUnavailable(create.value, 'database')
+
+      const login = await timed(loginAs('admin', SHORT))
+      within(login.ms)
+      expect((await failure(login.value)).status).toBe(503)
+
+      const ping = await timed(send('GET', '/api/v1/health/ping', { overrides: SHORT }))
+      expect(ping.value.status).toBe(200)
+      expect(ping.ms).toBeLessThan(MARGIN_MS)
+    })
+
+    expect((await send('GET', '/api/v1/sys/roles', { token: adminToken, overrides: NORMAL })).status).toBe(200)
+    expect((await loginAs('admin', NORMAL)).status).toBe(200)
+  })
+
+  it('loses no acknowledged write (counted)', async () => {
+    const acknowledged: string[] = []
+    const refused: string[] = []
+    const attempt = async (overrides: Overrides) => {
+      const name = unique('fault')
+      const res = await timed(createRole(name, overrides))
+      if (res.value.status === 200) acknowledged.push(name)
+      else {
+        within(res.ms)
+        await expectUnavailable(res.value, 'database')
+        refused.push(name)
+      }
+    }
+    for (let i = 0; i < 3; i++) await attempt(SHORT)
+    await whilePaused('libsql', async () => {
+      for (let i = 0; i < 3; i++) await attempt(SHORT)
+    })
+    for (let i = 0; i < 3; i++) await attempt(SHORT)
+
+    expect(refused).toHaveLength(3)
+    expect(acknowledged).toHaveLength(6)
+    const stored = await fileDb()
+      .select({ name: sysRole.name })
+      .from(sysRole)
+      .where(inArray(sysRole.name, acknowledged))
+    expect(stored.map((r) => r.name).sort()).toEqual([...acknowledged].sort())
+  })
+})
+
+describe('QStash paused', SLOW, () => {
+  const SHORT: Overrides = { ...NORMAL, QSTASH_TIMEOUT_MS: String(DEADLINE_MS) }
+
+  it('reports QStash down within its deadline, not the probe’s, and up again when resumed', async () => {
+    await whilePaused('qstash', async () => {
+      const health = await timed(send('GET', '/api/v1/health', { overrides: SHORT }))
+      within(health.ms)
+      expect(health.value.status).toBe(503)
+      expect(health.value.headers.get('Retry-After')).toBe('3')
+      const body = (await health.value.json()) as { data: { checks: Record<string, { status: string }> } }
+      expect(body.data.checks.qstash?.status).toBe('down')
+      expect(body.data.checks.database?.status).toBe('up')
+    })
+    expect((await send('GET', '/api/v1/health', { overrides: NORMAL })).status).toBe(200)
+  })
+})

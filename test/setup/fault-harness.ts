@@ -1,0 +1,199 @@
+/**
+ * Dependencies that tests may stall, beside the shared emulators (which every test file uses in parallel and which
+ * must never stall). Started once per run by the global setup; Worker tests reach them through bindings:
+ *
+ * - `FAULT_REDIS_URL`: an Upstash REST emulator on a redis-server of its own. "Paused" is the real thing: the
+ *   redis-server process gets SIGSTOP (SIGCONT to resume), so the emulator accepts requests whose commands then
+ *   wait, exactly as behind a stalled Redis.
+ * - `FAULT_LIBSQL_URL`, `FAULT_QSTASH_URL`: stall proxies in front of the shared libSQL and QStash emulators (those run
+ *   inside this process, so they cannot be stopped alone). While paused, a proxy accepts requests and holds them; on
+ *   resume it forwards what it holds, in order — also requests whose client gave up meanwhile, as a resumed server
+ *   would still process what was sent to it.
+ * - `FAULT_CONTROL_URL`: `POST /<redis|libsql|qstash>/<pause|resume>` switches one; `GET /` reports which are paused.
+ *
+ * Tests use them through test/helpers/faults.ts.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { startRedisEmulator, startRedisServer } from '../../tools/emulators/redis/index'
+
+export type FaultTarget = 'redis' | 'libsql' | 'qstash'
+
+export interface FaultHarness {
+  /** `FAULT_*` bindings for the Worker tests. */
+  vars: Record<string, string>
+  close(): Promise<void>
+}
+
+interface Switch {
+  paused: boolean
+  pause(): void
+  resume(): void
+}
+
+interface Listening {
+  url: string
+  close(): Promise<void>
+}
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Listening> {
+  const server = createServer(handler)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive'])
+
+/** A proxy to `target` that holds requests while paused and forwards them, in order, on resume. */
+async function startStallProxy(target: string): Promise<Listening & Switch> {
+  interface Held {
+    req: IncomingMessage
+    res: ServerResponse
+    body: Buffer
+  }
+  let held: Held[] = []
+  let paused = false
+
+  const forward = async ({ req, res, body }: Held) => {
+    const headers = new Headers()
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (!HOP_BY_HOP.has(name) && typeof value === 'string') headers.set(name, value)
+    }
+    try {
+      const answer = await fetch(`${target}${req.url ?? '/'}`, {
+        method: req.method ?? 'GET',
+        headers,
+        body: req.method === 'GET' || req.method === 'HEAD' ? undefined : new Uint8Array(body),
+      })
+      const bytes = Buffer.from(await answer.arrayBuffer())
+      if (res.destroyed) return // the client gave up; the request was still processed
+      const out: Record<string, string> = {}
+      answer.headers.forEach((value, name) => {
+        if (!HOP_BY_HOP.has(name) && name !== 'content-encoding') out[name] = value
+      })
+      res.writeHead(answer.status, out).end(bytes)
+    } catch (err) {
+      if (!res.destroyed) res.writeHead(502).end(String(err))
+    }
+  }
+
+  const server = await serve((req, res) => {
+    readBody(req).then(
+      (body) => {
+        const request = { req, res, body }
+        if (paused) held.push(request)
+        else void forward(request)
+      },
+      () => res.destroy(),
+    )
+  })
+  return {
+    ...server,
+    get paused() {
+      return paused
+    },
+    pause() {
+      paused = true
+    },
+    resume() {
+      paused = false
+      const waiting = held
+      held = []
+      void waiting.reduce((done, request) => done.then(() => forward(request)), Promise.resolve())
+    },
+  }
+}
+
+export async function startFaultHarness(options: {
+  redisToken: string
+  libsqlUrl: string
+  qstashUrl: string
+}): Promise<FaultHarness> {
+  const redisServer = await startRedisServer({ databases: 16 })
+  const signal = (name: 'SIGSTOP' | 'SIGCONT') => {
+    try {
+      process.kill(redisServer.pid, name)
+    } catch {
+      // already gone
+    }
+  }
+  let redisPaused = false
+  const redis: Switch = {
+    get paused() {
+      return redisPaused
+    },
+    pause() {
+      redisPaused = true
+      signal('SIGSTOP')
+    },
+    resume() {
+      redisPaused = false
+      signal('SIGCONT')
+    },
+  }
+  const closers: (() => Promise<void>)[] = [
+    async () => {
+      redis.resume() // a stopped process would not get its SIGTERM
+      await redisServer.close()
+    },
+  ]
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined)
+  }
+  try {
+    const emulator = await startRedisEmulator({ token: options.redisToken, redisUrl: redisServer.url })
+    closers.push(() => emulator.close())
+    const libsql = await startStallProxy(options.libsqlUrl)
+    closers.push(() => libsql.close())
+    const qstash = await startStallProxy(options.qstashUrl)
+    closers.push(() => qstash.close())
+    const switches: Record<FaultTarget, Switch> = { redis, libsql, qstash }
+
+    const control = await serve((req, res) => {
+      const [, name, action] = /^\/(\w+)\/(pause|resume)$/.exec(req.url ?? '') ?? []
+      const target = switches[name as FaultTarget] as Switch | undefined
+      if (req.method === 'POST' && target && action) {
+        if (action === 'pause') target.pause()
+        else target.resume()
+      } else if (!(req.method === 'GET' && req.url === '/')) {
+        res.writeHead(404).end()
+        return
+      }
+      const state = Object.fromEntries(Object.entries(switches).map(([key, s]) => [key, s.paused]))
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(state))
+    })
+    closers.push(() => control.close())
+    return {
+      vars: {
+        FAULT_CONTROL_URL: control.url,
+        FAULT_REDIS_URL: emulator.url,
+        FAULT_LIBSQL_URL: libsql.url,
+        FAULT_QSTASH_URL: qstash.url,
+      },
+      close,
+    }
+  } catch (err) {
+    await close()
+    throw err
+  }
+}
