@@ -18,7 +18,7 @@ import { app } from './helpers/app'
 import { login } from './helpers/auth'
 import { fileDb, seedFileDatabase } from './helpers/database'
 import { send } from './helpers/harness'
-import { openApiDocument } from './http/openapi-document'
+import { documentedOperations } from './http/openapi-document'
 
 /** Served by the framework itself, public by design. */
 const FRAMEWORK_ROUTES = new Set(SUPPORTED_VERSIONS.map((v) => `GET /api/${v}/openapi.json`))
@@ -30,16 +30,11 @@ interface Operation {
 }
 
 async function operations(): Promise<Operation[]> {
-  const ops: Operation[] = []
-  for (const version of SUPPORTED_VERSIONS) {
-    const doc = await openApiDocument(version)
-    for (const [path, byMethod] of Object.entries(doc.paths)) {
-      for (const [method, op] of Object.entries(byMethod)) {
-        ops.push({ method: method.toUpperCase(), path: `/api/${version}${path}`, access: op['x-access'] })
-      }
-    }
-  }
-  return ops
+  return (await documentedOperations(SUPPORTED_VERSIONS)).map(({ method, path, version, operation }) => ({
+    method,
+    path: `/api/${version}${path}`,
+    access: operation['x-access'],
+  }))
 }
 
 const DUMMY: Record<string, string> = {

@@ -30,7 +30,7 @@ import type { AppEnv } from '../src/http/context'
 import { login } from './helpers/auth'
 import { fileDb, seedFileDatabase } from './helpers/database'
 import { harnessFor, send } from './helpers/harness'
-import { openApiDocument } from './http/openapi-document'
+import { documentedOperations } from './http/openapi-document'
 
 interface Operation {
   method: string
@@ -42,22 +42,13 @@ interface Operation {
 }
 
 async function operations(): Promise<Operation[]> {
-  const ops: Operation[] = []
-  for (const version of SUPPORTED_VERSIONS) {
-    const doc = await openApiDocument(version)
-    for (const [path, byMethod] of Object.entries(doc.paths)) {
-      for (const [method, op] of Object.entries(byMethod)) {
-        ops.push({
-          method: method.toUpperCase(),
-          path,
-          version,
-          access: op['x-access'],
-          table: op['x-data-permission'],
-        })
-      }
-    }
-  }
-  return ops
+  return (await documentedOperations(SUPPORTED_VERSIONS)).map(({ method, path, version, operation }) => ({
+    method,
+    path,
+    version,
+    access: operation['x-access'],
+    table: operation['x-data-permission'],
+  }))
 }
 
 const label = (op: Operation) => `${op.method} /api/${op.version}${op.path}`

@@ -14,7 +14,7 @@ import { sysMenu } from '../src/domains/menus/schema'
 import { fileDb, seedFileDatabase } from './helpers/database'
 import { send } from './helpers/harness'
 import { signedInWith } from './helpers/permissions'
-import { openApiDocument } from './http/openapi-document'
+import { documentedOperations } from './http/openapi-document'
 
 /** Where every read is sensitive: the login and operation logs, the monitors, the config plugin. */
 const SENSITIVE_AREAS = [/^\/logs\//, /^\/monitors\//, /^\/sys\/configs(\/|$)/]
@@ -31,22 +31,13 @@ interface Operation {
 const inSensitiveArea = (op: Operation) => op.method === 'GET' && SENSITIVE_AREAS.some((area) => area.test(op.path))
 
 async function operations(): Promise<Operation[]> {
-  const ops: Operation[] = []
-  for (const version of SUPPORTED_VERSIONS) {
-    const doc = await openApiDocument(version)
-    for (const [path, byMethod] of Object.entries(doc.paths)) {
-      for (const [method, op] of Object.entries(byMethod)) {
-        ops.push({
-          method: method.toUpperCase(),
-          path,
-          url: `/api/${version}${path.replace(/\{\w+\}/g, '999999')}`,
-          access: op['x-access'],
-          sensitive: op['x-sensitive'] === true,
-        })
-      }
-    }
-  }
-  return ops
+  return (await documentedOperations(SUPPORTED_VERSIONS)).map(({ method, path, version, operation }) => ({
+    method,
+    path,
+    url: `/api/${version}${path.replace(/\{\w+\}/g, '999999')}`,
+    access: operation['x-access'],
+    sensitive: operation['x-sensitive'] === true,
+  }))
 }
 
 let ops: Operation[]

@@ -63,9 +63,9 @@ export interface AppOptions {
 }
 
 export function createApp(options: AppOptions = {}) {
-  // A bad plugin list (missing or cyclic dependency, bad name or version) fails here, at start.
   const domains = options.domains ?? DOMAINS
   const versions = versionsOf(domains)
+  // A bad plugin list (missing or cyclic dependency, bad name or version) fails here, at start.
   const plugins = checkPlugins(options.plugins ?? PLUGINS, { versions })
   for (const { messages } of [...domains, ...plugins]) if (messages) registerMessages(messages)
   registerMessages(pluginMessages)

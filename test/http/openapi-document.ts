@@ -35,3 +35,27 @@ export async function openApiDocument(
   expect(res.status).toBe(200)
   return DocumentSchema.parse(await res.json())
 }
+
+/** One operation of a served document, with where it lives. */
+export interface DocumentedOperation {
+  version: string
+  /** Upper-case method, e.g. `GET`. */
+  method: string
+  /** The documented path inside the version, e.g. `/sys/users/{pk}`. */
+  path: string
+  operation: z.infer<typeof OperationSchema>
+}
+
+/** Every operation of the given versions' documents (the route table the generated matrices walk). */
+export async function documentedOperations(versions: readonly string[]): Promise<DocumentedOperation[]> {
+  const ops: DocumentedOperation[] = []
+  for (const version of versions) {
+    const doc = await openApiDocument(version)
+    for (const [path, byMethod] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(byMethod)) {
+        ops.push({ version, method: method.toUpperCase(), path, operation })
+      }
+    }
+  }
+  return ops
+}
