@@ -16,6 +16,10 @@ export default defineConfig({
         extends: true,
         plugins: [
           cloudflareTest(async ({ inject }) => ({
+            // workerd's --verbose reports a failed outbound connection (a test pointing Redis or the database at a
+            // closed port) a second time as "uncaught exception … Network connection lost", although our code
+            // handles the rejection. Without it, console output and unhandled rejections still reach vitest.
+            verbose: false,
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
               bindings: {

@@ -16,6 +16,22 @@ const list = z
   .union([z.array(z.string()), z.string()])
   .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
 
+/** The config keys of the login and user-security settings (core/settings.ts), which the `config` plugin may override. */
+export const SETTING_ENV_KEYS = [
+  'LOGIN_CAPTCHA_ENABLED',
+  'LOGIN_CAPTCHA_EXPIRE_SECONDS',
+  'LOGIN_CAPTCHA_FAILURE_THRESHOLD',
+  'USER_LOCK_THRESHOLD',
+  'USER_LOCK_SECONDS',
+  'USER_PASSWORD_EXPIRY_DAYS',
+  'USER_PASSWORD_REMINDER_DAYS',
+  'USER_PASSWORD_HISTORY_CHECK_COUNT',
+  'USER_PASSWORD_MIN_LENGTH',
+  'USER_PASSWORD_MAX_LENGTH',
+  'USER_PASSWORD_REQUIRE_SPECIAL_CHAR',
+] as const
+export type SettingEnvKey = (typeof SETTING_ENV_KEYS)[number]
+
 const httpUrl = z.url({ protocol: /^(https?|libsql|wss?)$/ })
 
 /** `{ "v1": { "deprecated": "2026-10-01", "sunset": "2027-06-30" } }` — as a JSON string (from .dev.vars) or a TOML table. */
@@ -71,6 +87,28 @@ const rateList = z.string().transform((v, ctx): ConfigRate[] => {
   }
   return rates
 })
+
+/**
+ * Keys a production deployment must set (README "Deploying" lists them, and how). The QStash signing keys are not among
+ * them: nothing in the app receives QStash deliveries yet.
+ */
+export const PRODUCTION_REQUIRED_KEYS = [
+  'JWT_SECRET',
+  'PASSWORD_PEPPER',
+  'TURSO_DATABASE_URL',
+  'UPSTASH_REDIS_REST_URL',
+  'UPSTASH_REDIS_REST_TOKEN',
+  'QSTASH_TOKEN',
+] as const
+
+/** A database hosted by Turso (`*.turso.io`), which refuses every query without `TURSO_AUTH_TOKEN`. */
+export const isTursoHosted = (url: string): boolean => {
+  try {
+    return /(^|\.)turso\.io$/.test(new URL(url).hostname)
+  } catch {
+    return false
+  }
+}
 
 export const configSchema = z
   .object({
@@ -141,6 +179,12 @@ export const configSchema = z
     USER_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(1).default(6),
     USER_PASSWORD_MAX_LENGTH: z.coerce.number().int().min(1).default(32),
     USER_PASSWORD_REQUIRE_SPECIAL_CHAR: bool.default(false),
+    /**
+     * Login and user-security keys (above) whose value here wins over the `config` plugin's rows, e.g.
+     * `LOGIN_CAPTCHA_ENABLED`. `npm run dev` names the ones set in its environment, so
+     * `LOGIN_CAPTCHA_ENABLED=false npm run dev` turns the captcha off for that run (README "Local development").
+     */
+    SETTINGS_FROM_ENV: list.pipe(z.array(z.enum(SETTING_ENV_KEYS))).default([]),
     TURSO_DATABASE_URL: httpUrl.optional(),
     TURSO_AUTH_TOKEN: z.string().optional(),
     UPSTASH_REDIS_REST_URL: httpUrl.optional(),
@@ -170,15 +214,18 @@ export const configSchema = z
   })
   .superRefine((cfg, ctx) => {
     if (cfg.ENVIRONMENT !== 'production') return
-    // Production must talk to real services: a missing endpoint would otherwise surface only at the first query.
-    for (const key of [
-      'TURSO_DATABASE_URL',
-      'UPSTASH_REDIS_REST_URL',
-      'UPSTASH_REDIS_REST_TOKEN',
-      'QSTASH_TOKEN',
-    ] as const) {
+    // Production must have every secret and service it uses: a missing one would otherwise surface only at the first
+    // login or query, behind a healthy-looking /health. All of them are reported together (one ConfigError).
+    for (const key of PRODUCTION_REQUIRED_KEYS) {
       if (!cfg[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required in production' })
     }
+    // Turso's hosted databases refuse every query without a token; a self-hosted libSQL server may not need one.
+    if (cfg.TURSO_DATABASE_URL && isTursoHosted(cfg.TURSO_DATABASE_URL) && !cfg.TURSO_AUTH_TOKEN)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TURSO_AUTH_TOKEN'],
+        message: 'required in production for a Turso database (*.turso.io)',
+      })
   })
 
 export type Config = z.infer<typeof configSchema>

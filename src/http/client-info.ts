@@ -48,20 +48,51 @@ interface CfLocation {
   city?: string
 }
 
+/** The location recorded for a local address (fba's offline lookup likewise puts its marker, `内网IP`, in the city). */
+export const LOCAL_LOCATION = { country: null, region: null, city: 'local' } as const
+
+const localIpv4 = ([a, b]: number[]): boolean =>
+  a === 127 || a === 10 || (a === 172 && b! >= 16 && b! <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254)
+
+/**
+ * Whether `ip` is loopback, private or link-local (IPv4 127/8, 10/8, 172.16/12, 192.168/16, 169.254/16; IPv6 ::1,
+ * fc00::/7, fe80::/10, and IPv4-mapped forms of those): a client on this machine or its network, e.g. under
+ * `npm run dev`. Such a request has no real location (wrangler dev reports a fixed placeholder one).
+ */
+export function isLocalAddress(ip: string): boolean {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip)
+  if (v4) return localIpv4(v4.slice(1).map(Number))
+  if (!ip.includes(':')) return false
+  let host: string
+  try {
+    // The URL parser writes IPv6 in its one canonical form: lower case, zeros compressed, IPv4-mapped as hex.
+    host = new URL(`http://[${ip}]/`).hostname.slice(1, -1)
+  } catch {
+    return false
+  }
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host)
+  if (mapped) {
+    const [hi, lo] = [Number.parseInt(mapped[1]!, 16), Number.parseInt(mapped[2]!, 16)]
+    return localIpv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff])
+  }
+  return host === '::1' || /^f[cd][0-9a-f]{2}:/.test(host) || /^fe[89ab][0-9a-f]:/.test(host)
+}
+
 export function clientInfo(request: Request): ClientInfo {
   // Cloudflare adds `cf` to incoming requests; other hosts (Node, tests) have only the header, if any.
   const cf = (request as { cf?: CfLocation }).cf
   const country = cf?.country ?? request.headers.get('CF-IPCountry')?.trim().toUpperCase()
   const userAgent = request.headers.get('User-Agent')?.trim().slice(0, MAX_USER_AGENT_LENGTH) || null
   const parsed = userAgent ? parseUserAgent(userAgent) : { browser: null, os: null, device: null }
-  return {
-    ip: connectingIp(request),
-    country: country && COUNTRY_SHAPE.test(country) ? country : null,
-    region: cf?.region || null,
-    city: cf?.city || null,
-    userAgent,
-    ...parsed,
-  }
+  const ip = connectingIp(request)
+  const location = isLocalAddress(ip)
+    ? LOCAL_LOCATION
+    : {
+        country: country && COUNTRY_SHAPE.test(country) ? country : null,
+        region: cf?.region || null,
+        city: cf?.city || null,
+      }
+  return { ip, ...location, userAgent, ...parsed }
 }
 
 /** Crawlers first: many of them also claim to be Chrome or Safari. */

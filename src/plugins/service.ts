@@ -85,12 +85,13 @@ export class PluginAdminService {
     return next
   }
 
-  /** The plugin as a ZIP: `<name>/plugin.json` (the manifest as listed), then its embedded files. */
+  /** The plugin as a ZIP: `<name>/plugin.json` (the manifest as listed), then its files as built (./sources.ts). */
   async archive(name: string): Promise<Uint8Array> {
     const plugin = this.find(name)
     const states = await pluginStates(this.c.get('services'))
     const manifest = describePlugin(plugin, states)
-    const files = Object.entries(pluginSources(name)).map(([path, data]) => ({ name: `${name}/${path}`, data }))
+    const sources = await pluginSources(this.c.env.ASSETS, name)
+    const files = Object.entries(sources).map(([path, data]) => ({ name: `${name}/${path}`, data }))
     return createZip([{ name: `${name}/plugin.json`, data: `${JSON.stringify(manifest, null, 2)}\n` }, ...files])
   }
 

@@ -5,6 +5,7 @@ import type { AppEnv } from '../http/context'
 import { Docs } from './docs'
 import { Landing } from './landing'
 
+/** `/docs/` redirects to `/docs` (query kept): the router is strict about trailing slashes, and people type both. */
 export function pageRoutes(apiVersions: string[]) {
   return new Hono<AppEnv>()
     .get('/', (c) =>
@@ -25,4 +26,5 @@ export function pageRoutes(apiVersions: string[]) {
         />,
       ),
     )
+    .get('/docs/', (c) => c.redirect(`/docs${new URL(c.req.url).search}`, 301))
 }

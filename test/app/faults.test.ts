@@ -5,13 +5,14 @@
  * database and QStash through the harness (`faultBindings`), with short deadlines set as binding overrides.
  */
 import { inArray } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { sysRole } from '../../src/domains/roles/schema'
 import type { Overrides } from '../helpers/app'
 import { fileDb, seedFileDatabase, TEST_SEED_PASSWORD } from '../helpers/database'
 import { faultBindings, timed, whilePaused } from '../helpers/faults'
 import { unique } from '../helpers/fixtures'
 import { failure, send } from '../helpers/harness'
+import { expectLogs } from '../helpers/logs'
 
 /** The deadline of the stalled service in these tests, and what a loaded 2-core machine may add to it. */
 const DEADLINE_MS = 400
@@ -52,6 +53,11 @@ beforeAll(async () => {
   adminToken = await tokenOf(res)
   // The user snapshot is cached in Redis: authentication no longer needs the database.
   expect((await send('GET', '/api/v1/sys/users/me', { token: adminToken, overrides: NORMAL })).status).toBe(200)
+})
+
+// Every test here stalls a service on purpose: the 503s it causes and the rate limiter failing open are expected.
+beforeEach(() => {
+  expectLogs({ msg: 'request failed', status: 503 }, { msg: 'rate limit check failed; request let through' })
 })
 
 describe('Redis paused', SLOW, () => {

@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers'
 import { afterEach, describe, expect, it } from 'vitest'
 import { scheduledJobs } from '../../src/app/scheduled'
 import worker from '../../src/index'
+import { expectLogs } from '../helpers/logs'
 
 afterEach(() => {
   for (const key of Object.keys(scheduledJobs)) delete scheduledJobs[key]
@@ -16,9 +17,11 @@ describe('scheduled handler', () => {
       { name: 'fails', run: async () => Promise.reject(new Error('job failed')) },
     ]
     scheduledJobs['0 0 * * *'] = [{ name: 'other', run: async () => void ran.push('other') }]
+    const logs = expectLogs({ msg: 'cron job failed' })
     const ctx = createExecutionContext()
     worker.scheduled(createScheduledController({ cron: '*/5 * * * *', scheduledTime: Date.now() }), env, ctx)
     await waitOnExecutionContext(ctx)
     expect(ran).toEqual(['*/5 * * * *'])
+    expect(logs.entries).toMatchObject([{ job: 'fails', message: 'job failed' }])
   })
 })

@@ -1,11 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { failure, send } from '../helpers/harness'
+import { expectLogs } from '../helpers/logs'
 import { mountTestRoutes, THROWERS } from '../helpers/test-routes'
 
 beforeAll(mountTestRoutes)
 
 /** `GET /test/throw/<status>` (a route that exists only in tests): its response and its parsed error envelope. */
 async function thrown(status: number | string, overrides?: Record<string, unknown>) {
+  // Every 5xx is logged as a failed request; these are thrown on purpose.
+  expectLogs({ msg: 'request failed' })
   const res = await send('GET', `/test/throw/${status}`, { overrides })
   const raw = await res.clone().text()
   return { res, raw, ...(await failure(res)) }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { createApp } from '../../src/app/app'
 import { DOMAINS } from '../../src/app/domains'
 import { createLogger, describeError, REDACTED, redact } from '../../src/core/logging'
@@ -12,6 +12,7 @@ import { required } from '../../src/infra/services'
 import { migrateFileDatabase } from '../helpers/database'
 import { api, harnessFor } from '../helpers/harness'
 import { fileRedis } from '../helpers/isolation'
+import { expectLogs } from '../helpers/logs'
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -106,5 +107,44 @@ describe('error logs', () => {
     const described = describeError(error)
     expect(described.message).toMatch(/, command was: SET$/)
     expect(JSON.stringify(described)).not.toContain(EMAIL)
+  })
+})
+
+describe('expected logs (test/helpers/logs.ts)', () => {
+  /** What reaches the run's output while the test runs (the console as it was before `expectLogs`). */
+  function printed(): string[] {
+    const out: string[] = []
+    const { error, warn } = console
+    console.error = (...args: unknown[]) => out.push(args.map(String).join(' '))
+    console.warn = console.error
+    // Registered first, so it runs after expectLogs' own clean-up (finish hooks run last-in, first-out).
+    onTestFinished(() => {
+      console.error = error
+      console.warn = warn
+    })
+    return out
+  }
+
+  it('collects the lines a test expects instead of printing them; anything else still prints', async () => {
+    const out = printed()
+    const logs = expectLogs({ msg: 'request failed', status: 500 }, /^\[Upstash QStash\] /)
+    const res = await send('GET', '/api/v1/failing')
+    expect(res.status).toBe(500)
+    console.error('[Upstash QStash] GET http://127.0.0.1:1/v2/queues/q failed with status 404')
+    createLogger({ trace_id: 't2' }).warn('rate limit check failed; request let through')
+    createLogger({ trace_id: 't3' }).error('request failed', { status: 503 })
+
+    expect(logs.entries.map((e) => [e.msg, e.status])).toEqual([['request failed', 500]])
+    expect(logs.lines).toHaveLength(2)
+    expect(out.map((line) => JSON.parse(line) as Record<string, unknown>)).toMatchObject([
+      { msg: 'rate limit check failed; request let through', trace_id: 't2' },
+      { msg: 'request failed', status: 503, trace_id: 't3' },
+    ])
+  })
+
+  it('ends with the test that asked for it', () => {
+    const out = printed()
+    createLogger({}).error('request failed', { status: 500 })
+    expect(out).toHaveLength(1)
   })
 })

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from '@upstash/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readSources } from '../../tools/cli/commands/plugin'
 import { startDevServer } from './helpers/dev-server'
 
 const UI_ORIGIN = 'http://localhost:5173' // the admin UI's dev origin, allowed in wrangler.toml
@@ -98,5 +99,30 @@ describe('admin UI sequence against npm run dev', () => {
     expect(codes.body.data).toEqual([])
     const sidebar = await api<SidebarNode[]>('/api/v1/sys/menus/sidebar', { token })
     expect(names(sidebar.body.data).sort()).toEqual(['Analytics', 'Dashboard', 'Profile', 'Workspace'])
+  })
+})
+
+describe('plugin download against npm run dev', () => {
+  it('zips the plugin sources shipped as static assets, which the public cannot fetch', async () => {
+    const { token } = await uiLogin('admin')
+    const res = await fetch(`${server.url}/api/v1/sys/plugins/notice`, {
+      headers: { Authorization: `Bearer ${token}`, Origin: UI_ORIGIN },
+    })
+    expect(res.status).toBe(200)
+    // A STORE-only ZIP holds names and texts as they are.
+    const zip = new TextDecoder().decode(await res.arrayBuffer())
+    const shipped = readSources().notice ?? {}
+    expect(Object.keys(shipped)).toEqual(expect.arrayContaining(['README.md', 'index.ts']))
+    for (const [path, text] of Object.entries(shipped)) {
+      expect(zip).toContain(`notice/${path}`)
+      expect(zip).toContain(text)
+    }
+    // wrangler.toml `run_worker_first`: the Worker answers, not the static-assets server.
+    const open = await fetch(`${server.url}/_plugin-sources/notice.json`)
+    expect(open.status).toBe(404)
+    expect(await open.text()).not.toContain('README.md')
+    const css = await fetch(`${server.url}/assets/site.css`)
+    expect(css.status).toBe(200)
+    await css.arrayBuffer()
   })
 })

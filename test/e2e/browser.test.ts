@@ -1,6 +1,6 @@
 /**
  * Headless Chromium against `wrangler dev`: the landing page and the docs UI render, the version picker switches
- * documents, and no request leaves 127.0.0.1.
+ * documents, no request leaves 127.0.0.1, and the docs list their operations within 2 s of navigation.
  */
 import { existsSync } from 'node:fs'
 import { type Browser, chromium } from 'playwright-core'
@@ -60,13 +60,45 @@ describe('browser', () => {
 
   it('renders the docs UI offline and switches versions', async () => {
     const { page, requested, errors } = await openPage('/docs')
-    await page.locator('.swagger-ui .info .title').filter({ hasText: 'Stratum API v1' }).waitFor({ timeout: 20_000 })
-    await page.locator('.opblock-summary-path', { hasText: '/health/ping' }).first().waitFor()
-    await page.locator('select#select').selectOption({ label: 'v2' })
-    await page.locator('.swagger-ui .info .title').filter({ hasText: 'Stratum API v2' }).waitFor({ timeout: 20_000 })
+    const consoleErrors: string[] = []
+    page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(msg.text()))
+    await page.locator('aside[aria-label="Sidebar for Stratum API v1"]').waitFor({ timeout: 20_000 })
+    await page.getByText('/health/ping').first().waitFor()
+    await page.locator('.document-selector button').click()
+    await page.getByRole('option', { name: 'v2' }).click()
+    await page.locator('aside[aria-label="Sidebar for Stratum API v2"]').waitFor({ timeout: 20_000 })
     await page.waitForLoadState('networkidle')
     expect(offsite(requested)).toEqual([])
+    // Each document is fetched once: the preload in the page's head is the request the UI uses.
+    expect(requested.filter((u) => u.endsWith('/api/v1/openapi.json'))).toHaveLength(1)
     expect(errors).toEqual([])
+    expect(consoleErrors).toEqual([]) // CSP violations are reported here
     await page.close()
+  })
+
+  it('lists the operations within 2 s of navigation', async () => {
+    // Each try is a first visit (a new context: empty cache). Up to three tries, because other test files share this
+    // machine's cores; a UI that is slow by itself (Swagger UI took 2.5–4.5 s here) fails all three.
+    const tries: number[] = []
+    for (let i = 0; i < 3 && !tries.some((ms) => ms < 2000); i++) {
+      const context = await browser.newContext()
+      const page = await context.newPage()
+      await page.goto(`${server.url}/docs`, { waitUntil: 'commit' })
+      // Milliseconds since navigation started (performance.now() counts from the page's time origin), taken when
+      // the sidebar lists the first tag's operations (each item names its HTTP method) and the content shows them.
+      const usable = await page.waitForFunction(
+        () => {
+          const items = [...document.querySelectorAll('aside li')].filter((li) =>
+            li.textContent?.includes('HTTP Method'),
+          )
+          return items.length >= 2 && document.body.textContent?.includes('/health/ping') ? performance.now() : false
+        },
+        undefined,
+        { timeout: 20_000 },
+      )
+      tries.push(Math.round(Number(await usable.jsonValue())))
+      await context.close()
+    }
+    expect(Math.min(...tries), `time to usable per try (ms): ${tries.join(', ')}`).toBeLessThan(2000)
   })
 })

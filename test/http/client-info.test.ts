@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { clientInfo, MAX_USER_AGENT_LENGTH, parseUserAgent, UNKNOWN_IP } from '../../src/http/client-info'
+import {
+  clientInfo,
+  isLocalAddress,
+  MAX_USER_AGENT_LENGTH,
+  parseUserAgent,
+  UNKNOWN_IP,
+} from '../../src/http/client-info'
 
 const request = (headers: Record<string, string> = {}, cf?: Partial<IncomingRequestCfProperties>) =>
   new Request('https://api.example.com/api/v1/auth/login', { headers, cf: cf as IncomingRequestCfProperties })
@@ -126,6 +132,27 @@ describe('client info', () => {
   it('reads the location from request.cf', () => {
     const info = clientInfo(request({}, { country: 'DE', region: 'Hesse', city: 'Frankfurt am Main' }))
     expect(info).toMatchObject({ country: 'DE', region: 'Hesse', city: 'Frankfurt am Main' })
+  })
+
+  it('reports a loopback or private client as local, not the placeholder location wrangler dev gives it', () => {
+    const placeholder = { country: 'US', region: 'Texas', city: 'Austin' } as const
+    for (const ip of ['127.0.0.1', '::1', '10.1.2.3', '192.168.0.5', 'fd00::7'])
+      expect(clientInfo(request({ 'CF-Connecting-IP': ip }, placeholder)), ip).toMatchObject({
+        ip,
+        country: null,
+        region: null,
+        city: 'local',
+      })
+    expect(clientInfo(request({ 'CF-Connecting-IP': '203.0.113.7' }, placeholder))).toMatchObject(placeholder)
+  })
+
+  it('tells loopback, private and link-local addresses from public ones', () => {
+    const local = ['127.0.0.1', '127.255.0.9', '10.0.0.1', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.1.1']
+    const localV6 = ['::1', '0:0:0:0:0:0:0:1', 'fc00::1', 'fd12:3456::1', 'fe80::1', 'FE80::abcd', '::ffff:127.0.0.1']
+    const publicIps = ['8.8.8.8', '172.15.0.1', '172.32.0.1', '192.169.0.1', '11.0.0.1', '2001:db8::1', 'fec0::1']
+    const others = ['::ffff:8.8.8.8', 'fc::1', '::', UNKNOWN_IP, '1.2.3']
+    for (const ip of [...local, ...localV6]) expect(isLocalAddress(ip), ip).toBe(true)
+    for (const ip of [...publicIps, ...others]) expect(isLocalAddress(ip), ip).toBe(false)
   })
 
   it('falls back to CF-IPCountry for the country, skipping Cloudflare\'s "unknown" XX', () => {

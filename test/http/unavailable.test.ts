@@ -5,7 +5,7 @@
  */
 import { env } from 'cloudflare:workers'
 import { errors } from '@upstash/redis'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../src/core/config'
 import { ServiceUnavailableError } from '../../src/core/errors'
 import { Deadline, DependencyUnavailableError } from '../../src/infra/deadline'
@@ -14,6 +14,7 @@ import { type UpstashReply, UpstashRequester, type UpstashTransport } from '../.
 import { login } from '../helpers/auth'
 import { seedFileDatabase } from '../helpers/database'
 import { failure, send } from '../helpers/harness'
+import { expectLogs } from '../helpers/logs'
 import { mountTestRoutes } from '../helpers/test-routes'
 import { openApiDocument } from './openapi-document'
 
@@ -30,6 +31,10 @@ beforeAll(async () => {
 })
 
 describe('an unreachable dependency is a 503 with Retry-After', () => {
+  beforeEach(() => {
+    expectLogs({ msg: 'request failed', status: 503 })
+  })
+
   it('Redis: authentication fails closed with 503, not 500', async () => {
     const res = await send('GET', '/api/v1/sys/users/me', { token, overrides: { UPSTASH_REDIS_REST_URL: NOWHERE } })
     expect(res.headers.get('Retry-After')).toBe('5')
@@ -159,7 +164,8 @@ describe('deadlines', () => {
       service: 'qstash',
       reason: 'unreachable',
     })
-    // QStash refusing the token is its answer, not a 503.
+    // QStash refusing the token is its answer, not a 503 (the SDK prints every answer that is not a 2xx).
+    const sdkLine = expectLogs(/^\[Upstash QStash\] GET \S+ failed with status 401$/)
     const config = loadConfig({
       QSTASH_TOKEN: 'wrong',
       QSTASH_URL: (env as unknown as Record<string, string>).QSTASH_URL,
@@ -170,6 +176,7 @@ describe('deadlines', () => {
       .catch((err: unknown) => err)
     expect(refused).not.toBeInstanceOf(DependencyUnavailableError)
     expect(refused).toBeInstanceOf(Error)
+    expect(sdkLine.lines).toHaveLength(1)
   })
 })
 

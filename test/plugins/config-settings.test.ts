@@ -194,6 +194,17 @@ describe('through the API: a config change applies on the next request', () => {
     admin = String(solved.data.access_token)
   })
 
+  it('a key named in SETTINGS_FROM_ENV keeps its environment value over the row (npm run dev)', async () => {
+    const pinned = { ...RELAXED_AUTH_LIMITS, SETTINGS_FROM_ENV: 'LOGIN_CAPTCHA_ENABLED' }
+    const captchaOn = await answer(api<typeof authRoutes>(undefined, { overrides: pinned }).auth.captcha.$get())
+    expect(captchaOn.data.is_enabled).toBe(false) // the test bindings say false; the row says true
+    const login = api<typeof authRoutes>(undefined, { overrides: pinned }).auth.login
+    const { status, body } = await answer(login.$post({ json: { username: 'admin', password: SEED_PASSWORD } }))
+    expect(status, JSON.stringify(body)).toBe(200)
+    // Without the key named, the row wins again.
+    expect((await captcha()).enabled).toBe(true)
+  })
+
   it('switching the captcha off through PUT /sys/configs lets the next login skip it', async () => {
     await saveConfigs({ LOGIN_CAPTCHA_ENABLED: 'false' })
     expect((await captcha()).enabled).toBe(false)

@@ -2,6 +2,8 @@
  * The `notice` plugin (docs/fba-compatibility.md, "Notice plugin"): shapes, paging and filters, validation, 404,
  * permissions, seed, gate.
  */
+
+import { env } from 'cloudflare:workers'
 import type { z } from '@hono/zod-openapi'
 import { and, eq, inArray } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -314,14 +316,15 @@ describe('as a plugin', () => {
     expect(res.headers.get('Content-Disposition')).toBe('attachment; filename=notice.zip')
     const files = readZip(new Uint8Array(await res.arrayBuffer()))
     const names = files.map((f) => f.name)
+    const sources = await pluginSources(env.ASSETS, 'notice')
     expect(names[0]).toBe('notice/plugin.json')
-    expect(names.slice(1)).toEqual(Object.keys(pluginSources('notice')).map((path) => `notice/${path}`))
+    expect(names.slice(1)).toEqual(Object.keys(sources).map((path) => `notice/${path}`))
     expect(names).toEqual(
       expect.arrayContaining(['notice/README.md', 'notice/index.ts', 'notice/schema.ts', 'notice/routes.v1.ts']),
     )
     const text = (name: string) => new TextDecoder().decode(files.find((f) => f.name === name)?.data)
     expect(JSON.parse(text('notice/plugin.json'))).toMatchObject({ plugin: { name: 'notice', enable: '1' } })
-    expect(text('notice/README.md')).toBe(pluginSources('notice')['README.md'])
+    expect(text('notice/README.md')).toBe(sources['README.md'])
     expect(text('notice/index.ts')).toContain("name: 'notice'")
   })
 

@@ -3,6 +3,7 @@
  * their hooks and dependency rules, required plugins, the settings extension point, the cache bound, the seed hook
  * and every plugin-admin endpoint (docs/fba-compatibility.md, "Plugins").
  */
+import { env } from 'cloudflare:workers'
 import { eq, notInArray } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { seedDatabase } from '../../src/app/seed'
@@ -27,6 +28,7 @@ import { fileDb, seedFileDatabase } from '../helpers/database'
 import { sleep } from '../helpers/fixtures'
 import { answer, failure, harnessFor } from '../helpers/harness'
 import { fileRedis } from '../helpers/isolation'
+import { expectLogs } from '../helpers/logs'
 import { openApiDocument } from '../http/openapi-document'
 import { appWith, readZip } from './helpers'
 
@@ -269,8 +271,10 @@ describe('PUT /sys/plugins/{plugin}/status', () => {
   })
 
   it('keeps the flag when the hook fails', async () => {
+    const logs = expectLogs({ msg: 'request failed', message: 'cannot let go' })
     const { status } = await failure(toggle('flaky'))
     expect(status).toBe(500)
+    expect(logs.entries).toHaveLength(1)
     expect((await flakyPing()).status).toBe(200)
     expect((await listed('flaky')).plugin.enable).toBe('1')
   })
@@ -418,7 +422,7 @@ describe('GET /sys/plugins/{plugin} (download)', () => {
     const files = readZip(new Uint8Array(await res.arrayBuffer()))
     expect(files.map((f) => f.name)).toEqual(['probe/plugin.json'])
     expect(JSON.parse(new TextDecoder().decode(files[0]?.data))).toEqual(await listed('probe'))
-    expect(pluginSources('probe')).toEqual({})
+    expect(await pluginSources(env.ASSETS, 'probe')).toEqual({})
     const missing = await failure(download('ghost', admin))
     expect(missing.status).toBe(404)
     expect(missing.body.msg).toBe('Plugin ghost not found')
@@ -427,6 +431,18 @@ describe('GET /sys/plugins/{plugin} (download)', () => {
   it('needs a superuser', async () => {
     expect((await download('probe')).status).toBe(401)
     expect((await download('probe', user)).status).toBe(403)
+  })
+  it('reads the files from the static assets (not the Worker bundle); without them the ZIP is the manifest alone', async () => {
+    expect(Object.keys(await pluginSources(env.ASSETS, 'notice'))).toEqual(
+      expect.arrayContaining(['README.md', 'index.ts']),
+    )
+    const bare = probed.api<typeof pluginAdminRoutes>(admin, { overrides: { ASSETS: undefined } }).sys.plugins
+    const res = await bare[':plugin'].$get({ param: { plugin: 'notice' } })
+    expect(res.status).toBe(200)
+    expect(readZip(new Uint8Array(await res.arrayBuffer())).map((f) => f.name)).toEqual(['notice/plugin.json'])
+    // A failing read is an error, not a quietly incomplete download.
+    const broken = { fetch: async () => new Response('unavailable', { status: 503 }) }
+    await expect(pluginSources(broken, 'notice')).rejects.toThrow('static assets answered 503')
   })
 })
 

@@ -9,6 +9,7 @@ describe('pages', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/html')
     const html = await res.text()
+    expect(html.startsWith('<!DOCTYPE html><html lang="en">')).toBe(true)
     expect(html).toContain('<h1>Stratum</h1>')
     expect(html).toMatch(/data-testid="version">\d+\.\d+\.\d+</)
     expect(html).toContain('data-testid="environment">test<')
@@ -18,22 +19,42 @@ describe('pages', () => {
 
   it('serves the docs shell with local assets and both versions', async () => {
     const html = await (await send('GET', '/docs')).text()
-    expect(html).toContain('/vendor/swagger-ui/swagger-ui-bundle.js')
+    expect(html.startsWith('<!DOCTYPE html><html lang="en">')).toBe(true)
+    expect(html).toContain('<script type="module" src="/assets/docs-init.js">')
+    expect(html).toContain('<link rel="modulepreload" href="/vendor/scalar/standalone.esm.js"/>')
+    expect(html).toContain('<link rel="preload" href="/api/v1/openapi.json" as="fetch" crossorigin="anonymous"/>')
     expect(html).not.toMatch(/https?:\/\//)
     expect(html).toContain('/api/v1/openapi.json')
     expect(html).toContain('/api/v2/openapi.json')
   })
 
+  it('redirects /docs/ to /docs, keeping the query', async () => {
+    const res = await send('GET', '/docs/?x=1')
+    expect(res.status).toBe(301)
+    expect(res.headers.get('location')).toBe('/docs?x=1')
+    expect((await send('GET', '/docs/')).headers.get('location')).toBe('/docs')
+  })
+
   it('has the docs UI among the static assets', async () => {
     const assets = (env as unknown as { ASSETS: Fetcher }).ASSETS
-    const res = await assets.fetch('http://assets.local/assets/docs-init.js')
-    expect(res.status).toBe(200)
-    expect(await res.text()).toContain('SwaggerUIBundle')
+    const boot = await assets.fetch('http://assets.local/assets/docs-init.js')
+    expect(boot.status).toBe(200)
+    expect(await boot.text()).toContain("import { createApiReference } from '/vendor/scalar/standalone.esm.js'")
+    const ui = await assets.fetch('http://assets.local/vendor/scalar/standalone.esm.js')
+    expect(ui.status).toBe(200)
+    const entry = await ui.text()
+    expect(entry).toContain('createApiReference')
+    // Its chunks have content-hashed names, so browsers may keep them (public/_headers).
+    const chunk = /from"\.\/(chunks\/[^"]+\.js)"/.exec(entry)?.[1]
+    const res = await assets.fetch(`http://assets.local/vendor/scalar/${chunk}`)
+    expect(res.status, chunk).toBe(200)
+    await res.arrayBuffer()
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
   })
 
   it('serves the static files with the same security headers as the pages (public/_headers)', async () => {
     const assets = (env as unknown as { ASSETS: Fetcher }).ASSETS
-    for (const path of ['/assets/docs-init.js', '/assets/site.css', '/vendor/swagger-ui/swagger-ui.css']) {
+    for (const path of ['/assets/docs-init.js', '/assets/site.css', '/vendor/scalar/standalone.esm.js']) {
       const res = await assets.fetch(`http://assets.local${path}`)
       expect(res.status, path).toBe(200)
       await res.arrayBuffer()

@@ -2,16 +2,22 @@
  * The `stratum` CLI (Node; never shipped in the Worker).
  *   stratum dev          emulators + migrations + wrangler dev     (npm run dev)
  *   stratum emulators    emulators only                            (npm run emulators)
+ *   stratum emulators --only <name> | --stop <name>   run or stop one emulator alone (libsql, redis, qstash)
  *   stratum db migrate   apply migrations/ to TURSO_DATABASE_URL   (npm run db:migrate)
  *   stratum db seed      insert the core seed data (idempotent)    (npm run db:seed)
+ *   stratum db migrate|seed --production   the deployed database; seed creates the first admin (README "Deploying")
  *   stratum db reset     drop all tables, migrate, seed (not prod) (npm run db:reset)
  *   stratum plugin …     new <name> | add <path> | remove <name> | list | sources (docs/plugins.md)
  */
+// First: on a Node too old for the tools, one line saying so and how to fix it, before anything else loads.
+import './check-node.cjs'
 import { db } from './commands/db'
 import { dev } from './commands/dev'
+import { emulators } from './commands/emulators'
 import { plugin } from './commands/plugin'
 
-const USAGE = 'usage: stratum <dev|emulators|db migrate|db seed|db reset|plugin new|add|remove|list|sources>'
+const USAGE =
+  'usage: stratum <dev|emulators [--only|--stop libsql|redis|qstash]|db migrate|db seed|db reset|plugin new|add|remove|list|sources>'
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv
@@ -19,9 +25,10 @@ async function main(argv: string[]): Promise<void> {
     case 'dev':
       return dev({ worker: true })
     case 'emulators':
-      return dev({ worker: false })
+      // `--only <name>` / `--stop <name>`: one emulator alone (commands/emulators.ts); without flags, all of them.
+      return rest.length ? emulators(rest) : dev({ worker: false })
     case 'db':
-      return db(rest[0])
+      return db(rest)
     case 'plugin':
       return plugin(rest)
     default:

@@ -4,6 +4,7 @@ import { login, refreshCookieFrom } from '../../helpers/auth'
 import { seedFileDatabase } from '../../helpers/database'
 import { sleep } from '../../helpers/fixtures'
 import { answer, failure } from '../../helpers/harness'
+import { expectLogs } from '../../helpers/logs'
 import { authApi, codesWith, refreshWith } from './helpers'
 
 beforeAll(seedFileDatabase)
@@ -73,8 +74,10 @@ describe('POST /auth/refresh', () => {
     const current = (await answer(first)).data.access_token
     const currentCookie = refreshCookieFrom(first)
     await sleep(5)
+    const logs = expectLogs({ msg: 'refresh token reuse: session revoked' })
     const replay = await failure(refreshWith(session.refreshCookie, noGrace))
     expect(replay.status).toBe(401)
+    expect(logs.entries).toHaveLength(1)
     expect(replay.body.msg).toBe('Refresh token reuse detected; the session has been ended, please log in again')
     // The legitimate holder's tokens are dead too: the family is revoked.
     expect((await codesWith(current)).status).toBe(401)

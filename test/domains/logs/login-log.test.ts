@@ -77,6 +77,19 @@ describe('GET /logs/login', () => {
     expect(newest!.id > oldest!.id).toBe(true)
   })
 
+  it('records a loopback or private client as local, whatever location the platform made up', async () => {
+    for (const ip of ['127.0.0.1', '::1', '192.168.1.20']) await attempt('loglocal', 'nope', ip)
+    await attempt('loglocal', 'nope', '198.51.100.9')
+    const { data } = await answer(list({ username: 'loglocal' }))
+    const byIp = Object.fromEntries(data.items.map((r) => [r.ip, [r.country, r.region, r.city]]))
+    expect(byIp).toEqual({
+      '127.0.0.1': [null, null, 'local'],
+      '::1': [null, null, 'local'],
+      '192.168.1.20': [null, null, 'local'],
+      '198.51.100.9': [null, null, null], // public; these test requests carry no location
+    })
+  })
+
   it('filters by username (contains), status and ip (contains); pages with links', async () => {
     await attempt('filterme', 'bad-1', '203.0.113.10')
     await attempt('filterme', 'bad-2', '203.0.113.11')

@@ -12,6 +12,7 @@ import { fileDb, seedFileDatabase } from '../../helpers/database'
 import { sleep, unique } from '../../helpers/fixtures'
 import { answer, type ClientOptions, failure, send } from '../../helpers/harness'
 import { fileRedis } from '../../helpers/isolation'
+import { expectLogs } from '../../helpers/logs'
 import { asAdmin, createUser, usersApi } from './helpers'
 
 beforeAll(seedFileDatabase)
@@ -223,9 +224,11 @@ describe('POST /emails/captcha + PUT /sys/users/me/email', () => {
   it('in production without a configured sender the request fails with 503 (details only in the log)', async () => {
     const user = await signedIn()
     const address = `${unique('p')}@example.com`
+    const logs = expectLogs({ msg: 'request failed', status: 503 })
     const { status, body } = await failure(sendCode(user.token, address, { overrides: { ENVIRONMENT: 'production' } }))
     expect(status).toBe(503)
     expect(body.code).toBe(503)
+    expect(logs.entries).toMatchObject([{ message: 'email.sender_unavailable' }])
     expect(await fileRedis().exists(codeKey(user.id, address))).toBe(0)
   })
 
@@ -245,8 +248,10 @@ describe('POST /emails/captcha + PUT /sys/users/me/email', () => {
           throw new Error('smtp down')
         },
       }))
+      const logs = expectLogs({ msg: 'request failed', status: 503 })
       const failed = await failure(sendCode(user.token, failing))
       expect(failed.status).toBe(503)
+      expect(logs.entries).toMatchObject([{ message: 'smtp down' }])
       expect(failed.body.msg).toBe('The email could not be sent, please try again later')
       // No cooldown holds the retry back.
       registerEmailSender(undefined)

@@ -9,7 +9,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { Hono } from 'hono'
-import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { configSchema } from '../../../src/core/config'
 import { createLogger } from '../../../src/core/logging'
 import type { authRoutes } from '../../../src/domains/auth/routes.v1'
@@ -35,6 +35,7 @@ import { fileDb, seedFileDatabase } from '../../helpers/database'
 import { sleep } from '../../helpers/fixtures'
 import { api, failure, send } from '../../helpers/harness'
 import { FILE_ID, fileRedis } from '../../helpers/isolation'
+import { type CapturedLogs, expectLogs } from '../../helpers/logs'
 import { redisStats } from '../../infra/redis-stats'
 import { openApiDocument } from '../openapi-document'
 
@@ -192,6 +193,12 @@ describe('GET /auth/captcha limit', () => {
 
 describe('Redis unavailable', () => {
   const down = { UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9' }
+  const failedOpen = { msg: 'rate limit check failed; request let through' }
+  // Redis is down on purpose: the 503s and the fail-open warnings are what these tests provoke.
+  let logs: CapturedLogs
+  beforeEach(() => {
+    logs = expectLogs({ msg: 'request failed', status: 503 }, failedOpen)
+  })
 
   it('fails closed on login and captcha: 503 in the envelope', async () => {
     const { status, body } = await failure(attemptLogin(freshIp(), { ...LOGIN, ...down }))
@@ -205,6 +212,7 @@ describe('Redis unavailable', () => {
     const res = await readFrom(freshIp(), down)
     expect(res.status).toBe(200)
     expect(res.headers.get('RateLimit-Limit')).toBeNull()
+    expect(logs.entries).toMatchObject([{ ...failedOpen, rule: 'default' }])
   })
 })
 
@@ -450,6 +458,7 @@ describe('rate config', () => {
   })
 
   it('fails fast on a bad value', async () => {
+    expectLogs({ msg: 'request failed', error: 'ConfigError' })
     const { status, body } = await failure(
       api<typeof healthRoutes>(undefined, { overrides: { RATE_LIMIT_DEFAULT: 'lots' } }).health.ping.$get(),
     )

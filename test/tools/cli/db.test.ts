@@ -3,9 +3,11 @@
  * apply through drizzle's libsql migrator (`applyMigrations`), seeding is idempotent and guarded in production, and
  * reset rebuilds the database from scratch.
  */
-import { execFile } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { createClient } from '@libsql/client'
 import { afterAll, describe, expect, inject, it } from 'vitest'
@@ -13,6 +15,7 @@ import { createPasswordHasher } from '../../../src/domains/auth/password'
 import {
   dropAllTables,
   isLocalDatabase,
+  productionSeedSettings,
   reset,
   seed,
   seedPasswords,
@@ -190,11 +193,105 @@ describe('settings', () => {
       adminPassword: 'a',
       testPassword: '123456',
     })
-    expect(seedPasswords({ STRATUM_ADMIN_PASSWORD: 'a' }, 'production')).toEqual({
-      adminPassword: 'a',
+    expect(seedPasswords({ STRATUM_ADMIN_PASSWORD: 'Str0ng-admin!' }, 'production')).toEqual({
+      adminPassword: 'Str0ng-admin!',
       testPassword: undefined,
     })
     expect(() => seedPasswords({}, 'production')).toThrow(/STRATUM_ADMIN_PASSWORD/)
+  })
+
+  it('never takes the development password, nor a short one, in production', () => {
+    expect(() => seedPasswords({ STRATUM_ADMIN_PASSWORD: '123456' }, 'production')).toThrow(/development password/)
+    expect(() => seedPasswords({ STRATUM_ADMIN_PASSWORD: 'short' }, 'production')).toThrow(/at least 8/)
+    expect(() =>
+      seedPasswords({ STRATUM_ADMIN_PASSWORD: 'Str0ng-admin!', STRATUM_TEST_PASSWORD: '123456' }, 'production'),
+    ).toThrow(/STRATUM_TEST_PASSWORD/)
+  })
+})
+
+describe('stratum db seed --production (the first admin of a deployment)', () => {
+  const answers = (...values: string[]) => {
+    const questions: string[] = []
+    const ask = async (question: string) => {
+      questions.push(question)
+      return values.shift() ?? ''
+    }
+    return { ask, questions }
+  }
+
+  it('names every missing setting in one error; a Turso-hosted database also needs its token', async () => {
+    await expect(productionSeedSettings({}, undefined)).rejects.toThrow(
+      /environment only; missing: TURSO_DATABASE_URL, PASSWORD_PEPPER, STRATUM_ADMIN_PASSWORD \(or run it in a terminal/,
+    )
+    await expect(
+      productionSeedSettings({ TURSO_DATABASE_URL: 'libsql://db-org.turso.io', PASSWORD_PEPPER: PEPPER }, undefined),
+    ).rejects.toThrow(/missing: STRATUM_ADMIN_PASSWORD .*, TURSO_AUTH_TOKEN$/)
+  })
+
+  it('asks for the password twice on a terminal; no default, no mismatch, no short password', async () => {
+    const env = { TURSO_DATABASE_URL: 'http://127.0.0.1:1/', PASSWORD_PEPPER: PEPPER, ENVIRONMENT: 'development' }
+    const asked = answers('Str0ng-admin!', 'Str0ng-admin!')
+    const settings = await productionSeedSettings(env, asked.ask)
+    expect(settings).toMatchObject({ ENVIRONMENT: 'production', STRATUM_ADMIN_PASSWORD: 'Str0ng-admin!' })
+    expect(asked.questions).toHaveLength(2)
+    await expect(productionSeedSettings(env, answers('Str0ng-admin!', 'other-one').ask)).rejects.toThrow(/differ/)
+    await expect(productionSeedSettings(env, answers('', '').ask)).rejects.toThrow(/at least 8/)
+    await expect(productionSeedSettings(env, answers('123456', '123456').ask)).rejects.toThrow(/development password/)
+    // A password in the environment is not asked for.
+    const quietly = answers()
+    await productionSeedSettings({ ...env, STRATUM_ADMIN_PASSWORD: 'Str0ng-admin!' }, quietly.ask)
+    expect(quietly.questions).toEqual([])
+  })
+
+  const dir = mkdtempSync(join(tmpdir(), 'stratum-seed-prod-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  // A developer's .dev.vars pointing elsewhere: --production must not read it.
+  const devVars = join(dir, '.dev.vars')
+  writeFileSync(devVars, `TURSO_DATABASE_URL=${freshUrl()}\nPASSWORD_PEPPER=dev-vars-pepper-0123456789\n`)
+  const cli = (env: Record<string, string>) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'tools/cli/stratum.ts', 'db', 'seed', '--production'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, STRATUM_DEV_VARS: devVars, ENVIRONMENT: 'development', ...env },
+    })
+
+  it('creates only the admin, with the password from STRATUM_ADMIN_PASSWORD and the environment only', async () => {
+    const url = freshUrl()
+    await applyMigrations(url)
+    const run = cli({ TURSO_DATABASE_URL: url, PASSWORD_PEPPER: PEPPER, STRATUM_ADMIN_PASSWORD: 'Str0ng-admin!' })
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/\(production\).*sys_user \+1/)
+    expect(run.stdout).toMatch(/user admin created with the given password\n/)
+    expect(`${run.stdout}${run.stderr}`).not.toContain('Str0ng-admin!')
+    const rs = await client(url).execute('select username, password from sys_user')
+    expect(rs.rows.map((r) => r.username)).toEqual(['admin'])
+    const hasher = createPasswordHasher({ pepper: PEPPER })
+    expect((await hasher.verify('Str0ng-admin!', String(rs.rows[0]?.password))).ok).toBe(true)
+    // Again: nothing changes, and it says so.
+    const again = cli({ TURSO_DATABASE_URL: url, PASSWORD_PEPPER: PEPPER, STRATUM_ADMIN_PASSWORD: 'An0ther-one!' })
+    expect(again.status, again.stderr).toBe(0)
+    expect(again.stdout).toMatch(/admin already exists; its password is unchanged/)
+  })
+
+  it('without a password and no terminal: exits 1 naming what to set, and writes nothing', async () => {
+    const url = freshUrl()
+    await applyMigrations(url)
+    const run = cli({ TURSO_DATABASE_URL: url, PASSWORD_PEPPER: PEPPER })
+    expect(run.status).toBe(1)
+    expect(run.stderr.trim()).toBe(
+      'stratum: --production takes its settings from the environment only; missing: STRATUM_ADMIN_PASSWORD (or run it in a terminal to be asked)',
+    )
+    expect(await scalar(url, 'select count(*) from sys_user')).toBe(0)
+  })
+
+  it('on an unmigrated database says to migrate first', async () => {
+    const run = cli({
+      TURSO_DATABASE_URL: freshUrl(),
+      PASSWORD_PEPPER: PEPPER,
+      STRATUM_ADMIN_PASSWORD: 'Str0ng-admin!',
+    })
+    expect(run.status).toBe(1)
+    expect(run.stderr).toMatch(/has no tables yet: run `npm run db:migrate -- --production` first/)
   })
 })
 

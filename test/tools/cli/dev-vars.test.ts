@@ -1,6 +1,7 @@
 /** `.dev.vars` handling of `stratum dev`: parse, merge precedence (file < emulators < environment), format. */
 import { describe, expect, it } from 'vitest'
-import { formatDevVars, mergeDevVars, parseDevVars } from '../../../tools/cli/lib/dev-vars'
+import { SETTING_ENV_KEYS } from '../../../src/core/config'
+import { formatDevVars, mergeDevVars, parseDevVars, settingsFromEnv } from '../../../tools/cli/lib/dev-vars'
 
 describe('dev vars', () => {
   it('parses comments, quotes and blank lines', () => {
@@ -20,6 +21,20 @@ describe('dev vars', () => {
       UPSTASH_REDIS_REST_URL: 'https://real.upstash.io',
       DEMO_MODE: 'true',
     })
+  })
+
+  it('names the settings set in the environment of this run in SETTINGS_FROM_ENV', () => {
+    expect(settingsFromEnv({ LOGIN_CAPTCHA_ENABLED: 'false', DEMO_MODE: 'true' }, SETTING_ENV_KEYS)).toBe(
+      'LOGIN_CAPTCHA_ENABLED',
+    )
+    expect(settingsFromEnv({ USER_LOCK_THRESHOLD: '0', LOGIN_CAPTCHA_ENABLED: '' }, SETTING_ENV_KEYS)).toBe(
+      'LOGIN_CAPTCHA_ENABLED,USER_LOCK_THRESHOLD',
+    )
+    // Named by hand too (deduplicated); nothing set → nothing named, so the seeded rows apply again.
+    expect(
+      settingsFromEnv({ SETTINGS_FROM_ENV: 'USER_LOCK_SECONDS, ', USER_LOCK_SECONDS: '60' }, SETTING_ENV_KEYS),
+    ).toBe('USER_LOCK_SECONDS')
+    expect(settingsFromEnv({}, SETTING_ENV_KEYS)).toBe('')
   })
 
   it('round-trips through its own format', () => {

@@ -1,6 +1,7 @@
 /**
  * `npm run dev` end to end: from a clean data folder it brings up the emulators and wrangler dev, the API answers
- * with every dependency up, Ctrl-C (SIGINT) leaves no process behind, and a restart keeps the data.
+ * with every dependency up, Ctrl-C (SIGINT) leaves no process behind, a restart keeps the data, and a setting in its
+ * environment beats the seeded `config` row for that run.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -56,7 +57,11 @@ const alive = (pid: number) => {
   }
 }
 
-const runDev = () => startDevServer(dataDir)
+const runDev = (env: Record<string, string> = {}) => startDevServer(dataDir, env)
+
+/** Whether the login asks for a captcha (`is_enabled` of `GET /auth/captcha`). */
+const captchaOn = async (url: string) =>
+  ((await (await fetch(`${url}/api/v1/auth/captcha`)).json()) as { data: { is_enabled: boolean } }).data.is_enabled
 
 describe('npm run dev', () => {
   it('starts everything, stops cleanly, and keeps data across restarts', async () => {
@@ -68,6 +73,7 @@ describe('npm run dev', () => {
     expect(first.vars.TURSO_DATABASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+/)
     expect(first.vars.JWT_SECRET?.length).toBeGreaterThanOrEqual(32)
     expect((await fetch(`${first.url}/docs`)).status).toBe(200)
+    expect(await captchaOn(first.url)).toBe(true) // the seeded `config` row
 
     const db = createClient({ url: first.vars.TURSO_DATABASE_URL as string })
     await db.execute('create table if not exists dev_probe (v text)')
@@ -83,7 +89,9 @@ describe('npm run dev', () => {
     expect(family.filter(alive).map(commandOf)).toEqual([])
     expect(groupAlive(pid)).toBe(false)
 
-    const second = await runDev()
+    // A setting in the environment of `npm run dev` wins over the seeded row, for that run (README).
+    const second = await runDev({ LOGIN_CAPTCHA_ENABLED: 'false' })
+    expect(await captchaOn(second.url)).toBe(false)
     const db2 = createClient({ url: second.vars.TURSO_DATABASE_URL as string })
     const rows = await db2.execute('select v from dev_probe')
     db2.close()

@@ -1,11 +1,12 @@
 /**
  * `stratum plugin …` from Node: the scaffolder's output, registry edits that survive Biome's import sorting, add and
- * remove (refusing required plugins), and the embedded-sources file being in sync with the plugin folders.
+ * remove (refusing required plugins), and the shipped plugin sources (public/_plugin-sources) being in sync with the
+ * plugin folders.
  * Each scaffolding test runs in a temporary project holding a copy of the registry and the `notice` plugin; the
  * scaffolded test is run against the real app by hand (see docs/plugins.md, "Acceptance").
  */
 import { spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -16,6 +17,7 @@ import {
   listPlugins,
   newPlugin,
   pluginPaths,
+  readSources,
   registeredPlugins,
   registerPlugin,
   removePlugin,
@@ -69,12 +71,12 @@ function tempProject(): string {
 
 const read = (root: string, file: string) => readFileSync(join(root, file), 'utf8')
 
-describe('the embedded sources', () => {
-  it('src/plugins/sources.generated.json matches the registered plugins’ folders (else run `stratum plugin sources`)', () => {
-    const committed = JSON.parse(read(PROJECT_ROOT, 'src/plugins/sources.generated.json'))
+describe('the shipped sources', () => {
+  it('public/_plugin-sources matches the registered plugins’ folders (else run `stratum plugin sources`)', () => {
+    const committed = readSources()
     expect(committed).toEqual(collectSources())
     expect(Object.keys(committed)).toEqual(expect.arrayContaining(['notice']))
-    expect(Object.keys(committed.notice)).toEqual(
+    expect(Object.keys(committed.notice ?? {})).toEqual(
       expect.arrayContaining(['README.md', 'index.ts', 'schema.ts', 'routes.v1.ts', 'seed.ts']),
     )
   })
@@ -127,9 +129,13 @@ describe('stratum plugin new', () => {
     expect(read(root, 'test/plugins/demo_x.test.ts')).toContain("api<typeof demoXRoutes>(token)['demo-x'].items.$get()")
     for (const text of Object.values(scaffoldFiles('demo_x'))) expect(text).not.toMatch(/__\w+__/)
     expect(registeredPlugins(pluginPaths(root)).map((e) => e.name)).toEqual(['dict', 'notice', 'demo_x'])
-    const sources = JSON.parse(read(root, 'src/plugins/sources.generated.json'))
-    expect(Object.keys(sources).sort()).toEqual(['demo_x', 'dict', 'notice'])
-    expect(Object.keys(sources.demo_x).sort()).toEqual(['README.md', 'index.ts', 'routes.v1.ts', 'schema.ts'])
+    const sources = readSources(pluginPaths(root))
+    expect(readdirSync(join(root, 'public/_plugin-sources')).sort()).toEqual([
+      'demo_x.json',
+      'dict.json',
+      'notice.json',
+    ])
+    expect(Object.keys(sources.demo_x ?? {}).sort()).toEqual(['README.md', 'index.ts', 'routes.v1.ts', 'schema.ts'])
   })
 
   it('refuses a bad name or one in use', () => {
@@ -150,7 +156,7 @@ describe('stratum plugin remove', () => {
     expect(existsSync(join(root, 'src/plugins/demo'))).toBe(false)
     expect(existsSync(join(root, 'test/plugins/demo.test.ts'))).toBe(false)
     expect(read(root, 'src/plugins/registry.ts')).toBe(registry)
-    expect(Object.keys(JSON.parse(read(root, 'src/plugins/sources.generated.json'))).sort()).toEqual(['dict', 'notice'])
+    expect(Object.keys(readSources(pluginPaths(root))).sort()).toEqual(['dict', 'notice'])
   })
 
   it('refuses required plugins, plugins others depend on, and unknown plugins', () => {

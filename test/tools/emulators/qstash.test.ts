@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client, Receiver } from '@upstash/qstash'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   cronMatches,
   evaluateRetryDelay,
@@ -21,6 +21,7 @@ import {
   signDelivery,
   startQstashEmulator,
 } from '../../../tools/emulators/qstash/index'
+import { expectLogs } from '../../helpers/logs'
 
 const TOKEN = 'test-token-qstash'
 const CURRENT_KEY = 'sig_testCurrentKey1234567890'
@@ -172,6 +173,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await emulator?.close()
   await sink.close()
+})
+
+// The SDK prints every answer that is not a 2xx; the 4xx answers here are provoked on purpose (a 5xx still prints).
+beforeEach(() => {
+  expectLogs(/^\[Upstash QStash\] [A-Z]+ \S+ failed with status 4\d\d$/)
 })
 
 describe('publish', () => {

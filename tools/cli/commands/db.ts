@@ -5,9 +5,14 @@
  *   reset    drop every table, migrate, seed; refused in production                  (npm run db:reset)
  *
  * Seed passwords: `STRATUM_ADMIN_PASSWORD` / `STRATUM_TEST_PASSWORD` when set; otherwise `123456` for both users,
- * but only in development and test. In production the admin password is required and the `test` user is created only
- * when `STRATUM_TEST_PASSWORD` is set. Hashes use `PASSWORD_PEPPER` — it must be the Worker's value, or nobody can
- * log in.
+ * but only in development and test. In production the admin password is required (never a default; at least
+ * 8 characters) and the `test` user is created only when `STRATUM_TEST_PASSWORD` is set. Hashes use `PASSWORD_PEPPER`
+ * — it must be the Worker's value, or nobody can log in.
+ *
+ * `--production` (README "Deploying"): the deployed database. Settings come from the environment only — never from
+ * `.dev.vars`, whose local URL and pepper must not leak into a deployment — and ENVIRONMENT is production.
+ * `db seed --production` creates the first admin: the password is `STRATUM_ADMIN_PASSWORD` or, on a terminal, asked
+ * for twice without echo.
  *
  * Safety: the environment is `ENVIRONMENT` (environment, then .dev.vars). When it is not set and the database is not
  * local, the target is treated as production.
@@ -16,12 +21,16 @@ import { join } from 'node:path'
 import { createClient } from '@libsql/client'
 import { drizzle } from 'drizzle-orm/libsql'
 import { type SeedSummary, seedDatabase } from '../../../src/app/seed'
+import { isTursoHosted } from '../../../src/core/config'
 import { createPasswordHasher } from '../../../src/domains/auth/password'
 import { readDevVars } from '../lib/dev-vars'
 import { applyMigrations } from '../lib/migrate'
 import { PROJECT_ROOT } from '../lib/paths'
+import { askSecret, canPrompt } from '../lib/prompt'
 
 export const DEV_SEED_PASSWORD = '123456'
+/** Shortest admin password a production seed accepts. */
+export const PRODUCTION_ADMIN_PASSWORD_MIN_LENGTH = 8
 
 type Env = Record<string, string | undefined>
 
@@ -73,9 +82,55 @@ export function seedPasswords(settings: Env, environment: TargetEnvironment): Se
           '(and STRATUM_TEST_PASSWORD to also create the `test` user)',
       )
     }
+    checkProductionPassword('STRATUM_ADMIN_PASSWORD', admin)
+    if (test) checkProductionPassword('STRATUM_TEST_PASSWORD', test)
     return { adminPassword: admin, testPassword: test }
   }
   return { adminPassword: admin ?? DEV_SEED_PASSWORD, testPassword: test ?? DEV_SEED_PASSWORD }
+}
+
+function checkProductionPassword(name: string, password: string): void {
+  if (password === DEV_SEED_PASSWORD) throw new Error(`${name} must not be the development password in production`)
+  if (password.length < PRODUCTION_ADMIN_PASSWORD_MIN_LENGTH)
+    throw new Error(`${name} must be at least ${PRODUCTION_ADMIN_PASSWORD_MIN_LENGTH} characters in production`)
+}
+
+/**
+ * Settings of `--production`: the environment only (see the header), ENVIRONMENT production. Every missing key is
+ * named in one error. `needs` lists the keys the command itself requires.
+ */
+export function productionSettings(env: Env, needs: readonly string[]): Env {
+  const settings: Env = {
+    ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+    ENVIRONMENT: 'production',
+  }
+  const missing = needs.filter((key) => !settings[key])
+  const url = settings.TURSO_DATABASE_URL
+  if (url && isTursoHosted(url) && !settings.TURSO_AUTH_TOKEN) missing.push('TURSO_AUTH_TOKEN')
+  if (missing.length)
+    throw new Error(`--production takes its settings from the environment only; missing: ${missing.join(', ')}`)
+  return settings
+}
+
+/**
+ * `db seed --production`: the production settings plus the first admin's password — `STRATUM_ADMIN_PASSWORD`, or
+ * asked for twice through `ask` (on a terminal). No default, ever.
+ */
+export async function productionSeedSettings(
+  env: Env,
+  ask: ((question: string) => Promise<string>) | undefined,
+): Promise<Env> {
+  const needs = ['TURSO_DATABASE_URL', 'PASSWORD_PEPPER']
+  if (!env.STRATUM_ADMIN_PASSWORD && !ask) needs.push('STRATUM_ADMIN_PASSWORD (or run it in a terminal to be asked)')
+  const settings = productionSettings(env, needs)
+  passwordPepper(settings)
+  if (!settings.STRATUM_ADMIN_PASSWORD && ask) {
+    const password = await ask('Password for the first admin (user admin): ')
+    checkProductionPassword('the admin password', password)
+    if ((await ask('The same password again: ')) !== password) throw new Error('the two passwords differ')
+    settings.STRATUM_ADMIN_PASSWORD = password
+  }
+  return settings
 }
 
 export function passwordPepper(settings: Env): string {
@@ -118,15 +173,27 @@ export async function seed(options: DbCommandOptions = {}): Promise<SeedSummary>
   const hasher = createPasswordHasher({ pepper: passwordPepper(settings) })
   const summary = await withDb(url, authToken, (db) =>
     seedDatabase(db, { hashPassword: (plain) => hasher.hash(plain), ...passwords }),
-  )
+  ).catch((err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err)
+    if (!/no such table/i.test(message)) throw err
+    const migrate = environment === 'production' ? 'npm run db:migrate -- --production' : 'npm run db:migrate'
+    throw new Error(`${url} has no tables yet: run \`${migrate}\` first (${message})`, { cause: err })
+  })
   const inserted = Object.entries(summary.inserted).filter(([, n]) => n > 0)
   log(
     inserted.length
       ? `stratum: seeded ${url} (${environment}): ${inserted.map(([t, n]) => `${t} +${n}`).join(', ')}`
       : `stratum: ${url} (${environment}) already holds the seed data; nothing changed`,
   )
-  if (inserted.some(([t]) => t === 'sys_user') && !settings.STRATUM_ADMIN_PASSWORD)
-    log(`stratum: users admin / test, password ${DEV_SEED_PASSWORD}`)
+  if (inserted.some(([t]) => t === 'sys_user')) {
+    const test = passwords.testPassword === DEV_SEED_PASSWORD ? `, test / ${DEV_SEED_PASSWORD}` : ''
+    log(
+      settings.STRATUM_ADMIN_PASSWORD
+        ? `stratum: user admin created with the given password${test}`
+        : `stratum: users admin / test, password ${DEV_SEED_PASSWORD}`,
+    )
+  } else if (environment === 'production')
+    log('stratum: user admin already exists; its password is unchanged (change it in the admin UI)')
   return summary
 }
 
@@ -197,21 +264,31 @@ export async function reset(options: DbCommandOptions = {}): Promise<SeedSummary
   return seed({ settings, log })
 }
 
-export async function db(sub: string | undefined): Promise<void> {
+const USAGE = 'usage: stratum db <migrate [--production]|seed [--production]|reset>'
+
+export async function db(args: readonly string[]): Promise<void> {
+  const [sub, ...flags] = args
+  const unknown = flags.filter((f) => f !== '--production' || sub === 'reset')
+  if (unknown.length) throw new Error(`unknown option ${unknown.join(' ')}; ${USAGE}`)
+  const production = flags.includes('--production')
   switch (sub) {
     case 'migrate': {
-      const { url, authToken } = databaseTarget()
+      const { url, authToken } = databaseTarget(
+        production ? productionSettings(process.env, ['TURSO_DATABASE_URL']) : dbSettings(),
+      )
       const applied = await applyMigrations(url, authToken)
       console.log(applied ? `stratum: migrations applied to ${url}` : 'stratum: no migrations yet')
       return
     }
     case 'seed':
-      await seed()
+      await seed(
+        production ? { settings: await productionSeedSettings(process.env, canPrompt() ? askSecret : undefined) } : {},
+      )
       return
     case 'reset':
       await reset()
       return
     default:
-      throw new Error('usage: stratum db <migrate|seed|reset>')
+      throw new Error(USAGE)
   }
 }

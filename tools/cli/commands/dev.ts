@@ -1,16 +1,17 @@
 /**
  * `stratum dev` (npm run dev): local cloud + migrations + seed data + `wrangler dev` on 127.0.0.1:8787.
- * `stratum emulators` (npm run emulators): the same without the Worker.
+ * `stratum emulators` (npm run emulators): the same without the Worker. Every emulator runs in a child process of its
+ * own, supervised here; `stratum emulators --only <name>` / `--stop <name>` run or stop one alone (./emulators.ts).
  *
  * Ports come from env (PORT, STRATUM_LIBSQL_PORT, STRATUM_REDIS_PORT, STRATUM_QSTASH_PORT) or are picked free.
  * A service whose variables are set in the environment (e.g. TURSO_DATABASE_URL for real Turso) is not started.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { configSchema } from '../../../src/core/config'
+import { configSchema, SETTING_ENV_KEYS } from '../../../src/core/config'
 import { freePort } from '../../emulators/shared/http'
-import { mergeDevVars, readDevVars, writeDevVars } from '../lib/dev-vars'
-import { startLocalStack } from '../lib/local-stack'
+import { mergeDevVars, readDevVars, settingsFromEnv, writeDevVars } from '../lib/dev-vars'
+import { startEmulatorProcesses } from '../lib/emulator-processes'
 import { applyMigrations } from '../lib/migrate'
 import { PROJECT_ROOT } from '../lib/paths'
 import { onShutdown } from '../lib/signals'
@@ -30,7 +31,9 @@ export async function dev(options: { worker: boolean }): Promise<void> {
   if (env.UPSTASH_REDIS_REST_URL) skip.add('redis')
   if (env.QSTASH_URL || env.QSTASH_TOKEN) skip.add('qstash')
 
-  const stack = await startLocalStack({
+  // Each emulator in a process of its own (`stratum emulators --only <name>`): one can be stopped and restarted
+  // alone, as in a real outage (README "Local development").
+  const stack = await startEmulatorProcesses({
     dataDir,
     ports: {
       libsql: envPort('STRATUM_LIBSQL_PORT'),
@@ -38,7 +41,6 @@ export async function dev(options: { worker: boolean }): Promise<void> {
       qstash: envPort('STRATUM_QSTASH_PORT'),
     },
     skip,
-    onStart: (e) => console.log(`stratum: ${e.name.padEnd(7)} ${e.url}`),
   })
   let worker: ChildProcess | undefined
   const shutdown = onShutdown(async (signal) => {
@@ -54,6 +56,8 @@ export async function dev(options: { worker: boolean }): Promise<void> {
       env,
       Object.keys(configSchema.shape),
     )
+    // Settings set in this environment beat the seeded `config` rows for this run (README "Local development").
+    vars.SETTINGS_FROM_ENV = settingsFromEnv(env, SETTING_ENV_KEYS)
     writeDevVars(devVarsPath, vars)
     console.log(`stratum: wrote ${devVarsPath}`)
     if (vars.TURSO_DATABASE_URL && (await applyMigrations(vars.TURSO_DATABASE_URL, vars.TURSO_AUTH_TOKEN))) {
@@ -63,7 +67,7 @@ export async function dev(options: { worker: boolean }): Promise<void> {
     }
   } catch (err) {
     console.error('stratum: start-up failed:', err)
-    await shutdown('error')
+    await shutdown('error', 1)
     return
   }
 
@@ -83,10 +87,18 @@ export async function dev(options: { worker: boolean }): Promise<void> {
     env: { ...env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
   })
   console.log(`stratum: api     http://127.0.0.1:${port}  (docs: http://127.0.0.1:${port}/docs)`)
-  worker.once('exit', (code) => {
-    console.log(`stratum: wrangler exited (${code ?? 'signal'})`)
+  worker.once('exit', (code, signal) => {
+    console.log(`stratum: wrangler exited (${code ?? signal ?? 'signal'})`)
     worker = undefined
-    void shutdown('wrangler exit')
+    // After a stop signal this is a no-op (that shutdown already runs and exits 0); otherwise wrangler ended on its
+    // own, and its failure is ours: `npm run dev` must not exit 0 when the API never came up or went down.
+    void shutdown('wrangler exit', code === 0 ? 0 : (code ?? 1))
+  })
+  worker.once('error', (err) => {
+    // Not started at all (e.g. node_modules without wrangler): no 'exit' follows.
+    console.error(`stratum: wrangler failed to start: ${err.message}`)
+    worker = undefined
+    void shutdown('wrangler failed', 1)
   })
 }
 

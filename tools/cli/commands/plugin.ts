@@ -1,12 +1,14 @@
 /**
  * `stratum plugin <new|add|remove|list|sources>` — plugins are installed at build time (docs/plugins.md):
  *   new <name>       scaffold src/plugins/<name>/ (manifest, schema.ts with one table, routes.v1.ts with one route,
- *                    README.md) and test/plugins/<name>.test.ts, register it, embed its sources, generate its migration
- *   add <path>       copy a plugin folder into src/plugins/<folder name>, register it, embed, generate its migration
- *   remove <name>    unregister it, delete its folder and test, embed, generate a migration dropping its tables
+ *                    README.md) and test/plugins/<name>.test.ts, register it, write its sources, generate its migration
+ *   add <path>       copy a plugin folder into src/plugins/<folder name>, register it, write its sources, generate
+ *                    its migration
+ *   remove <name>    unregister it, delete its folder, test and sources, generate a migration dropping its tables
  *                    (refused for required plugins such as `dict`)
  *   list             the registered plugins
- *   sources          rewrite src/plugins/sources.generated.json (the files `GET /sys/plugins/{plugin}` downloads)
+ *   sources          rewrite public/_plugin-sources/<name>.json (the files `GET /sys/plugins/{plugin}` downloads,
+ *                    shipped as static assets, not in the Worker bundle: src/plugins/sources.ts)
  * `--no-migration` skips drizzle-kit. Migrations are generated under an exclusive lock (`flock`, when available, on
  * `STRATUM_DRIZZLE_LOCK` or <tmpdir>/stratum-drizzle.lock) so two people generating at once don't collide.
  *
@@ -28,7 +30,7 @@ export const PLUGIN_NAME = /^[a-z][a-z0-9_]{0,63}$/
 const LIST_START = '// stratum:plugins:start'
 const LIST_END = '// stratum:plugins:end'
 
-/** Files never embedded or copied (editor and OS droppings; the download's own manifest). */
+/** Files never shipped or copied (editor and OS droppings; the download's own manifest). */
 const SKIPPED_FILES = new Set(['.DS_Store', 'Thumbs.db', 'plugin.json'])
 const MAX_EMBEDDED_BYTES = 512 * 1024
 
@@ -44,6 +46,7 @@ export interface PluginPaths {
   root: string
   plugins: string
   registry: string
+  /** public/_plugin-sources: one `<plugin>.json` per registered plugin. */
   sources: string
   tests: string
 }
@@ -53,7 +56,7 @@ export function pluginPaths(root = PROJECT_ROOT): PluginPaths {
     root,
     plugins: join(root, 'src', 'plugins'),
     registry: join(root, 'src', 'plugins', 'registry.ts'),
-    sources: join(root, 'src', 'plugins', 'sources.generated.json'),
+    sources: join(root, 'public', '_plugin-sources'),
     tests: join(root, 'test', 'plugins'),
   }
 }
@@ -140,7 +143,7 @@ export function unregisterPlugin(name: string, paths: PluginPaths = pluginPaths(
   return true
 }
 
-// ---- embedded sources -----------------------------------------------------------------------------------------------
+// ---- shipped sources ------------------------------------------------------------------------------------------------
 
 function filesUnder(dir: string): string[] {
   const out: string[] = []
@@ -156,7 +159,7 @@ function filesUnder(dir: string): string[] {
   return out
 }
 
-/** What `sources.generated.json` should hold: registered plugin → path inside its folder → text. */
+/** What public/_plugin-sources should hold: registered plugin → path inside its folder → text. */
 export function collectSources(paths: PluginPaths = pluginPaths()): Record<string, Record<string, string>> {
   const sources: Record<string, Record<string, string>> = {}
   for (const { name } of [...registeredPlugins(paths)].sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -172,17 +175,43 @@ export function collectSources(paths: PluginPaths = pluginPaths()): Record<strin
   return sources
 }
 
-export function renderSources(sources: Record<string, Record<string, string>>): string {
-  return `${JSON.stringify(sources, null, 2)}\n`
+export function renderSources(files: Record<string, string>): string {
+  return `${JSON.stringify(files, null, 2)}\n`
 }
 
-/** Rewrites `sources.generated.json`; returns whether it changed. */
+/**
+ * Rewrites public/_plugin-sources (one `<plugin>.json` per registered plugin; files of plugins no longer registered
+ * are deleted); returns whether anything changed.
+ */
 export function writeSources(paths: PluginPaths = pluginPaths()): boolean {
-  const next = renderSources(collectSources(paths))
-  const current = existsSync(paths.sources) ? readFileSync(paths.sources, 'utf8') : ''
-  if (current === next) return false
-  writeFileSync(paths.sources, next)
-  return true
+  const sources = collectSources(paths)
+  mkdirSync(paths.sources, { recursive: true })
+  let changed = false
+  for (const file of readdirSync(paths.sources)) {
+    if (file.endsWith('.json') && !Object.hasOwn(sources, file.slice(0, -'.json'.length))) {
+      rmSync(join(paths.sources, file))
+      changed = true
+    }
+  }
+  for (const [name, files] of Object.entries(sources)) {
+    const file = join(paths.sources, `${name}.json`)
+    const next = renderSources(files)
+    if (existsSync(file) && readFileSync(file, 'utf8') === next) continue
+    writeFileSync(file, next)
+    changed = true
+  }
+  return changed
+}
+
+/** What public/_plugin-sources holds now, read back the way `collectSources` builds it. */
+export function readSources(paths: PluginPaths = pluginPaths()): Record<string, Record<string, string>> {
+  const sources: Record<string, Record<string, string>> = {}
+  if (!existsSync(paths.sources)) return sources
+  for (const file of readdirSync(paths.sources).sort()) {
+    if (file.endsWith('.json'))
+      sources[file.slice(0, -'.json'.length)] = JSON.parse(readFileSync(join(paths.sources, file), 'utf8'))
+  }
+  return sources
 }
 
 // ---- migrations -----------------------------------------------------------------------------------------------------
@@ -362,9 +391,7 @@ export async function plugin(argv: string[]): Promise<void> {
       listPlugins(options)
       return
     case 'sources':
-      console.log(
-        writeSources() ? 'stratum: src/plugins/sources.generated.json updated' : 'stratum: sources up to date',
-      )
+      console.log(writeSources() ? 'stratum: public/_plugin-sources updated' : 'stratum: sources up to date')
       return
     default:
       throw new Error('usage: stratum plugin <new <name>|add <path>|remove <name>|list|sources> [--no-migration]')

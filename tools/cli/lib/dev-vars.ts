@@ -55,6 +55,17 @@ export function mergeDevVars(
   return merged
 }
 
+/**
+ * `SETTINGS_FROM_ENV` for one run (core/config.ts): the login and user-security keys set in the environment of
+ * `npm run dev`, plus any it names itself. So `LOGIN_CAPTCHA_ENABLED=false npm run dev` beats the seeded `config` row
+ * for that run only: the next run without it names nothing, although `.dev.vars` keeps the value.
+ */
+export function settingsFromEnv(env: NodeJS.ProcessEnv, settingKeys: readonly string[]): string {
+  const named = (env.SETTINGS_FROM_ENV ?? '').split(',').map((k) => k.trim())
+  const set = settingKeys.filter((key) => env[key] !== undefined)
+  return [...new Set([...named, ...set])].filter(Boolean).join(',')
+}
+
 export function readDevVars(path: string): Vars {
   return existsSync(path) ? parseDevVars(readFileSync(path, 'utf8')) : {}
 }

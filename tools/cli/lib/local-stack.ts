@@ -1,6 +1,7 @@
 /**
- * The local cloud: redis-server plus the libSQL, Upstash Redis and QStash emulators, started together. Used by
- * `stratum dev` / `stratum emulators` (persistent, under `.data/`) and by the test global setup (in memory).
+ * The local cloud: redis-server plus the libSQL, Upstash Redis and QStash emulators. The test global setup starts
+ * them together in its own process (in memory); `stratum dev` / `stratum emulators` start each in a process of its
+ * own (./emulator-processes.ts, persistent under `.data/`) with `startService`.
  * It returns the variables the official SDKs read, so pointing the app at real Turso/Upstash is only a change of
  * values.
  */
@@ -29,7 +30,7 @@ export interface LocalStackOptions {
   /** QStash delay/backoff multiplier (1 = real QStash timing). */
   qstashTimeScale?: number
   /** Services whose variables are supplied from elsewhere (e.g. real Turso): not started. */
-  skip?: ReadonlySet<'libsql' | 'redis' | 'qstash'>
+  skip?: ReadonlySet<ServiceName>
   /** Called with each service's name as it comes up (progress output). */
   onStart?: (emulator: RunningEmulator) => void
 }
@@ -67,53 +68,105 @@ export function loadCredentials(dataDir: string | undefined): Credentials {
   return created
 }
 
-export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const { dataDir, ports = {}, skip = new Set() } = options
-  const credentials = loadCredentials(dataDir)
-  const emulators: RunningEmulator[] = []
-  const vars: Vars = { JWT_SECRET: credentials.jwtSecret, PASSWORD_PEPPER: credentials.passwordPepper }
-  const started = (emulator: RunningEmulator) => {
-    emulators.push(emulator)
-    options.onStart?.(emulator)
-  }
-  const stop = async () => {
-    // Reverse order: nothing should deliver into a service that is already gone.
-    for (const emulator of emulators.reverse()) await emulator.close().catch(() => undefined)
-  }
-  try {
-    if (!skip.has('libsql')) {
+export type ServiceName = 'libsql' | 'redis' | 'qstash'
+
+/** In start-up order: nothing should deliver into a service that is not up yet (QStash calls the others' users). */
+export const SERVICES: readonly ServiceName[] = ['libsql', 'redis', 'qstash']
+
+export interface ServiceOptions {
+  /** Persist under this folder; omitted → in memory (tests). */
+  dataDir?: string
+  port?: number
+  qstashTimeScale?: number
+}
+
+/** One running service and the variables the app reads to reach it. */
+export interface StartedService {
+  emulator: RunningEmulator
+  vars: Vars
+}
+
+/**
+ * Starts one emulator with the stack's credentials: what `startLocalStack` does per service, and what
+ * `stratum emulators --only <name>` runs in a process of its own (../commands/emulators.ts).
+ */
+export async function startService(
+  name: ServiceName,
+  credentials: Credentials,
+  options: ServiceOptions = {},
+): Promise<StartedService> {
+  const { dataDir, port } = options
+  switch (name) {
+    case 'libsql': {
       const libsql = await startLibsqlEmulator({
-        port: ports.libsql,
+        port,
         ...(dataDir ? { dataDir: join(dataDir, 'libsql') } : { memory: true }),
       })
-      started(libsql)
-      vars.TURSO_DATABASE_URL = libsql.databaseUrl()
-      vars.TURSO_AUTH_TOKEN = ''
+      return { emulator: libsql, vars: { TURSO_DATABASE_URL: libsql.databaseUrl(), TURSO_AUTH_TOKEN: '' } }
     }
-    if (!skip.has('redis')) {
+    case 'redis': {
       const redis = await startRedisEmulator({
-        port: ports.redis,
+        port,
         token: credentials.redisToken,
         ...(dataDir ? { dataDir: join(dataDir, 'redis') } : {}),
       })
-      started(redis)
-      vars.UPSTASH_REDIS_REST_URL = redis.url
-      vars.UPSTASH_REDIS_REST_TOKEN = credentials.redisToken
+      return {
+        emulator: redis,
+        vars: { UPSTASH_REDIS_REST_URL: redis.url, UPSTASH_REDIS_REST_TOKEN: credentials.redisToken },
+      }
     }
-    if (!skip.has('qstash')) {
+    case 'qstash': {
       const qstash = await startQstashEmulator({
-        port: ports.qstash,
+        port,
         token: credentials.qstashToken,
         currentSigningKey: credentials.qstashCurrentSigningKey,
         nextSigningKey: credentials.qstashNextSigningKey,
         ...(dataDir ? { dbPath: join(dataDir, 'qstash.db') } : {}),
         ...(options.qstashTimeScale === undefined ? {} : { timeScale: options.qstashTimeScale }),
       })
-      started(qstash)
-      vars.QSTASH_URL = qstash.url
-      vars.QSTASH_TOKEN = credentials.qstashToken
-      vars.QSTASH_CURRENT_SIGNING_KEY = credentials.qstashCurrentSigningKey
-      vars.QSTASH_NEXT_SIGNING_KEY = credentials.qstashNextSigningKey
+      return {
+        emulator: qstash,
+        vars: {
+          QSTASH_URL: qstash.url,
+          QSTASH_TOKEN: credentials.qstashToken,
+          QSTASH_CURRENT_SIGNING_KEY: credentials.qstashCurrentSigningKey,
+          QSTASH_NEXT_SIGNING_KEY: credentials.qstashNextSigningKey,
+        },
+      }
+    }
+  }
+}
+
+/** The secrets every local run shares (not a service's, so they are set whichever services run). */
+export const stackSecrets = (credentials: Credentials): Vars => ({
+  JWT_SECRET: credentials.jwtSecret,
+  PASSWORD_PEPPER: credentials.passwordPepper,
+})
+
+/**
+ * All services in this process (the test global setup: fast, in memory). `npm run dev` runs each in a process of
+ * its own instead (./emulator-processes.ts), so one can be stopped and restarted alone.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const { dataDir, ports = {}, skip = new Set() } = options
+  const credentials = loadCredentials(dataDir)
+  const emulators: RunningEmulator[] = []
+  const vars: Vars = stackSecrets(credentials)
+  const stop = async () => {
+    // Reverse order: nothing should deliver into a service that is already gone.
+    for (const emulator of emulators.reverse()) await emulator.close().catch(() => undefined)
+  }
+  try {
+    for (const name of SERVICES) {
+      if (skip.has(name)) continue
+      const started = await startService(name, credentials, {
+        dataDir,
+        port: ports[name],
+        qstashTimeScale: options.qstashTimeScale,
+      })
+      emulators.push(started.emulator)
+      Object.assign(vars, started.vars)
+      options.onStart?.(started.emulator)
     }
   } catch (err) {
     await stop()

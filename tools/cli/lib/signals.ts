@@ -1,10 +1,18 @@
-/** Runs `cleanup` once on SIGINT/SIGTERM (or when asked), then exits: children must never outlive the CLI. */
-export function onShutdown(cleanup: (signal: string) => Promise<void>): (signal?: string) => Promise<void> {
+/**
+ * Runs `cleanup` once on SIGINT/SIGTERM (or when asked), then exits: children must never outlive the CLI.
+ * A stop signal exits 0; a shutdown asked for with an exit code (a child failed) exits with that code.
+ */
+export function onShutdown(
+  cleanup: (signal: string) => Promise<void>,
+): (signal?: string, exitCode?: number) => Promise<void> {
   let running: Promise<void> | undefined
-  const shutdown = (signal = 'exit') => {
+  const shutdown = (signal = 'exit', exitCode = 0) => {
     running ??= cleanup(signal)
-      .catch((err: unknown) => console.error('stratum: error during shutdown:', err))
-      .finally(() => process.exit(0))
+      .catch((err: unknown) => {
+        console.error('stratum: error during shutdown:', err)
+        exitCode ||= 1
+      })
+      .finally(() => process.exit(exitCode))
     return running
   }
   process.once('SIGINT', () => void shutdown('SIGINT'))

@@ -1,0 +1,68 @@
+/**
+ * The deploy path of README "Deploying": `wrangler deploy --dry-run --env production` builds (offline, no account),
+ * a plain `wrangler deploy` targets another Worker than production, and the README names every secret production
+ * requires (src/core/config.ts `PRODUCTION_REQUIRED_KEYS`) and the first-admin step.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { unstable_readConfig } from 'wrangler'
+import { PRODUCTION_REQUIRED_KEYS } from '../../src/core/config'
+import { PROJECT_ROOT } from '../../tools/cli/lib/paths'
+
+const outdir = mkdtempSync(join(tmpdir(), 'stratum-deploy-'))
+afterAll(() => rmSync(outdir, { recursive: true, force: true }))
+
+const configPath = join(PROJECT_ROOT, 'wrangler.toml')
+const readConfig = (env: string | undefined) => unstable_readConfig({ config: configPath, env }, { hideWarnings: true })
+
+const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8')
+const deploying = readme.slice(
+  readme.indexOf('## Deploying'),
+  readme.indexOf('\n## ', readme.indexOf('## Deploying') + 1),
+)
+
+describe('deploying', () => {
+  it('a plain `wrangler deploy` cannot replace production: the environments have their own names', () => {
+    const production = readConfig('production')
+    expect(production.name).toBe('stratum')
+    expect(production.vars.ENVIRONMENT).toBe('production')
+    const top = readConfig(undefined)
+    expect(top.name).not.toBe(production.name)
+    expect(top.vars.ENVIRONMENT).toBe('development')
+  })
+
+  it('`wrangler deploy --dry-run --env production` builds the Worker', () => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      WRANGLER_SEND_METRICS: 'false',
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      CI: 'true',
+    }
+    // Offline and without an account: a dry run never needs one.
+    delete env.CLOUDFLARE_API_TOKEN
+    delete env.CLOUDFLARE_ACCOUNT_ID
+    const run = spawnSync(
+      join(PROJECT_ROOT, 'node_modules', '.bin', 'wrangler'),
+      ['deploy', '--dry-run', '--env', 'production', '--outdir', outdir],
+      { cwd: PROJECT_ROOT, encoding: 'utf8', env, timeout: 120_000 },
+    )
+    const output = `${run.stdout}\n${run.stderr}`
+    expect(run.status, output).toBe(0)
+    expect(output).toContain('--dry-run: exiting now.')
+    expect(output).toContain('env.ENVIRONMENT ("production")')
+    expect(existsSync(join(outdir, 'index.js'))).toBe(true)
+  }, 120_000)
+
+  it('README "Deploying" lists every secret production requires and the first-admin step', () => {
+    expect(deploying).not.toBe('')
+    for (const key of PRODUCTION_REQUIRED_KEYS) expect(deploying, key).toContain(`\`${key}\``)
+    expect(deploying).toContain('`TURSO_AUTH_TOKEN`')
+    expect(deploying).toContain('npm run db:migrate -- --production')
+    expect(deploying).toContain('npm run db:seed -- --production')
+    expect(deploying).toContain('`STRATUM_ADMIN_PASSWORD`')
+    expect(deploying).toContain('npm run deploy')
+  })
+})
