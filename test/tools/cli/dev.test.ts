@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient } from '@libsql/client'
 import { afterAll, describe, expect, it } from 'vitest'
+import { isAlive } from '../../../tools/cli/commands/emulators'
 import { startDevServer } from '../../e2e/helpers/dev-server'
 import { groupAlive } from '../../e2e/helpers/processes'
 
@@ -48,15 +49,6 @@ const commandOf = (pid: number) => {
   }
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
 const runDev = (env: Record<string, string> = {}) => startDevServer(dataDir, env)
 
 /** Whether the login asks for a captcha (`is_enabled` of `GET /auth/captcha`). */
@@ -85,8 +77,8 @@ describe('npm run dev', () => {
     expect(family.length).toBeGreaterThan(0) // redis-server, wrangler, workerd…
     await first.proc.stop()
     // Children may take a moment to finish exiting after their parent returned.
-    for (let i = 0; i < 50 && family.some(alive); i++) await new Promise((r) => setTimeout(r, 200))
-    expect(family.filter(alive).map(commandOf)).toEqual([])
+    for (let i = 0; i < 50 && family.some(isAlive); i++) await new Promise((r) => setTimeout(r, 200))
+    expect(family.filter(isAlive).map(commandOf)).toEqual([])
     expect(groupAlive(pid)).toBe(false)
 
     // A setting in the environment of `npm run dev` wins over the seeded row, for that run (README).

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient } from '@libsql/client'
 import { afterAll, describe, expect, it } from 'vitest'
+import { isAlive } from '../../../tools/cli/commands/emulators'
 import { parseDevVars } from '../../../tools/cli/lib/dev-vars'
 import { groupAlive, type Started, startProcess } from '../../e2e/helpers/processes'
 
@@ -37,15 +38,6 @@ const record = (name: string) =>
 
 const parentOf = (pid: number) => Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }))
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
 describe('stratum emulators', () => {
   it('runs each emulator in its own process; one stops and comes back alone', async () => {
     const supervisor = stratum('emulators')
@@ -71,11 +63,11 @@ describe('stratum emulators', () => {
     execFileSync(process.execPath, ['--import', 'tsx', 'tools/cli/stratum.ts', 'emulators', '--stop', 'redis'], {
       env: { ...process.env, ...env },
     })
-    expect(alive(redisPid)).toBe(false)
+    expect(isAlive(redisPid)).toBe(false)
     await expect(redis(['GET', 'outage:probe'])).rejects.toThrow()
     await until('the supervisor to report it', () => supervisor.output().includes('--only redis'))
     expect(supervisor.child.exitCode).toBeNull()
-    expect([libsqlPid, qstashPid].map(alive)).toEqual([true, true])
+    expect([libsqlPid, qstashPid].map(isAlive)).toEqual([true, true])
     const db = createClient({ url: vars.TURSO_DATABASE_URL as string })
     expect((await db.execute('select 1 as one')).rows[0]?.one).toBe(1)
     db.close()
@@ -93,7 +85,7 @@ describe('stratum emulators', () => {
     const groups = [supervisor, restarted].map((proc) => proc.child.pid as number)
     await until('every process to exit', () => !groups.some(groupAlive), 10_000).catch(() => undefined)
     expect(groups.map(groupAlive)).toEqual([false, false])
-    expect([libsqlPid, qstashPid].map(alive)).toEqual([false, false])
+    expect([libsqlPid, qstashPid].map(isAlive)).toEqual([false, false])
   }, 120_000)
 
   it('refuses to start an emulator that is already running, naming how to stop it', async () => {
