@@ -1,7 +1,8 @@
 /**
- * Recognising database errors. Drizzle wraps driver errors (`DrizzleQueryError`, the libSQL error in `cause`), and
- * libSQL reports a constraint either as the extended code (`SQLITE_CONSTRAINT_UNIQUE`: local files, the emulator,
- * Turso) or as the primary code plus SQLite's message — so both are checked, down the `cause` chain.
+ * Recognising database errors. Drizzle wraps driver errors (`DrizzleQueryError`, the libSQL error in `cause`). Over
+ * HTTP (Turso, the emulator) `@libsql/client` reports only the primary code (`code: 'SQLITE_CONSTRAINT'`, no
+ * `extendedCode`), so the kind of constraint comes from SQLite's message; local `file:` databases add the extended
+ * code (`extendedCode: 'SQLITE_CONSTRAINT_UNIQUE'`), which is preferred when present. Checked down the `cause` chain.
  */
 
 export type ConstraintKind = 'UNIQUE' | 'FOREIGNKEY' | 'PRIMARYKEY' | 'NOTNULL' | 'CHECK'
@@ -14,7 +15,10 @@ const MESSAGES: Record<ConstraintKind, string> = {
   CHECK: 'CHECK constraint failed',
 }
 
-/** The libSQL/SQLite error code (`SQLITE_CONSTRAINT_UNIQUE`, …) of an error or of any error in its cause chain. */
+/**
+ * The most precise libSQL/SQLite error code of an error or of any error in its cause chain: the extended code where
+ * the client has one (local files: `SQLITE_CONSTRAINT_UNIQUE`), else the primary one (HTTP: `SQLITE_CONSTRAINT`).
+ */
 export function sqliteErrorCode(err: unknown): string | undefined {
   for (let e = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
     const { code, extendedCode } = e as { code?: unknown; extendedCode?: unknown }

@@ -3,6 +3,7 @@
  * deduplication, callbacks, batch, queues, schedules, messages, DLQ, events — every delivery must pass
  * `Receiver.verify` — plus garbage input, restart persistence and unit tests of cron and retry-delay.
  */
+import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -581,6 +582,221 @@ describe('DLQ', () => {
     await client.dlq.delete(single)
     expect(await client.dlq.delete({ filter: { url: sink.url('/dlq/many') } })).toMatchObject({ deleted: 2 })
     expect((await list()).messages).toHaveLength(0)
+  })
+})
+
+describe('destructive endpoints: unknown or garbage parameters are a 400 and delete nothing', () => {
+  /** A filter with a misspelt key, as a typo in application code would pass it through the SDK. */
+  const typo = (url: string) => {
+    const filter = { url, urll: url }
+    return filter
+  }
+
+  it('bulk DLQ delete and retry', async () => {
+    sink.on('/destructive/dlq', () => ({ status: 500 }))
+    for (let i = 0; i < 2; i++) await client.publishJSON({ url: sink.url('/destructive/dlq'), body: { i }, retries: 0 })
+    const mine = async () =>
+      (await client.dlq.listMessages({ filter: { url: sink.url('/destructive/dlq') } })).messages.map((m) => m.dlqId)
+    await waitForAsync(async () => (await mine()).length === 2, '2 DLQ entries')
+    const before = await mine()
+
+    await expect(client.dlq.delete({ filter: typo(sink.url('/destructive/dlq')) })).rejects.toMatchObject({
+      status: 400,
+    })
+    await expect(client.dlq.retry({ filter: typo(sink.url('/destructive/dlq')) })).rejects.toMatchObject({
+      status: 400,
+    })
+    await expect(client.dlq.delete({ filter: { fromDate: Number.NaN } })).rejects.toMatchObject({ status: 400 })
+    await expect(client.dlq.delete({ all: true, count: -1 })).rejects.toMatchObject({ status: 400 })
+    const garbage = [
+      'bogus=x',
+      'url=',
+      'dlqIds=',
+      'dlqIds=,',
+      'fromDate=yesterday',
+      'toDate=1e3',
+      'responseStatus=5xx',
+      'count=abc',
+      'count=',
+      'cursor=abc',
+      'all=true',
+      'topicName=t&extra=1',
+    ]
+    for (const query of garbage) {
+      for (const [method, path] of [
+        ['DELETE', '/v2/dlq'],
+        ['POST', '/v2/dlq/retry'],
+      ] as const) {
+        const res = await api(`${path}?${query}`, { method })
+        expect(res.status, `${method} ${path}?${query}`).toBe(400)
+        expect(typeof ((await res.json()) as { error?: unknown }).error).toBe('string')
+      }
+    }
+    expect(await mine()).toEqual(before)
+    // A well-formed request still works.
+    expect(await client.dlq.delete({ filter: { url: sink.url('/destructive/dlq') } })).toMatchObject({ deleted: 2 })
+  })
+
+  it('bulk message cancel', async () => {
+    const { messageId } = await client.publishJSON({
+      url: sink.url('/destructive/messages'),
+      body: {},
+      delay: 60_000,
+      label: 'destructive',
+    })
+    await expect(client.messages.cancel({ filter: typo(sink.url('/destructive/messages')) })).rejects.toMatchObject({
+      status: 400,
+    })
+    await expect(client.messages.cancel({ filter: { toDate: new Date(Number.NaN) } })).rejects.toMatchObject({
+      status: 400,
+    })
+    for (const query of [
+      'bogus=x',
+      'label=',
+      'messageIds=',
+      'fromDate=today',
+      'count=-1',
+      'count=many',
+      'cursor=1',
+      'all=true',
+      'label=destructive&labels=x',
+    ]) {
+      const res = await api(`/v2/messages?${query}`, { method: 'DELETE' })
+      expect(res.status, `DELETE /v2/messages?${query}`).toBe(400)
+    }
+    expect(await client.messages.get(messageId)).toMatchObject({ messageId })
+    expect(await client.messages.cancel({ filter: { label: 'destructive' } })).toEqual({ cancelled: 1 })
+  })
+
+  it('single deletes (message, DLQ entry, queue, schedule, URL group, endpoints) and single DLQ retry', async () => {
+    sink.on('/destructive/one', () => ({ status: 500 }))
+    const { messageId } = await client.publishJSON({ url: sink.url('/destructive/pending'), body: {}, delay: 600 })
+    await client.publishJSON({ url: sink.url('/destructive/one'), body: {}, retries: 0 })
+    const dlqId = await waitForAsync(
+      async () => (await client.dlq.listMessages({ filter: { url: sink.url('/destructive/one') } })).messages[0]?.dlqId,
+      'DLQ entry',
+    )
+    await client.queue({ queueName: 'destructive' }).upsert({ parallelism: 1 })
+    const { scheduleId } = await client.schedules.create({
+      destination: sink.url('/destructive/schedule'),
+      cron: '0 0 1 1 *',
+    })
+    await client.urlGroups.addEndpoints({ name: 'destructive', endpoints: [{ url: sink.url('/destructive/group') }] })
+    const targets: [string, string][] = [
+      ['DELETE', `/v2/messages/${messageId}`],
+      ['DELETE', `/v2/dlq/${dlqId}`],
+      ['POST', `/v2/dlq/retry/${dlqId}`],
+      ['DELETE', '/v2/queues/destructive'],
+      ['DELETE', `/v2/schedules/${scheduleId}`],
+      ['DELETE', '/v2/topics/destructive'],
+      ['DELETE', '/v2/topics/destructive/endpoints'],
+    ]
+    for (const [method, path] of targets) {
+      for (const query of ['force=true', 'x=', 'id=other']) {
+        const res = await api(`${path}?${query}`, {
+          method,
+          ...(path.endsWith('/endpoints')
+            ? { body: JSON.stringify({ endpoints: [{ url: sink.url('/destructive/group') }] }) }
+            : {}),
+        })
+        expect(res.status, `${method} ${path}?${query}`).toBe(400)
+      }
+    }
+    expect(await client.messages.get(messageId)).toMatchObject({ messageId })
+    expect((await (await api(`/v2/dlq/${dlqId}`)).json()) as Record<string, unknown>).toMatchObject({ dlqId })
+    expect(await client.queue({ queueName: 'destructive' }).get()).toMatchObject({ name: 'destructive' })
+    expect(await client.schedules.get(scheduleId)).toMatchObject({ scheduleId })
+    expect((await client.urlGroups.get('destructive')).endpoints).toHaveLength(1)
+    // The token may still come in the query string.
+    const ok = await fetch(`${emulator.url}/v2/messages/${messageId}?qstash_token=${TOKEN}`, { method: 'DELETE' })
+    expect(ok.status).toBe(200)
+    await client.dlq.delete(dlqId)
+    await client.queue({ queueName: 'destructive' }).delete()
+    await client.schedules.delete(scheduleId)
+    await client.urlGroups.delete('destructive')
+  })
+
+  it('bulk message cancel honours count (default 100), oldest first', async () => {
+    const label = 'count-limited'
+    const batch = Array.from({ length: 103 }, (_, i) => ({
+      url: sink.url('/destructive/count'),
+      body: { i },
+      delay: 60_000,
+      label,
+    }))
+    const published = await client.batchJSON(batch)
+    expect(published).toHaveLength(103)
+    expect(await client.messages.cancel({ filter: { label }, count: 2 })).toEqual({ cancelled: 2 })
+    const first = published[0]
+    const third = published[2]
+    if (!first || !third || !('messageId' in first) || !('messageId' in third)) throw new Error('batch failed')
+    await expect(client.messages.get(first.messageId)).rejects.toMatchObject({ status: 404 })
+    expect(await client.messages.get(third.messageId)).toMatchObject({ messageId: third.messageId })
+    // The SDK sends count=100 unless told otherwise; the raw endpoint defaults to 100 too.
+    expect(await client.messages.cancel({ filter: { label } })).toEqual({ cancelled: 100 })
+    const raw = await api(`/v2/messages?label=${label}`, { method: 'DELETE' })
+    expect(await raw.json()).toEqual({ cancelled: 1 })
+    expect(await client.messages.cancel({ filter: { label } })).toEqual({ cancelled: 0 })
+  })
+})
+
+describe('Upstash-Redact-Fields', () => {
+  const sha = (value: string) => `REDACTED:${createHash('sha256').update(value).digest('hex')}`
+
+  it('shows redacted headers and bodies in messages, the DLQ and the event log, and delivers the originals', async () => {
+    sink.on('/redact/dlq', () => ({ status: 500 }))
+    const secret = JSON.stringify({ password: 'hunter2' })
+    const pending = await client.publish({
+      url: sink.url('/redact/pending'),
+      body: secret,
+      headers: { Authorization: 'Bearer top-secret', 'X-Visible': 'yes' },
+      delay: 60_000,
+      redact: { body: true, header: ['Authorization'] },
+    })
+    const message = await client.messages.get(pending.messageId)
+    expect(message.body).toBe(sha(secret))
+    expect(message.header?.Authorization).toEqual([sha('Bearer top-secret')])
+    expect(message.header?.['X-Visible']).toEqual(['yes'])
+    const logs = await client.logs({ filter: { messageId: pending.messageId } })
+    expect(logs.logs.length).toBeGreaterThan(0)
+    expect(JSON.stringify(logs)).not.toMatch(/top-secret|hunter2/)
+    expect(JSON.stringify(logs)).toContain(sha('Bearer top-secret'))
+    await client.messages.cancel(pending.messageId)
+
+    const failing = await client.publish({
+      url: sink.url('/redact/dlq'),
+      body: secret,
+      headers: { Authorization: 'Bearer top-secret', 'X-Also-Hidden': 'x' },
+      retries: 0,
+      redact: { header: true },
+    })
+    const entry = await waitForAsync(
+      async () =>
+        (await client.dlq.listMessages({ filter: { url: sink.url('/redact/dlq') } })).messages.find(
+          (m) => m.messageId === failing.messageId,
+        ),
+      'DLQ entry',
+    )
+    expect(entry.header?.Authorization).toEqual([sha('Bearer top-secret')])
+    expect(entry.header?.['X-Also-Hidden']).toEqual([sha('x')])
+    expect(entry.body).toBe(secret)
+    const events = await client.logs({ filter: { messageId: failing.messageId } })
+    expect(JSON.stringify(events)).not.toContain('top-secret')
+    // The destination received the original values.
+    const [delivery] = sink.to('/redact/dlq')
+    expect(delivery?.headers.authorization).toBe('Bearer top-secret')
+    expect(delivery?.body).toBe(secret)
+    expectVerified(sink.to('/redact/dlq'))
+    await client.dlq.delete(entry.dlqId)
+  })
+
+  it('rejects unknown redact fields', async () => {
+    const res = await api(`/v2/publish/${sink.url('/redact/bad')}`, {
+      method: 'POST',
+      headers: { 'Upstash-Redact-Fields': 'body,password' },
+      body: 'x',
+    })
+    expect(res.status).toBe(400)
   })
 })
 

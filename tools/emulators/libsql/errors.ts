@@ -26,15 +26,26 @@ export class StmtError extends Error {
 }
 
 /**
- * Turns whatever the native binding threw into a `StmtError`. `libsql` reports extended result codes
- * (`SQLITE_CONSTRAINT_UNIQUE`, `SQLITE_CONSTRAINT_FOREIGNKEY`, …), which is what `@libsql/client` surfaces as
- * `LibsqlError.code` for local files too.
+ * Turns whatever the native binding threw into a `StmtError` carrying SQLite's **primary** result code: `libsql`
+ * reports extended codes (`SQLITE_CONSTRAINT_UNIQUE`), but Turso's server (sqld) puts only the primary code
+ * (`SQLITE_CONSTRAINT`) on the wire — Hrana's error has no field for the extended one — so `@libsql/client` over
+ * HTTP surfaces `code: 'SQLITE_CONSTRAINT'` and `extendedCode: undefined`; which constraint failed is in the message
+ * (`UNIQUE constraint failed: t.c`). Local `file:` databases give the same `code` plus the extended `extendedCode`.
  */
 export function toStmtError(err: unknown): StmtError {
   if (err instanceof StmtError) return err
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code
-    return new StmtError(err.message, typeof code === 'string' && code !== 'SQLITE_OK' ? code : 'SQLITE_ERROR')
+    return new StmtError(
+      err.message,
+      typeof code === 'string' && code !== 'SQLITE_OK' ? primaryCode(code) : 'SQLITE_ERROR',
+    )
   }
   return new StmtError(String(err), 'SQLITE_ERROR')
+}
+
+/** `SQLITE_CONSTRAINT_UNIQUE` → `SQLITE_CONSTRAINT`: every primary code is `SQLITE_` plus one word. */
+export function primaryCode(code: string): string {
+  const match = /^SQLITE_[A-Z]+/.exec(code)
+  return match ? match[0] : code
 }

@@ -10,7 +10,15 @@ import { parseRetryAfter } from './duration'
 import { badRequest, isHttpUrl, NAME_PATTERN } from './headers'
 import { newId } from './ids'
 import { defaultBackoffMs, parseRetryDelay, retryDelayMs } from './retry-delay'
-import { asCallback, asHeaderMap, asMethod, type ScheduleRecord, type Store, type TopicEndpoint } from './store'
+import {
+  asCallback,
+  asHeaderMap,
+  asMethod,
+  asRedact,
+  type ScheduleRecord,
+  type Store,
+  type TopicEndpoint,
+} from './store'
 import type { CallbackOptions, HeaderMap, MessageKind, PublishResult, PublishSpec, StoredMessage } from './types'
 
 export interface KeyRing {
@@ -98,6 +106,7 @@ export class QstashCore {
         labels: spec.labels,
         callerIp: ctx.callerIp,
         flowControlKey: spec.flowControlKey,
+        redact: spec.redact,
         nextAt,
         method: spec.method,
         headers: spec.headers,
@@ -296,6 +305,8 @@ export class QstashCore {
       labels: source.labels,
       callerIp: source.callerIp,
       flowControlKey: null,
+      // The callback payload embeds the source's body and headers (`sourceBody`, `sourceHeader`): keep them hidden.
+      redact: source.redact,
       nextAt: this.clock.now(),
       method: options.method,
       headers: { ...options.headers, 'Content-Type': ['application/json'] },
@@ -331,6 +342,8 @@ export class QstashCore {
       labels: overrides.labels ?? m.labels,
       callerIp: m.callerIp,
       flowControlKey: m.flowControlKey,
+      // Redaction stays with the message through the DLQ and its retry (QStash: "redacted fields remain redacted").
+      redact: m.redact,
       nextAt: now + this.clock.scale(wait),
       method: overrides.method ?? m.method,
       headers: overrides.headers ? { ...m.headers, ...overrides.headers } : m.headers,
@@ -421,6 +434,7 @@ export function scheduleSpec(schedule: ScheduleRecord): PublishSpec {
     labels: Array.isArray(raw.labels) ? raw.labels.filter((l): l is string => typeof l === 'string') : [],
     queueName: stringOrNull(raw.queueName),
     flowControlKey: stringOrNull(raw.flowControlKey),
+    redact: asRedact(raw.redact),
   }
 }
 

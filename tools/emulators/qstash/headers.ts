@@ -6,7 +6,14 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { HttpError } from '../shared/http'
 import { parseDuration } from './duration'
 import { parseRetryDelay, RetryDelayError } from './retry-delay'
-import { type CallbackOptions, type HeaderMap, HTTP_METHODS, type HttpMethod, type PublishSpec } from './types'
+import {
+  type CallbackOptions,
+  type HeaderMap,
+  HTTP_METHODS,
+  type HttpMethod,
+  type PublishSpec,
+  type RedactSpec,
+} from './types'
 
 /** Lower-cased header name → value. */
 export type HeaderSource = Map<string, string>
@@ -141,6 +148,23 @@ function parseCallback(headers: HeaderSource, base: 'upstash-callback' | 'upstas
   return options
 }
 
+/**
+ * `Upstash-Redact-Fields`: comma list of `body`, `header` (every header) and `header[Name]`; the SDK writes `header`,
+ * QStash's docs `headers`, so both spellings are accepted. Anything else is a 400.
+ */
+export function parseRedactFields(value: string | undefined): RedactSpec | null {
+  if (value === undefined || value.trim() === '') return null
+  const spec: RedactSpec = { body: false, allHeaders: false, headers: [] }
+  for (const token of value.split(',').map((t) => t.trim())) {
+    const named = /^headers?\[([^\]]+)\]$/i.exec(token)
+    if (token.toLowerCase() === 'body') spec.body = true
+    else if (/^headers?$/i.test(token)) spec.allHeaders = true
+    else if (named?.[1] && named[1].trim() !== '') spec.headers.push(named[1].trim().toLowerCase())
+    else throw badRequest(`Upstash-Redact-Fields: unknown field ${JSON.stringify(token)} (body, header, header[Name])`)
+  }
+  return spec
+}
+
 /** Validates every publish header; throws `HttpError(400)` on the first bad one. */
 export function parsePublishSpec(headers: HeaderSource, body: Buffer): PublishSpec {
   const forwardHeaders = forwarded(headers, 'upstash-forward-')
@@ -187,6 +211,7 @@ export function parsePublishSpec(headers: HeaderSource, body: Buffer): PublishSp
     labels,
     queueName: queueName === undefined || queueName === '' ? null : queueName,
     flowControlKey: headers.get('upstash-flow-control-key')?.trim() || null,
+    redact: parseRedactFields(headers.get('upstash-redact-fields')),
   }
 }
 

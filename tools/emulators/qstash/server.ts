@@ -8,7 +8,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { bearerToken, type Handler, HttpError } from '../shared/http'
 import type { QstashCore } from './core'
-import { type ApiContext, decodeSegment } from './routes/context'
+import { type ApiContext, decodeSegment, requireKnownParams } from './routes/context'
 import * as dlq from './routes/dlq'
 import { listEvents } from './routes/events'
 import { getKeys, rotateKeys } from './routes/keys'
@@ -66,6 +66,9 @@ async function route(ctx: ApiContext, method: string, path: string): Promise<voi
   if (segments[0] !== 'v2') throw new HttpError(404, { error: `no route for ${method} ${path}` })
   const [, resource, id, action] = segments
   const n = segments.length
+  // Deleting one named resource (message, queue, schedule, DLQ entry, URL group or its endpoints) takes no query
+  // parameters; the bulk actions check their own (routes/messages.ts, routes/dlq.ts).
+  if (method === 'DELETE' && n >= 3) requireKnownParams(ctx.query, [])
 
   switch (resource) {
     case 'batch':

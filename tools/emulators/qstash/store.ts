@@ -8,6 +8,7 @@
  * DLQ references them.
  */
 import Database from 'libsql'
+import { redactBody, redactHeaders } from './redact'
 import type {
   CallbackOptions,
   EventState,
@@ -15,6 +16,7 @@ import type {
   HttpMethod,
   MessageKind,
   MessageState,
+  RedactSpec,
   StoredMessage,
 } from './types'
 import { HTTP_METHODS } from './types'
@@ -49,7 +51,8 @@ CREATE TABLE IF NOT EXISTS messages (
   retry_delay TEXT,
   timeout_ms INTEGER,
   callback TEXT,
-  failure_callback TEXT
+  failure_callback TEXT,
+  redact TEXT
 );
 CREATE INDEX IF NOT EXISTS messages_due ON messages(state, next_at);
 CREATE INDEX IF NOT EXISTS messages_queue ON messages(queue_name, state, seq);
@@ -178,6 +181,11 @@ export function asHeaderMap(value: unknown): HeaderMap {
   return out
 }
 
+export function asRedact(value: unknown): RedactSpec | null {
+  if (!isRecord(value)) return null
+  return { body: value.body === true, allHeaders: value.allHeaders === true, headers: asStringArray(value.headers) }
+}
+
 function asStringArray(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
 }
@@ -227,6 +235,7 @@ function rowToMessage(row: Row): StoredMessage {
     timeoutMs: optNum(row, 'timeout_ms'),
     callback: asCallback(parseJson(optStr(row, 'callback'))),
     failureCallback: asCallback(parseJson(optStr(row, 'failure_callback'))),
+    redact: asRedact(parseJson(optStr(row, 'redact'))),
   }
 }
 
@@ -398,6 +407,9 @@ export class Store {
       this.db.exec('PRAGMA synchronous = NORMAL')
     }
     this.db.exec(SCHEMA)
+    // Data files written before `Upstash-Redact-Fields` was honoured lack the column.
+    const columns = this.db.prepare('PRAGMA table_info(messages)').all() as { name?: unknown }[]
+    if (!columns.some((c) => c.name === 'redact')) this.db.exec('ALTER TABLE messages ADD COLUMN redact TEXT')
   }
 
   close(): void {
@@ -434,8 +446,8 @@ export class Store {
     this.run(
       `INSERT INTO messages (id, kind, state, url, host, path, topic_name, endpoint_name, queue_name, schedule_id,
          labels, caller_ip, flow_control_key, created_at, not_before, next_at, retried, method, headers, body,
-         max_retries, retry_delay, timeout_ms, callback, failure_callback)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         max_retries, retry_delay, timeout_ms, callback, failure_callback, redact)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       m.id,
       m.kind,
       m.state,
@@ -461,6 +473,7 @@ export class Store {
       m.timeoutMs,
       m.callback ? JSON.stringify(m.callback) : null,
       m.failureCallback ? JSON.stringify(m.failureCallback) : null,
+      m.redact ? JSON.stringify(m.redact) : null,
     )
   }
 
@@ -538,11 +551,14 @@ export class Store {
   }
 
   /** Pending/active messages matching the filters (for bulk cancel). */
-  findUnfinished(filters: Filters): StoredMessage[] {
+  /** Unfinished messages matching `filters`, oldest first; at most `limit` of them when given. */
+  findUnfinished(filters: Filters, limit?: number): StoredMessage[] {
     const where = whereClause(filters, { alias: '', messageId: 'id', time: 'created_at' })
+    const cap = limit === undefined ? '' : ' LIMIT ?'
     return this.all(
-      `SELECT * FROM messages WHERE state IN ('pending', 'active') AND ${where.sql} ORDER BY seq`,
+      `SELECT * FROM messages WHERE state IN ('pending', 'active') AND ${where.sql} ORDER BY seq${cap}`,
       ...where.params,
+      ...(limit === undefined ? [] : [limit]),
     ).map(rowToMessage)
   }
 
@@ -560,7 +576,8 @@ export class Store {
 
   addEvent(m: StoredMessage, e: NewEvent): void {
     const { host, path } = hostPath(m.url)
-    const body = m.body.length > EVENT_BODY_LIMIT ? m.body.subarray(0, EVENT_BODY_LIMIT) : m.body
+    const shown = redactBody(m.body, m.redact)
+    const body = shown.length > EVENT_BODY_LIMIT ? shown.subarray(0, EVENT_BODY_LIMIT) : shown
     this.run(
       `INSERT INTO events (time, message_id, state, url, host, path, topic_name, endpoint_name, queue_name,
          schedule_id, labels, caller_ip, flow_control_key, header, body, next_delivery_time, response_status,
@@ -579,7 +596,7 @@ export class Store {
       JSON.stringify(m.labels),
       m.callerIp,
       m.flowControlKey,
-      JSON.stringify(m.headers),
+      JSON.stringify(redactHeaders(m.headers, m.redact)),
       body,
       e.nextDeliveryTime ?? null,
       e.responseStatus ?? null,

@@ -22,6 +22,17 @@ export interface CallbackOptions extends DeliveryOptions {
   url: string
 }
 
+/**
+ * `Upstash-Redact-Fields` (`body`, `header` = all headers, `header[Name]`): what the API and event log show as
+ * `REDACTED:<sha256 hex>`. Deliveries still carry the original values.
+ */
+export interface RedactSpec {
+  body: boolean
+  allHeaders: boolean
+  /** Lower-cased header names. */
+  headers: string[]
+}
+
 /** Everything a publish request says about a message, after header validation. */
 export interface PublishSpec extends DeliveryOptions {
   body: Buffer
@@ -38,6 +49,7 @@ export interface PublishSpec extends DeliveryOptions {
   queueName: string | null
   /** Accepted and echoed, not enforced (see docs/emulators/qstash.md). */
   flowControlKey: string | null
+  redact: RedactSpec | null
 }
 
 /** Message kinds: callbacks are messages too (signed, retried), but never get callbacks of their own. */
@@ -84,6 +96,8 @@ export interface StoredMessage {
   callback: CallbackOptions | null
   failureCallback: CallbackOptions | null
   flowControlKey: string | null
+  /** Fields shown redacted in the API and event log (`Upstash-Redact-Fields`); null = none. */
+  redact: RedactSpec | null
 }
 
 export type PublishResult = { messageId: string; url: string; deduplicated?: boolean }

@@ -2,8 +2,10 @@
  * JSON shapes returned by the REST API, matching the types of `@upstash/qstash` 2.12
  * (Message, DlqMessage, Log, QueueResponse, Schedule, UrlGroup). Optional fields are omitted, not null.
  */
+
+import { redactBody, redactHeaders } from './redact'
 import type { DlqRecord, EventRecord, QueueRecord, TopicRecord } from './store'
-import type { CallbackOptions, HeaderMap, StoredMessage } from './types'
+import type { CallbackOptions, HeaderMap, RedactSpec, StoredMessage } from './types'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
@@ -33,8 +35,8 @@ export function messageView(m: StoredMessage): Record<string, unknown> {
     topicName: m.topicName,
     endpointName: m.endpointName,
     method: m.method,
-    header: m.headers,
-    ...bodyFields(m.body),
+    header: redactHeaders(m.headers, m.redact),
+    ...bodyFields(redactBody(m.body, m.redact)),
     maxRetries: m.maxRetries,
     retryDelayExpression: m.retryDelay,
     notBefore: m.notBefore,
@@ -115,6 +117,7 @@ export interface ScheduleViewInput {
   failureCallback: CallbackOptions | null
   queueName: string | null
   flowControlKey: string | null
+  redact: RedactSpec | null
   labels: string[]
   paused: boolean
   callerIp: string
@@ -129,8 +132,8 @@ export function scheduleView(s: ScheduleViewInput): Record<string, unknown> {
     cron: s.cron,
     destination: s.destination,
     method: s.method,
-    header: s.headers,
-    ...bodyFields(s.body),
+    header: redactHeaders(s.headers, s.redact),
+    ...bodyFields(redactBody(s.body, s.redact)),
     retries: s.maxRetries,
     retryDelayExpression: s.retryDelay,
     // QStash reports the schedule delay in seconds.

@@ -7,6 +7,7 @@
  * server (CONFIG, SHUTDOWN, DEBUG…). Upstash refuses most of these too; the message says why.
  */
 import type { RedisArg, RedisCommand } from './command-args'
+import { type JsonRun, jsonCommand } from './json-commands'
 import { NOSCRIPT_ERROR, type ScriptRegistry } from './lua-scripts'
 import type { RedisReply } from './reply'
 
@@ -15,6 +16,8 @@ export type PreparedCommand =
   | { kind: 'send'; name: string; args: RedisArg[]; transform?: (reply: RedisReply) => RedisReply }
   /** Answered by the emulator; an Error is a command error like any Redis error reply. */
   | { kind: 'local'; name: string; reply: RedisReply }
+  /** Emulated in the emulator (`JSON.*`): reads and writes through the request's connection, in order. */
+  | { kind: 'json'; name: string; run: JsonRun }
   /** Not supported: a single command → 400, in a pipeline → that item's error, in multi-exec → whole 400. */
   | { kind: 'reject'; name: string; error: string }
 
@@ -97,7 +100,13 @@ export function prepareCommand(command: RedisCommand, scripts: NamespaceScripts)
     return reject(name, 'blocks the connection; the Upstash REST API does not support blocking commands')
   }
   if (PUBSUB_MODE.has(name)) {
-    return reject(name, 'needs a dedicated connection; Upstash serves it over SSE (POST /subscribe/…), not emulated')
+    return reject(name, 'needs a dedicated connection; use the SSE endpoints POST /subscribe/… and /psubscribe/…')
+  }
+  if (name.startsWith('JSON.')) {
+    const run = jsonCommand(name, args)
+    return run
+      ? { kind: 'json', name, run }
+      : reject(name, 'is a RedisJSON subcommand the emulator does not implement (see docs/emulators/redis.md)')
   }
   if (CONNECTION_STATE.has(name)) {
     return reject(name, 'changes connection state; connections are pooled (use /ns/<name> URLs instead of SELECT)')

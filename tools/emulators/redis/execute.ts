@@ -4,6 +4,8 @@
  */
 import type { PreparedCommand } from './command-policy'
 import { type RedisConnection, sendRaw } from './connection-pool'
+import { JsonCommandError } from './json-commands'
+import { JsonPathError } from './json-path'
 import type { Namespace } from './namespaces'
 import { errorMessage, type RedisReply } from './reply'
 
@@ -30,7 +32,19 @@ function settle(promise: Promise<RedisReply>, transform?: (reply: RedisReply) =>
   )
 }
 
-function localOutcome(command: Exclude<PreparedCommand, { kind: 'send' }>): Outcome {
+/** An emulated JSON command: its own errors and Redis's error replies are command errors, like any other. */
+function runJson(connection: RedisConnection, command: Extract<PreparedCommand, { kind: 'json' }>): Promise<Outcome> {
+  return settle(
+    command.run(connection).catch((err: unknown) => {
+      if (err instanceof JsonCommandError || err instanceof JsonPathError) {
+        throw Object.assign(new Error(err.message), { name: 'ReplyError' })
+      }
+      throw err
+    }),
+  )
+}
+
+function localOutcome(command: Exclude<PreparedCommand, { kind: 'send' | 'json' }>): Outcome {
   if (command.kind === 'reject') return { ok: false, error: command.error }
   return command.reply instanceof Error
     ? { ok: false, error: command.reply.message }
@@ -51,15 +65,46 @@ function corked<T>(connection: RedisConnection, write: () => T): T {
   }
 }
 
-export function runPipeline(namespace: Namespace, commands: PreparedCommand[]): Promise<Outcome[]> {
+function startCommand(
+  connection: RedisConnection,
+  command: Exclude<PreparedCommand, { kind: 'json' }>,
+): Promise<Outcome> {
+  return command.kind === 'send'
+    ? settle(sendRaw(connection, command.name, command.args), command.transform)
+    : Promise.resolve(localOutcome(command))
+}
+
+export async function runPipeline(namespace: Namespace, commands: PreparedCommand[]): Promise<Outcome[]> {
   const connection = namespace.pool.acquire()
-  const outcomes = corked(connection, () =>
-    commands.map((command) =>
-      command.kind === 'send'
-        ? settle(sendRaw(connection, command.name, command.args), command.transform)
-        : Promise.resolve(localOutcome(command)),
-    ),
-  )
+  if (!commands.some((command) => command.kind === 'json')) {
+    return Promise.all(
+      corked(connection, () =>
+        commands.map((command) =>
+          command.kind === 'json' ? runJson(connection, command) : startCommand(connection, command),
+        ),
+      ),
+    )
+  }
+  // A JSON command reads, computes and writes: the commands after it wait until it is done; all share one
+  // connection, so each still sees the effects of the ones before it.
+  const outcomes: Promise<Outcome>[] = []
+  let batch: Exclude<PreparedCommand, { kind: 'json' }>[] = []
+  const flush = () => {
+    const sent = batch
+    batch = []
+    outcomes.push(...corked(connection, () => sent.map((command) => startCommand(connection, command))))
+  }
+  for (const command of commands) {
+    if (command.kind !== 'json') {
+      batch.push(command)
+      continue
+    }
+    flush()
+    const outcome = runJson(connection, command)
+    outcomes.push(outcome)
+    await outcome
+  }
+  flush()
   return Promise.all(outcomes)
 }
 
@@ -80,6 +125,14 @@ export async function runTransaction(namespace: Namespace, commands: PreparedCom
   const refused = commands.find((command) => command.kind === 'reject')
   if (refused?.kind === 'reject') {
     return { ok: false, error: `EXECABORT Transaction discarded because of previous errors: ${refused.error}` }
+  }
+  const json = commands.find((command) => command.kind === 'json')
+  if (json) {
+    // Emulated JSON commands read before they write, which cannot happen between MULTI and EXEC.
+    return {
+      ok: false,
+      error: `EXECABORT Transaction discarded because of previous errors: ERR ${json.name} inside /multi-exec is not supported by the Stratum Redis emulator (use /pipeline)`,
+    }
   }
   const sent = commands.filter((command) => command.kind === 'send')
   if (sent.length === 0) return { ok: true, outcomes: collect(commands, []) }
@@ -107,6 +160,7 @@ export async function runTransaction(namespace: Namespace, commands: PreparedCom
 function collect(commands: PreparedCommand[], replies: RedisReply[]): Outcome[] {
   let next = 0
   return commands.map((command): Outcome => {
+    if (command.kind === 'json') return { ok: false, error: 'ERR not run' } // refused above
     if (command.kind !== 'send') return localOutcome(command)
     const reply = replies[next++] ?? null
     if (reply instanceof Error) return { ok: false, error: reply.message }

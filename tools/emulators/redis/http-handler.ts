@@ -5,10 +5,12 @@
  *   POST [/ns/<name>]/pipeline     JSON array of command arrays → [{"result"}|{"error"}, …]
  *   POST [/ns/<name>]/multi-exec   same, atomic                 → same, or 400 {"error"} when discarded
  *   GET|POST [/ns/<name>]/<cmd>/<arg>…[?k=v]  path style; a POST/PUT body is appended as the last path argument
+ *   POST [/ns/<name>]/subscribe/<channel>, /psubscribe/<pattern>   SSE stream (subscribe.ts)
  *   GET  /_emulator/stats, POST /_emulator/stats/reset          (no token: test observability)
  */
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { RedisOptions } from 'ioredis'
 import { bearerToken, type Handler, HttpError, readBody, sendJson } from '../shared/http'
 import {
   CommandShapeError,
@@ -28,6 +30,7 @@ import {
   type NamespaceRegistry,
 } from './namespaces'
 import { toUpstashResult } from './reply'
+import { isSubscribeRoute, type Subscriptions } from './subscribe'
 
 export interface HandlerDeps {
   token: string
@@ -36,6 +39,9 @@ export interface HandlerDeps {
   syncToken: SyncToken
   /** Largest accepted request body (Upstash's own limit is plan-dependent; default 32 MiB). */
   maxBodyBytes: number
+  /** Where SSE subscriptions open their own Redis connection. */
+  redis: RedisOptions
+  subscriptions: Subscriptions
 }
 
 const ALLOWED_METHODS = new Set(['HEAD', 'GET', 'POST', 'PUT'])
@@ -79,6 +85,11 @@ export function createRequestHandler(deps: HandlerDeps): Handler {
       return
     }
     const body = method === 'POST' || method === 'PUT' ? await readLimitedBody(req, deps.maxBodyBytes) : undefined
+    const subscribe = route.kind === 'path' ? isSubscribeRoute(route.segments) : undefined
+    if (subscribe && route.kind === 'path') {
+      await deps.subscriptions.serve(req, res, deps.redis, subscribe, route.segments.slice(1))
+      return
+    }
     const commands = parseCommands(route, url, body)
     namespace.stats.commands += commands.length
 

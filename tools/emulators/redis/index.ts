@@ -17,6 +17,7 @@ import { ScriptRegistry } from './lua-scripts'
 import { DEFAULT_NAMESPACE, isValidNamespaceName, NamespaceRegistry } from './namespaces'
 import { DEFAULT_DATABASES, type RunningRedisServer, startRedisServer } from './redis-server'
 import { errorMessage } from './reply'
+import { Subscriptions } from './subscribe'
 
 export { startRedisServer } from './redis-server'
 
@@ -67,6 +68,7 @@ export async function startRedisEmulator(options: RedisEmulatorOptions): Promise
     // Opening the default namespace proves Redis answers before we accept HTTP traffic.
     const defaultNamespace = await namespaces.get(DEFAULT_NAMESPACE)
     const commandTable = await loadCommandTable(defaultNamespace.pool.acquire())
+    const subscriptions = new Subscriptions()
     const http = await listen(
       createRequestHandler({
         token: options.token,
@@ -74,6 +76,8 @@ export async function startRedisEmulator(options: RedisEmulatorOptions): Promise
         commandTable,
         syncToken: new SyncToken(),
         maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
+        redis,
+        subscriptions,
       }),
       { host: options.host, port: options.port },
     )
@@ -91,6 +95,7 @@ export async function startRedisEmulator(options: RedisEmulatorOptions): Promise
       },
       close() {
         closing ??= (async () => {
+          subscriptions.close()
           await http.close()
           await registry.close()
           await server?.close()

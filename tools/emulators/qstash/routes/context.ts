@@ -52,6 +52,27 @@ export function parseCursor(query: URLSearchParams): number | null {
   return Number(raw)
 }
 
+/** Query parameters whose value must be a decimal integer (epoch milliseconds, HTTP status, count, cursor). */
+const NUMERIC_PARAMS = new Set(['fromDate', 'toDate', 'responseStatus', 'count', 'cursor'])
+
+/**
+ * Strict query check for destructive endpoints (bulk delete/cancel/retry, single deletes): an unknown parameter, an
+ * empty value or a non-numeric date/status/count is a 400 before anything is touched. Lenient parsing would drop such
+ * a filter, and a bulk action without filters targets *everything* — a typo must never empty the DLQ
+ * (docs/emulators/qstash.md). `qstash_token` is the query form of the bearer token.
+ */
+export function requireKnownParams(query: URLSearchParams, allowed: readonly string[]): void {
+  for (const [name, value] of query) {
+    if (name === 'qstash_token') continue
+    if (!allowed.includes(name)) throw new HttpError(400, { error: `unknown query parameter: ${name}` })
+    const values = value.split(',').map((v) => v.trim())
+    if (values.some((v) => v === '')) throw new HttpError(400, { error: `empty value for query parameter: ${name}` })
+    if (NUMERIC_PARAMS.has(name) && values.some((v) => !/^\d+$/.test(v))) {
+      throw new HttpError(400, { error: `${name} must be a non-negative integer` })
+    }
+  }
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -4,7 +4,7 @@ import { headersFromNode, parsePublishSpec } from '../headers'
 import { type DlqRecord, type Filters, filtersFromQuery } from '../store'
 import type { PublishSpec } from '../types'
 import { dlqView } from '../views'
-import { type ApiContext, notFound, parseCount, parseCursor, sendEmpty } from './context'
+import { type ApiContext, notFound, parseCount, parseCursor, requireKnownParams, sendEmpty } from './context'
 
 const DLQ_FILTERS = [
   'dlqIds',
@@ -47,8 +47,12 @@ export function deleteDlq(ctx: ApiContext, dlqId: string): void {
   sendEmpty(ctx.res)
 }
 
+/** What the bulk actions accept: `count`/`cursor` with filters or `all`; anything else is a 400 (a typo must not widen the selection). */
+const BULK_PARAMS: readonly string[] = [...DLQ_FILTERS, 'cursor', 'count']
+
 /** One page of entries selected by `dlqIds`, other filters, or nothing (= all), for the bulk actions. */
 function selectPage(ctx: ApiContext): { entries: DlqRecord[]; cursor: number | null } {
+  requireKnownParams(ctx.query, BULK_PARAMS)
   const filters: Filters = filtersFromQuery(ctx.query, DLQ_FILTERS)
   return ctx.core.store.listDlq(filters, parseCursor(ctx.query), parseCount(ctx.query, MAX_PAGE, 1000))
 }
@@ -85,12 +89,14 @@ function overrides(ctx: ApiContext): Partial<PublishSpec> {
 }
 
 export function retryDlq(ctx: ApiContext, dlqId: string): void {
+  requireKnownParams(ctx.query, [])
   const result = ctx.core.store.transaction(() => ctx.core.retryDlq(dlqId, overrides(ctx)))
   if (!result) throw notFound('dlq message')
   sendJson(ctx.res, 200, result)
 }
 
 export function retryDlqBulk(ctx: ApiContext): void {
+  requireKnownParams(ctx.query, BULK_PARAMS)
   const override = overrides(ctx)
   const ids = ctx.query.getAll('dlqIds')
   const result = ctx.core.store.transaction(() => {

@@ -2,7 +2,7 @@
 import { HttpError, readBody, sendJson } from '../../shared/http'
 import { filtersFromQuery } from '../store'
 import { messageView } from '../views'
-import { type ApiContext, isRecord, notFound } from './context'
+import { type ApiContext, isRecord, notFound, parseCount, requireKnownParams } from './context'
 
 const MESSAGE_FILTERS = [
   'url',
@@ -32,11 +32,20 @@ export function cancelMessage(ctx: ApiContext, id: string): void {
   sendJson(ctx.res, 200, { cancelled: 1 })
 }
 
+/** Bulk cancel takes no cursor; an unknown parameter is a 400 (routes/context.ts `requireKnownParams`). */
+const CANCEL_PARAMS: readonly string[] = [...MESSAGE_FILTERS, 'messageIds', 'count']
+/** Default and ceiling of `count` for a filter-selected bulk cancel (the SDK sends 100 for `cancel({ all: true })`). */
+const CANCEL_COUNT = 100
+const MAX_CANCEL_COUNT = 1000
+
 /**
  * Ids from `?messageIds=` (repeated or comma list) or a legacy JSON body `{messageIds}`; otherwise the
- * filters select; no filter at all means every unfinished message (`cancel({ all: true })`).
+ * filters select; no filter at all means every unfinished message (`cancel({ all: true })`). A filter selection
+ * cancels at most `count` (default 100), oldest first: call again until `cancelled` is 0.
  */
 export async function cancelMessages(ctx: ApiContext): Promise<void> {
+  requireKnownParams(ctx.query, CANCEL_PARAMS)
+  const limit = parseCount(ctx.query, CANCEL_COUNT, MAX_CANCEL_COUNT)
   let ids = ctx.query
     .getAll('messageIds')
     .flatMap((value) => value.split(','))
@@ -58,7 +67,7 @@ export async function cancelMessages(ctx: ApiContext): Promise<void> {
     const targets =
       ids.length > 0
         ? ids
-        : ctx.core.store.findUnfinished(filtersFromQuery(ctx.query, MESSAGE_FILTERS)).map((m) => m.id)
+        : ctx.core.store.findUnfinished(filtersFromQuery(ctx.query, MESSAGE_FILTERS), limit).map((m) => m.id)
     return targets.filter((id) => ctx.core.cancel(id)).length
   })
   sendJson(ctx.res, 200, { cancelled })
