@@ -74,19 +74,21 @@ function startCommand(
     : Promise.resolve(localOutcome(command))
 }
 
-export async function runPipeline(namespace: Namespace, commands: PreparedCommand[]): Promise<Outcome[]> {
+export function runPipeline(namespace: Namespace, commands: PreparedCommand[]): Promise<Outcome[]> {
   const connection = namespace.pool.acquire()
+  // The common case stays one synchronous write of every command (no await between them).
   if (!commands.some((command) => command.kind === 'json')) {
-    return Promise.all(
-      corked(connection, () =>
-        commands.map((command) =>
-          command.kind === 'json' ? runJson(connection, command) : startCommand(connection, command),
-        ),
-      ),
-    )
+    const plain = commands as Exclude<PreparedCommand, { kind: 'json' }>[]
+    return Promise.all(corked(connection, () => plain.map((command) => startCommand(connection, command))))
   }
-  // A JSON command reads, computes and writes: the commands after it wait until it is done; all share one
-  // connection, so each still sees the effects of the ones before it.
+  return runWithJson(connection, commands)
+}
+
+/**
+ * A JSON command reads, computes and writes: the commands after it wait until it is done; all share one connection,
+ * so each still sees the effects of the ones before it.
+ */
+async function runWithJson(connection: RedisConnection, commands: PreparedCommand[]): Promise<Outcome[]> {
   const outcomes: Promise<Outcome>[] = []
   let batch: Exclude<PreparedCommand, { kind: 'json' }>[] = []
   const flush = () => {
