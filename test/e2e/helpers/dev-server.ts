@@ -16,7 +16,8 @@ export async function startDevServer(dataDir: string, env: Record<string, string
   })
   const url = `http://127.0.0.1:${port}`
   try {
-    await waitFor(`${url}/api/v1/health`, 90_000)
+    // Generous: on a loaded 2-core CI machine wrangler, workerd and three emulator processes start beside the suite.
+    await waitFor(`${url}/api/v1/health`, 150_000)
   } catch (err) {
     await proc.stop()
     throw new Error(`${String(err)}\n${proc.output()}`)
