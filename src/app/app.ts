@@ -11,7 +11,7 @@ import { registerMessages } from '../core/i18n'
 import type { ApiVersion } from '../core/versioning'
 import { INVALID_VERSION_SEGMENT, versionedPath } from '../core/versioning'
 import { checkAccess } from '../domains/auth/access'
-import type { DomainModule } from '../domains/module'
+import type { AppCatalogue, DomainModule } from '../domains/module'
 import type { AccessCheck } from '../http/access'
 import type { AppEnv } from '../http/context'
 import { handleError } from '../http/error-handler'
@@ -38,9 +38,8 @@ const versionsOf = (domains: readonly DomainModule[]): ApiVersion[] =>
 export const SUPPORTED_VERSIONS: readonly string[] = versionsOf(DOMAINS)
 
 /** One version's router: every module's routers for it, in list order. */
-function versionRouter(version: ApiVersion, domains: readonly DomainModule[]): Router {
+function versionRouter(version: ApiVersion, domains: readonly DomainModule[], catalogue: AppCatalogue): Router {
   const router = createRouter()
-  const catalogue = appCatalogue(domains)
   for (const domain of domains) {
     const build = domain.routes?.[version]
     if (build) router.route('/', build(catalogue))
@@ -80,8 +79,10 @@ export function createApp(options: AppOptions = {}) {
   )
   app.route('/', pageRoutes(versions))
 
+  // Built once for every version's routers (it walks every module's tables).
+  const catalogue = appCatalogue(domains)
   for (const version of versions) {
-    const router = versionRouter(version, domains)
+    const router = versionRouter(version, domains, catalogue)
     // Plugin administration is part of the v1 admin API; each plugin's routers go behind its gate.
     if (version === 'v1') router.route('/', pluginAdminRoutes(plugins))
     mountPlugins(router, version, plugins)

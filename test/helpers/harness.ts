@@ -23,8 +23,6 @@ import { app, call, type Overrides } from './app'
 /** A router factory of a domain or plugin (e.g. `roleRoutes`), whose route types the client takes. */
 type RouterFactory = (...args: never[]) => Hono<AppEnv, Schema, string>
 
-export type { Overrides }
-
 export interface ClientOptions {
   /** API version segment (default `v1`). */
   version?: string
