@@ -2,6 +2,7 @@
  * The authorization matrix, generated from the route table: every route of every API version must declare who may
  * call it (`x-access` in its OpenAPI operation), and the declaration must hold:
  *   anonymous → 401 unless public;
+ *   QStash-signed routes → 401 for any user token;
  *   signed in without the permission → 403;
  *   with it → neither 401 nor 403;
  *   a non-staff user writing → 403 (permission routes).
@@ -132,6 +133,12 @@ describe('authorization matrix', () => {
     for (const op of ops) {
       // Public routes were covered anonymously (and calling logout with a token would end that session).
       if (op.access === 'public') continue
+      if (op.access === 'qstash') {
+        // Only a QStash signature opens these (test/domains/tasks/deliveries.test.ts): a user's token is no signature.
+        const status = await request(op, tokens.admin)
+        if (status !== 401) wrong.push(`${op.method} ${op.path} (${op.access}) admin token → ${status}`)
+        continue
+      }
       if (op.access === 'authenticated') {
         const status = await request(op, tokens.bystander)
         if (status === 401 || status === 403) wrong.push(`${op.method} ${op.path} (${op.access}) bystander → ${status}`)
@@ -150,7 +157,7 @@ describe('authorization matrix', () => {
   it('a non-staff user holding the permission still cannot write', async () => {
     const wrong: string[] = []
     for (const op of ops) {
-      if (op.access === 'public' || op.access === 'authenticated' || op.access === 'superuser') continue
+      if (['public', 'authenticated', 'superuser', 'qstash'].includes(op.access ?? '')) continue
       const status = await request(op, tokens.viewer)
       const expected = WRITE.has(op.method) ? status === 403 : status !== 401 && status !== 403
       if (!expected) wrong.push(`${op.method} ${op.path} (${op.access}) viewer → ${status}`)

@@ -16,6 +16,7 @@ import { type OpenApiDocument, openApiDocument } from './http/openapi-document'
 
 const ParameterSchema = z.looseObject({ name: z.string(), in: z.string() })
 const SweepOperationSchema = z.looseObject({
+  'x-access': z.string().optional(),
   parameters: z.array(ParameterSchema).optional(),
   requestBody: z.looseObject({ content: z.record(z.string(), z.looseObject({ schema: z.unknown() })) }).optional(),
 })
@@ -35,6 +36,8 @@ interface Operation {
   media: string[]
   /** Declared JSON body properties with their schema type (for wrong-typed bodies). */
   properties: Record<string, string>
+  /** QStash's routes: the signature is checked before anything else (junk gets 401 there). */
+  signed: boolean
 }
 
 /** The schema behind a `$ref` (`#/components/schemas/X`) or the schema itself. */
@@ -66,6 +69,7 @@ function operationsOf(doc: OpenApiDocument, version: string): Operation[] {
         queryParams: params.filter((p) => p.in === 'query').map((p) => p.name),
         media: Object.keys(content),
         properties,
+        signed: op['x-access'] === 'qstash',
       })
     }
   }
@@ -213,7 +217,8 @@ describe('bad-input sweep', () => {
 
   it('answers a wrong or missing Content-Type on a JSON route with 415, not 500', async () => {
     token = (await login('admin')).accessToken // the sweep ended with a logout
-    const jsonRoutes = ops.filter((o) => o.media.length === 1 && o.media[0] === 'application/json')
+    // Not QStash's routes: an unsigned request is refused before its body is looked at.
+    const jsonRoutes = ops.filter((o) => !o.signed && o.media.length === 1 && o.media[0] === 'application/json')
     expect(jsonRoutes.length).toBeGreaterThan(10)
     const wrong: string[] = []
     for (const op of jsonRoutes) {

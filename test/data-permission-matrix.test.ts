@@ -69,7 +69,7 @@ type Table = keyof typeof HIDDEN
 const isKnownTable = (table: string): table is Table => Object.hasOwn(HIDDEN, table)
 
 /** The auth domain's check, except that routes reserved to superusers only need a signed-in caller. */
-const superuserRoutesOpen = (c: Context<AppEnv>, access: Exclude<Access, 'public'>) =>
+const superuserRoutesOpen = (c: Context<AppEnv>, access: Exclude<Access, 'public' | 'qstash'>) =>
   checkAccess(c, access === 'superuser' ? 'authenticated' : access)
 const open = harnessFor(createApp({ checkAccess: superuserRoutesOpen }))
 

@@ -70,17 +70,22 @@ export function createApp(options: AppOptions = {}) {
   registerMessages(pluginMessages)
   const app = new OpenAPIHono<AppEnv>({ getPath: versionedPath, router: new MemoRouter() })
 
+  // Built once per app, for every version's routers (it walks every module's tables and tasks).
+  const catalogue = appCatalogue(domains, plugins)
+  const pluginContext = pluginRequestContext(plugins)
   app.use(
     requestPipeline({
-      extend: pluginRequestContext(plugins),
+      // Every request can submit tasks (`tasksOf(c)`, domains/tasks/submitter.ts).
+      extend: (c) => {
+        c.set('tasks', catalogue.tasks)
+        pluginContext?.(c)
+      },
       services: options.services,
       checkAccess: options.checkAccess ?? checkAccess,
     }),
   )
   app.route('/', pageRoutes(versions))
 
-  // Built once for every version's routers (it walks every module's tables).
-  const catalogue = appCatalogue(domains)
   for (const version of versions) {
     const router = versionRouter(version, domains, catalogue)
     // Plugin administration is part of the v1 admin API; each plugin's routers go behind its gate.

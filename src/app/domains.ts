@@ -14,7 +14,11 @@ import { menusModule } from '../domains/menus/module'
 import type { AppCatalogue, DomainModule } from '../domains/module'
 import { monitorsModule } from '../domains/monitors/module'
 import { rolesModule } from '../domains/roles/module'
+import { tasksModule } from '../domains/tasks/module'
+import { TaskRegistry } from '../domains/tasks/registry'
 import { usersModule } from '../domains/users/module'
+import { PLUGINS } from '../plugins/registry'
+import type { PluginManifest } from '../plugins/types'
 
 export const DOMAINS: readonly DomainModule[] = [
   healthModule,
@@ -27,9 +31,17 @@ export const DOMAINS: readonly DomainModule[] = [
   usersModule,
   logsModule,
   monitorsModule,
+  tasksModule,
 ]
 
-/** What the listed modules declare, for the routers that work across domains. */
-export function appCatalogue(domains: readonly DomainModule[] = DOMAINS): AppCatalogue {
-  return { tables: Object.assign({}, ...domains.map((d) => d.tables ?? {})) }
+/** What the listed modules and plugins declare, for the routers that work across domains. */
+export function appCatalogue(
+  domains: readonly DomainModule[] = DOMAINS,
+  plugins: readonly PluginManifest[] = PLUGINS,
+): AppCatalogue {
+  return {
+    tables: Object.assign({}, ...domains.map((d) => d.tables ?? {})),
+    // One registry for the whole app: a name defined twice fails here, when the app is built.
+    tasks: new TaskRegistry([...domains.flatMap((d) => d.tasks ?? []), ...plugins.flatMap((p) => p.tasks ?? [])]),
+  }
 }

@@ -89,8 +89,8 @@ const rateList = z.string().transform((v, ctx): ConfigRate[] => {
 })
 
 /**
- * Keys a production deployment must set (README "Deploying" lists them, and how). The QStash signing keys are not among
- * them: nothing in the app receives QStash deliveries yet.
+ * Keys a production deployment must set (README "Deploying" lists them, and how). QStash delivers tasks to
+ * `PUBLIC_URL` and the consumer route checks its signatures with both signing keys.
  */
 export const PRODUCTION_REQUIRED_KEYS = [
   'JWT_SECRET',
@@ -99,6 +99,9 @@ export const PRODUCTION_REQUIRED_KEYS = [
   'UPSTASH_REDIS_REST_URL',
   'UPSTASH_REDIS_REST_TOKEN',
   'QSTASH_TOKEN',
+  'QSTASH_CURRENT_SIGNING_KEY',
+  'QSTASH_NEXT_SIGNING_KEY',
+  'PUBLIC_URL',
 ] as const
 
 /** A database hosted by Turso (`*.turso.io`), which refuses every query without `TURSO_AUTH_TOKEN`. */
@@ -115,6 +118,27 @@ export const configSchema = z
     ENVIRONMENT: z.enum(ENVIRONMENTS).default('development'),
     APP_NAME: z.string().min(1).default('Stratum'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /**
+     * This deployment's public origin (`https://api.example.com`; a path prefix is kept, e.g. behind a proxy). QStash delivers tasks to
+     * `<PUBLIC_URL>/api/v1/qstash/...` and the consumer route checks the signed URL against it; `npm run dev` sets it to
+     * the local server. Without it, submitting a task is a 503.
+     */
+    PUBLIC_URL: z
+      .url({ protocol: /^https?$/ })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+    /** IANA timezone crontab schedules are evaluated in (`Asia/Shanghai`); datetimes on the wire stay UTC. */
+    DATETIME_TIMEZONE: z
+      .string()
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz })
+          return true
+        } catch {
+          return false
+        }
+      }, 'must be an IANA timezone, e.g. UTC or Asia/Shanghai')
+      .default('UTC'),
     /** Version served to an unversioned `/api/...` request without a version header. */
     API_DEFAULT_VERSION: z
       .string()
@@ -138,6 +162,9 @@ export const configSchema = z
       'POST /api/v1/auth/login',
       'POST /api/v1/auth/logout',
       'POST /api/v1/auth/refresh',
+      // QStash deliveries are the app's own background work, signed; demo mode blocks visitors' writes, not these.
+      'POST /api/v1/qstash/deliveries',
+      'POST /api/v1/qstash/failures',
     ]),
     /** Prefix of every Redis key this app writes (one Redis can serve several apps and environments). */
     REDIS_KEY_PREFIX: z

@@ -11,11 +11,15 @@ import type { ApiVersion } from '../core/versioning'
 import type { Router } from '../http/router'
 import type { RepositoryDb } from '../infra/db/repository'
 import type { MenuByName } from './menus/by-name'
+import type { AnyTaskDefinition } from './tasks/define'
+import type { TaskRegistry } from './tasks/registry'
 
 /** What the app knows once every module is listed, for the few routers that work across domains. */
 export interface AppCatalogue {
   /** Every domain table by its export name (the data-rule models). */
   tables: Readonly<Record<string, SQLiteTable>>
+  /** Every task of every module and plugin. */
+  tasks: TaskRegistry
 }
 
 export interface SeedContext {
@@ -45,6 +49,8 @@ export interface DomainModule {
   permissions?: Readonly<Record<string, string>>
   /** The domain's user-facing messages (declare their keys too, see core/i18n). */
   messages?: MessageCatalogue
+  /** The domain's tasks (`defineTask`, docs/tasks.md), joined into the app's one task registry. */
+  tasks?: readonly AnyTaskDefinition[]
 }
 
 /** Declares a domain module (identity function: it checks the shape and keeps literal types). */

@@ -8,14 +8,18 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { InternalError } from '../core/errors'
 import type { AppEnv } from './context'
+import { verifyQstashSignature } from './qstash-signature'
 
-/** Who may call a route: anyone, any signed-in user, superusers only, or holders of a permission code. */
-export type Access = 'public' | 'authenticated' | 'superuser' | { permission: string }
+/**
+ * Who may call a route: anyone, any signed-in user, superusers only, holders of a permission code, or QStash (a
+ * delivery signed with the app's QStash signing keys, checked by `verifyQstashSignature`).
+ */
+export type Access = 'public' | 'authenticated' | 'superuser' | 'qstash' | { permission: string }
 
 export const accessLabel = (access: Access): string => (typeof access === 'string' ? access : access.permission)
 
 /** Authenticates the caller (401) and checks `access` (403); resolves when the request may go on. */
-export type AccessCheck = (c: Context<AppEnv>, access: Exclude<Access, 'public'>) => Promise<void>
+export type AccessCheck = (c: Context<AppEnv>, access: Exclude<Access, 'public' | 'qstash'>) => Promise<void>
 
 declare module './context' {
   interface Variables {
@@ -31,6 +35,7 @@ declare module './context' {
  */
 export function requireAccess(access: Access): MiddlewareHandler<AppEnv> | undefined {
   if (access === 'public') return undefined
+  if (access === 'qstash') return verifyQstashSignature
   return createMiddleware<AppEnv>(async (c, next) => {
     const check = c.get('checkAccess')
     if (!check) throw new InternalError(undefined, { cause: new Error('no access check configured') })

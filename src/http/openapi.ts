@@ -127,10 +127,11 @@ export function defineRoute<const R extends StratumRouteConfig>(config: R) {
   const limited = rateLimit ? routeRateLimit(rateLimit, rest.method, rest.path) : undefined
   const guard = requireAccess(access)
   const statuses = limited?.rule.failClosed ? [...errors, 503 as const] : errors
-  if (dependencies === 'none') skipDefaultRateLimit(rest.path)
+  // QStash's deliveries come from a few shared addresses and are signed: a per-IP count would only throttle them.
+  if (dependencies === 'none' || access === 'qstash') skipDefaultRateLimit(rest.path)
   return createRoute({
     ...rest,
-    security: access === 'public' ? [] : [{ bearerAuth: [] }],
+    security: access === 'public' ? [] : access === 'qstash' ? [{ qstashSignature: [] }] : [{ bearerAuth: [] }],
     'x-access': accessLabel(access),
     ...(limited ? { 'x-rate-limit': limited.extension } : {}),
     ...(sensitive ? { 'x-sensitive': true } : {}),
@@ -152,6 +153,12 @@ export function defineRoute<const R extends StratumRouteConfig>(config: R) {
 export function documentVersion(router: Router, version: string, appVersion: string): void {
   const registry = router.openAPIRegistry
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+  registry.registerComponent('securitySchemes', 'qstashSignature', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Upstash-Signature',
+    description: 'A QStash delivery: a JWT signed with the QStash signing keys over the body and PUBLIC_URL + path',
+  })
   registry.register('ErrorResponse', ErrorEnvelopeSchema)
   registry.register('ValidationErrorResponse', ValidationErrorEnvelopeSchema)
   for (const [status, [name, description]] of Object.entries(ERROR_COMPONENTS)) {

@@ -5,7 +5,7 @@
  * `QSTASH_TIMEOUT_MS` (../deadline.ts). A server error (5xx) or a call that got no answer is a 503; the SDK's
  * `QstashError` for any other status passes unchanged.
  */
-import { Client, QstashError } from '@upstash/qstash'
+import { Client, QstashError, Receiver } from '@upstash/qstash'
 import type { Config } from '../core/config'
 import { Deadline } from './deadline'
 
@@ -14,6 +14,7 @@ export function createQstash(config: Config): Client | undefined {
   const client = new Client({ token: config.QSTASH_TOKEN, baseUrl: config.QSTASH_URL, retry: false })
   const deadline = new Deadline('qstash', config.QSTASH_TIMEOUT_MS)
   const http = client.http
+  quietAnswers(http)
   const isAnswer = (err: unknown) => err instanceof QstashError && (err.status ?? 0) < 500
   client.http = {
     headers: http.headers,
@@ -25,4 +26,44 @@ export function createQstash(config: Config): Client | undefined {
   return client
 }
 
+/**
+ * The SDK prints every non-2xx answer to the console before throwing it. Callers here turn `QstashError` into answers
+ * (a cancel's 404 is expected) and log what matters, so only the throw stays. Feature-checked: if a later SDK no longer
+ * has these methods, it keeps printing and nothing breaks.
+ */
+function quietAnswers(http: object): void {
+  const sdk = http as { checkResponse?: unknown; getResponseError?: unknown }
+  const responseError = sdk.getResponseError
+  if (typeof sdk.checkResponse !== 'function' || typeof responseError !== 'function') return
+  sdk.checkResponse = async (response: Response) => {
+    const error: unknown = await responseError.call(http, response)
+    if (error) throw error
+  }
+}
+
 export type { Client as Qstash }
+
+/**
+ * Checks a delivery's `Upstash-Signature` (a JWT over the raw body and the destination URL) with the current signing
+ * key, then the next one (QStash signs with the next key during a rotation). False for a missing, tampered, expired
+ * or wrong-URL signature; never throws for a bad signature. Without both keys nothing verifies.
+ */
+export async function verifyQstashDelivery(
+  config: Config,
+  delivery: { signature: string | undefined; body: string; url: string },
+): Promise<boolean> {
+  const { QSTASH_CURRENT_SIGNING_KEY: currentSigningKey, QSTASH_NEXT_SIGNING_KEY: nextSigningKey } = config
+  if (!currentSigningKey || !nextSigningKey || !delivery.signature) return false
+  const receiver = new Receiver({ currentSigningKey, nextSigningKey })
+  try {
+    // A few seconds of clock skew between QStash and the Worker are tolerated (`nbf`/`exp`).
+    return await receiver.verify({
+      signature: delivery.signature,
+      body: delivery.body,
+      url: delivery.url,
+      clockTolerance: 5,
+    })
+  } catch {
+    return false
+  }
+}

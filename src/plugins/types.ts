@@ -10,6 +10,7 @@ import type { MessageCatalogue } from '../core/i18n'
 import type { SettingsProvider } from '../core/settings'
 import type { ApiVersion } from '../core/versioning'
 import type { MenuByName } from '../domains/menus/by-name'
+import type { AnyTaskDefinition } from '../domains/tasks/define'
 import type { Router } from '../http/router'
 import type { RepositoryDb } from '../infra/db/repository'
 
@@ -62,8 +63,9 @@ export interface PluginManifest {
     cache?: import('../infra/cache').Cache
     logger?: import('../core/logging').Logger
   }) => SettingsProvider
-  /** Named async task and event handlers (dispatched through QStash by the task system). */
-  tasks?: Record<string, (payload: unknown) => Promise<void>>
+  /** The plugin's tasks (`defineTask`, docs/tasks.md); they join the app's one task registry. */
+  tasks?: readonly AnyTaskDefinition[]
+  /** Named event handlers (dispatched through QStash by the event system). */
   events?: Record<string, (payload: unknown) => Promise<void>>
   /** Called when an administrator switches the plugin on or off. */
   onEnable?: (ctx: PluginSeedContext) => Promise<void>

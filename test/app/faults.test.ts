@@ -2,16 +2,21 @@
  * Fault tests: a stalled dependency (paused, not killed — test/setup/fault-harness.ts) must cost a request at most
  * its configured deadline and answer 503 with `Retry-After`; the liveness probe stays 200; everything recovers when
  * the dependency resumes; and no write that was acknowledged (a 200) is lost. The app under test reaches its Redis,
- * database and QStash through the harness (`faultBindings`), with short deadlines set as binding overrides.
+ * database and QStash through the harness (`faultBindings`), with short deadlines set as binding overrides. QStash is
+ * also killed outright (the harness's restartable emulator): tasks pending then run exactly once after it restarts.
  */
-import { inArray } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { sysRole } from '../../src/domains/roles/schema'
+import { taskResult } from '../../src/domains/tasks/schema'
+import { runsKey, submitTask, taskApp } from '../domains/tasks/helpers'
 import type { Overrides } from '../helpers/app'
 import { fileDb, seedFileDatabase, TEST_SEED_PASSWORD } from '../helpers/database'
-import { faultBindings, timed, whilePaused } from '../helpers/faults'
+import { deliverAll, deliverUntil } from '../helpers/deliveries'
+import { faultBindings, restartableQstash, startQstash, stopQstash, timed, whilePaused } from '../helpers/faults'
 import { unique } from '../helpers/fixtures'
 import { failure, send } from '../helpers/harness'
+import { fileRedis } from '../helpers/isolation'
 import { expectLogs } from '../helpers/logs'
 
 /** The deadline of the stalled service in these tests, and what a loaded 2-core machine may add to it. */
@@ -201,5 +206,39 @@ describe('QStash paused', SLOW, () => {
       expect(body.data.checks.database?.status).toBe('up')
     })
     expect((await send('GET', '/api/v1/health', { overrides: NORMAL })).status).toBe(200)
+  })
+})
+
+describe('QStash killed with tasks pending', SLOW, () => {
+  const statusOf = async (taskId: string) =>
+    (await fileDb().select().from(taskResult).where(eq(taskResult.taskId, taskId)))[0]?.status
+  const runsOf = async (label: string) => Number((await fileRedis().get<number>(runsKey(label))) ?? 0)
+
+  it('runs every one of them exactly once after it starts again', async () => {
+    const labels = [1, 2, 3, 4, 5].map(() => unique('killed'))
+    const tasks = await Promise.all(labels.map((label) => submitTask('test.count', { label }, {}, restartableQstash)))
+    const allSucceeded = async () =>
+      (await Promise.all(tasks.map((task) => statusOf(task.task_id)))).every((status) => status === 'SUCCESS')
+    try {
+      // QStash dies while its first delivery is on its way into the app: that task runs, but QStash never hears of
+      // it; the other deliveries, waiting at the relay, are cut off.
+      const first = await deliverUntil((delivered) => delivered.length === 1, {
+        app: taskApp,
+        rewrite: async (request) => {
+          await stopQstash()
+          return request
+        },
+      })
+      expect(first.map((d) => [d.status, d.answered])).toEqual([[200, false]])
+    } finally {
+      await startQstash()
+    }
+
+    // Restarted on the same file, QStash delivers all five again (the first one too: it never got its answer); the
+    // consumer acknowledges the one that already ran without running it again.
+    const again = [...(await deliverUntil(allSucceeded, { app: taskApp })), ...(await deliverAll({ app: taskApp }))]
+    expect(again.map((d) => d.status)).toEqual([200, 200, 200, 200, 200])
+    expect(new Set(again.map((d) => d.headers.get('Upstash-Message-Id'))).size).toBe(5)
+    expect(await Promise.all(labels.map(runsOf))).toEqual([1, 1, 1, 1, 1])
   })
 })

@@ -296,8 +296,9 @@ describe('seed', () => {
     expect(hashed).toEqual(['s3cret-admin'])
     expect(result.inserted).toEqual({
       sys_dept: 1,
-      // fba's 50 core menus, then the 5 read buttons the logs and monitors modules place by name.
-      sys_menu: 55,
+      // fba's 50 core menus, then the 5 read buttons the logs and monitors modules place by name and the 8 buttons of
+      // the two scheduler pages (the tasks module; fba seeds those pages without buttons).
+      sys_menu: 63,
       sys_role: 1,
       sys_data_rule: 6,
       sys_data_scope: 5,
@@ -306,6 +307,8 @@ describe('seed', () => {
       sys_role_menu: 4,
       sys_role_data_scope: 2,
       sys_data_scope_rule: 6,
+      // fba's built-in schedules: the two log clean-ups (on) and three demos (off).
+      task_scheduler: 5,
     })
     const users = await db.select({ username: sysUser.username, password: sysUser.password }).from(sysUser)
     expect(users).toEqual([{ username: 'admin', password: 'hashed:s3cret-admin' }])

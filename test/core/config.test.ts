@@ -46,6 +46,9 @@ describe('config', () => {
       UPSTASH_REDIS_REST_URL: 'https://eu1-example.upstash.io',
       UPSTASH_REDIS_REST_TOKEN: 'token',
       QSTASH_TOKEN: 'token',
+      QSTASH_CURRENT_SIGNING_KEY: 'sig_current',
+      QSTASH_NEXT_SIGNING_KEY: 'sig_next',
+      PUBLIC_URL: 'https://api.example.com',
     }
     const secrets = { JWT_SECRET: 'j'.repeat(32), PASSWORD_PEPPER: 'p'.repeat(16) }
     const problemKeys = (env: object): string[] => {

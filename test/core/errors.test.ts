@@ -47,6 +47,9 @@ describe('error envelope', () => {
       UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9',
       UPSTASH_REDIS_REST_TOKEN: 'x',
       QSTASH_TOKEN: 'x',
+      QSTASH_CURRENT_SIGNING_KEY: 'x',
+      QSTASH_NEXT_SIGNING_KEY: 'x',
+      PUBLIC_URL: 'https://api.example.com',
       JWT_SECRET: 'x'.repeat(32),
       PASSWORD_PEPPER: 'y'.repeat(16),
     }

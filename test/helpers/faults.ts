@@ -8,6 +8,12 @@
  *   await pause('redis')
  *   try { …expect 503s… } finally { await resume('redis') }
  *
+ * Killing QStash: `restartableQstash` points the app at the harness's own QStash emulator (persisted in a file);
+ * `stopQstash()` closes it as a process exit would, `startQstash()` starts it again on the same port and file.
+ *
+ *   const app = { ...restartableQstash }                          // as call overrides
+ *   …submit tasks… ; await stopQstash() ; await startQstash() ; await deliverUntil(…, { overrides: app })
+ *
  * The harness is one for the whole run and test files run in parallel: only one file may stall it — today
  * test/app/faults.test.ts. Another fault test belongs in that file (its tests run one after another).
  */
@@ -25,11 +31,27 @@ export const faultBindings: Record<string, string> = {
   QSTASH_URL: bindings.FAULT_QSTASH_URL as string,
 }
 
-async function control(target: FaultTarget, action: 'pause' | 'resume'): Promise<void> {
-  const res = await fetch(`${bindings.FAULT_CONTROL_URL}/${target}/${action}`, { method: 'POST' })
-  if (!res.ok) throw new Error(`fault harness: ${action} ${target} answered ${res.status}`)
+/** The harness's restartable QStash emulator (same token and signing keys as the shared one). */
+export const restartableQstash: Record<string, string> = {
+  QSTASH_URL: bindings.FAULT_QSTASH_EMULATOR_URL as string,
+}
+
+async function post(path: string): Promise<void> {
+  const res = await fetch(`${bindings.FAULT_CONTROL_URL}${path}`, { method: 'POST' })
+  if (!res.ok) throw new Error(`fault harness: POST ${path} answered ${res.status}`)
   await res.arrayBuffer()
 }
+
+const control = (target: FaultTarget, action: 'pause' | 'resume') => post(`/${target}/${action}`)
+
+/**
+ * Stops the restartable QStash: its server, delivery loop and store close; attempts in flight are cut off (the
+ * destination sees its client go away) and put back for the next start.
+ */
+export const stopQstash = () => post('/qstash-emulator/stop')
+
+/** Starts the restartable QStash again on the same port and SQLite file; pending messages resume. */
+export const startQstash = () => post('/qstash-emulator/start')
 
 /** Stalls `target` until `resume(target)`: requests to it are accepted and left unanswered. */
 export const pause = (target: FaultTarget) => control(target, 'pause')

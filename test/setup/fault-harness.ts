@@ -9,12 +9,21 @@
  *   inside this process, so they cannot be stopped alone). While paused, a proxy accepts requests and holds them; on
  *   resume it forwards what it holds, in order — also requests whose client gave up meanwhile, as a resumed server
  *   would still process what was sent to it.
- * - `FAULT_CONTROL_URL`: `POST /<redis|libsql|qstash>/<pause|resume>` switches one; `GET /` reports which are paused.
+ * - `FAULT_QSTASH_EMULATOR_URL`: a QStash emulator of its own (the main stack's token and signing keys, so the app
+ *   and `Receiver` accept it; an SQLite file under a temp folder), which tests may stop and start again: "killed" is
+ *   the emulator closed — server, delivery loop and store, as a process exit would (it runs in this process, so it
+ *   cannot be killed alone); attempts cut off are put back, and a start on the same port and file resumes them.
+ * - `FAULT_CONTROL_URL`: `POST /<redis|libsql|qstash>/<pause|resume>` switches one; `GET /` reports which are paused;
+ *   `POST /qstash-emulator/<stop|start>` stops or starts the restartable QStash (answering `{ running }`).
  *
  * Tests use them through test/helpers/faults.ts.
  */
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type RunningQstashEmulator, startQstashEmulator } from '../../tools/emulators/qstash/index'
 import { startRedisEmulator, startRedisServer } from '../../tools/emulators/redis/index'
 
 export type FaultTarget = 'redis' | 'libsql' | 'qstash'
@@ -60,6 +69,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
+}
+
+function sendState(res: ServerResponse, state: Record<string, boolean>): void {
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(state))
 }
 
 const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive'])
@@ -124,10 +137,60 @@ async function startStallProxy(target: string): Promise<Listening & Switch> {
   }
 }
 
+/** The main stack's QStash credentials: what the app signs with and verifies against. */
+export interface QstashCredentials {
+  token: string
+  currentSigningKey: string
+  nextSigningKey: string
+}
+
+interface RestartableQstash {
+  url: string
+  readonly running: boolean
+  stop(): Promise<void>
+  start(): Promise<void>
+  close(): Promise<void>
+}
+
+/** A QStash emulator persisted in an SQLite file, stopped and started again on the same port and file. */
+async function startRestartableQstash(credentials: QstashCredentials): Promise<RestartableQstash> {
+  const dir = mkdtempSync(join(tmpdir(), 'stratum-fault-qstash-'))
+  const options = { ...credentials, dbPath: join(dir, 'qstash.db'), timeScale: 0.001 }
+  let emulator: RunningQstashEmulator | undefined = await startQstashEmulator(options)
+  const { port, url } = emulator
+  // Stops and starts run one after another, whatever order the requests for them arrive in.
+  let last = Promise.resolve()
+  const serially = (work: () => Promise<void>) => {
+    last = last.then(work, work)
+    return last
+  }
+  const stop = () =>
+    serially(async () => {
+      await emulator?.close()
+      emulator = undefined
+    })
+  return {
+    url,
+    get running() {
+      return emulator !== undefined
+    },
+    stop,
+    start: () =>
+      serially(async () => {
+        emulator ??= await startQstashEmulator({ ...options, port })
+      }),
+    close: async () => {
+      await stop()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
 export async function startFaultHarness(options: {
   redisToken: string
   libsqlUrl: string
   qstashUrl: string
+  qstash: QstashCredentials
 }): Promise<FaultHarness> {
   const redisServer = await startRedisServer({ databases: 16 })
   const signal = (name: 'SIGSTOP' | 'SIGCONT') => {
@@ -168,8 +231,19 @@ export async function startFaultHarness(options: {
     const qstash = await startStallProxy(options.qstashUrl)
     closers.push(() => qstash.close())
     const switches: Record<FaultTarget, Switch> = { redis, libsql, qstash }
+    const qstashEmulator = await startRestartableQstash(options.qstash)
+    closers.push(() => qstashEmulator.close())
 
     const control = await serve((req, res) => {
+      const [, emulatorAction] = /^\/qstash-emulator\/(stop|start)$/.exec(req.url ?? '') ?? []
+      if (req.method === 'POST' && emulatorAction) {
+        const done = emulatorAction === 'stop' ? qstashEmulator.stop() : qstashEmulator.start()
+        done.then(
+          () => sendState(res, { running: qstashEmulator.running }),
+          (err: unknown) => res.writeHead(500).end(String(err)),
+        )
+        return
+      }
       const [, name, action] = /^\/(\w+)\/(pause|resume)$/.exec(req.url ?? '') ?? []
       const target = switches[name as FaultTarget] as Switch | undefined
       if (req.method === 'POST' && target && action) {
@@ -179,8 +253,7 @@ export async function startFaultHarness(options: {
         res.writeHead(404).end()
         return
       }
-      const state = Object.fromEntries(Object.entries(switches).map(([key, s]) => [key, s.paused]))
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(state))
+      sendState(res, Object.fromEntries(Object.entries(switches).map(([key, s]) => [key, s.paused])))
     })
     closers.push(() => control.close())
     return {
@@ -189,6 +262,7 @@ export async function startFaultHarness(options: {
         FAULT_REDIS_URL: emulator.url,
         FAULT_LIBSQL_URL: libsql.url,
         FAULT_QSTASH_URL: qstash.url,
+        FAULT_QSTASH_EMULATOR_URL: qstashEmulator.url,
       },
       close,
     }

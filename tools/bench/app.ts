@@ -159,6 +159,7 @@ async function main() {
       ENVIRONMENT: 'production',
       LOG_LEVEL: 'warn',
       SWAGGER_LOGIN_ENABLED: 'true',
+      PUBLIC_URL: 'http://bench.local',
     }
     // `stratum emulators` migrated and seeded the database (admin / 123456, development seed).
     const bare = new Hono().get('/ping', (c) => c.json({ code: 200, msg: 'ok', data: { status: 'ok' } }))

@@ -25,7 +25,7 @@ export function checkPermission(user: AuthUser, code: string, method: string, ex
   if (!user.perms.includes(code)) throw new ForbiddenError('error.permission_denied')
 }
 
-function authorize(c: Context<AppEnv>, access: Exclude<Access, 'public'>, user: AuthUser): void {
+function authorize(c: Context<AppEnv>, access: Exclude<Access, 'public' | 'qstash'>, user: AuthUser): void {
   if (access === 'authenticated') return
   if (access === 'superuser') {
     if (!(user.isSuperuser && user.isStaff)) throw new ForbiddenError('error.permission_denied')

@@ -49,10 +49,13 @@ export async function dev(options: { worker: boolean }): Promise<void> {
     await stack.stop()
   })
 
+  const port = envPort('PORT') ?? 8787
   try {
     const vars = mergeDevVars(
       readDevVars(devVarsPath),
-      { ENVIRONMENT: 'development', ...stack.vars },
+      // QStash (emulated or real) delivers tasks to this server (docs/tasks.md); an environment PUBLIC_URL wins, e.g.
+      // a tunnel's address when real QStash must reach this machine.
+      { ENVIRONMENT: 'development', ...stack.vars, PUBLIC_URL: `http://127.0.0.1:${port}` },
       env,
       Object.keys(configSchema.shape),
     )
@@ -75,7 +78,6 @@ export async function dev(options: { worker: boolean }): Promise<void> {
     console.log('stratum: emulators running; Ctrl-C stops them')
     return
   }
-  const port = envPort('PORT') ?? 8787
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort())]
   args.push('--test-scheduled', '--show-interactive-dev-session=false')
   if (env.STRATUM_DEV_VARS) args.push('--env-file', devVarsPath)

@@ -1,0 +1,109 @@
+/**
+ * The task dead-letter queue (Stratum extension, docs/tasks.md): QStash keeps a message that used up its retries in
+ * its DLQ. Listed here are the ones addressed to this app's delivery route that carry a task; retrying one submits
+ * the task again from its `task_result` row (a new task id, the original args) and drops the DLQ entry.
+ */
+import { QstashError } from '@upstash/qstash'
+import type { Config } from '../../core/config'
+import { formatDateTime } from '../../core/datetime'
+import { NotFoundError, ServiceUnavailableError } from '../../core/errors'
+import type { Qstash } from '../../infra/qstash'
+import type { TaskResultRepository } from './repository'
+import type { DlqTaskOut } from './results-dto'
+import { DELIVERY_PATH, type QstashTaskSubmitter, type TaskDelivery } from './submitter'
+
+/** A DLQ entry as the SDK lists it (the SDK does not export the type). */
+type DlqMessage = Awaited<ReturnType<Qstash['dlq']['listMessages']>>['messages'][number]
+
+/** How much of the last failed answer a listing shows. */
+const ERROR_CHARS = 1000
+
+/** The route QStash delivers this app's tasks to (what the DLQ is filtered by); a 503 without `PUBLIC_URL`. */
+export function deliveryUrl(config: Config): string {
+  if (!config.PUBLIC_URL)
+    throw new ServiceUnavailableError(undefined, { data: { service: 'qstash', reason: 'PUBLIC_URL not set' } })
+  return `${config.PUBLIC_URL}${DELIVERY_PATH}`
+}
+
+/** The task a DLQ message carried, or undefined for anything else (a domain event, a foreign body). */
+export function taskOf(message: Pick<DlqMessage, 'body'>): Pick<TaskDelivery, 'task_id' | 'name'> | undefined {
+  if (!message.body) return undefined
+  let body: unknown
+  try {
+    body = JSON.parse(message.body)
+  } catch {
+    return undefined
+  }
+  if (typeof body !== 'object' || body === null) return undefined
+  const { kind, task_id, name } = body as Record<string, unknown>
+  if (kind !== 'task' || typeof task_id !== 'string' || typeof name !== 'string') return undefined
+  return { task_id, name }
+}
+
+export function toDlqTask(message: DlqMessage, task: Pick<TaskDelivery, 'task_id' | 'name'>): DlqTaskOut {
+  return {
+    dlq_id: message.dlqId,
+    message_id: message.messageId,
+    task_id: task.task_id,
+    name: task.name,
+    created_time: formatDateTime(new Date(message.createdAt)) ?? '',
+    response_status: message.responseStatus ?? null,
+    error: message.responseBody ? message.responseBody.slice(0, ERROR_CHARS) : null,
+  }
+}
+
+export class TaskDlq {
+  constructor(
+    private readonly qstash: Qstash,
+    private readonly url: string,
+  ) {}
+
+  /**
+   * One page of QStash's DLQ (newest first), filtered by this app's delivery URL; entries that are not tasks are left
+   * out, so a page may hold fewer than `size` items while `cursor` still points further.
+   */
+  async list(size: number, cursor?: string): Promise<{ items: DlqTaskOut[]; cursor: string | null }> {
+    const page = await this.qstash.dlq.listMessages({
+      count: size,
+      filter: { url: this.url },
+      ...(cursor ? { cursor } : {}),
+    })
+    const items = page.messages.flatMap((message) => {
+      const task = taskOf(message)
+      return task ? [toDlqTask(message, task)] : []
+    })
+    return { items, cursor: page.cursor || null }
+  }
+
+  /** The entry, when it is one of this app's tasks; 404 `task.dlq_not_found` otherwise. */
+  async get(dlqId: string): Promise<{ message: DlqMessage; task: Pick<TaskDelivery, 'task_id' | 'name'> }> {
+    const { messages } = await this.qstash.dlq.listMessages({ dlqIds: [dlqId] })
+    const message = messages.find((m) => m.dlqId === dlqId && m.url === this.url)
+    const task = message && taskOf(message)
+    if (!message || !task) throw new NotFoundError('task.dlq_not_found')
+    return { message, task }
+  }
+
+  /**
+   * Submits the entry's task again with its original args (and schedule), then drops the entry. The submission's
+   * dedup id is the DLQ id, so a retry clicked twice (or repeated after the entry could not be dropped) submits once.
+   * 404 when the entry is gone, or when the task's row was deleted (its args are gone with it).
+   */
+  async retry(dlqId: string, results: TaskResultRepository, submitter: QstashTaskSubmitter): Promise<string> {
+    const { task } = await this.get(dlqId)
+    const row = await results.findByTaskId(task.task_id)
+    if (!row) throw new NotFoundError('task.not_found')
+    const { task_id } = await submitter.submit(task.name, row.kwargs ?? {}, {
+      positional: row.args ?? [],
+      dedupId: `dlq:${dlqId}`,
+      ...(row.schedulerId !== null ? { schedulerId: row.schedulerId } : {}),
+    })
+    try {
+      await this.qstash.dlq.delete(dlqId)
+    } catch (err) {
+      // Someone else dropped it meanwhile: the end state is what was asked for.
+      if (!(err instanceof QstashError && err.status === 404)) throw err
+    }
+    return task_id
+  }
+}

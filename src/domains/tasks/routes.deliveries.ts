@@ -1,0 +1,148 @@
+/**
+ * The routes QStash calls (`access: 'qstash'`: a signed delivery or a 401, see http/qstash-signature.ts). One route
+ * takes every kind of delivery — tasks now, domain events later — and one takes QStash's failure callbacks. They are
+ * part of the v1 document so the contract is visible, but only QStash calls them. docs/tasks.md.
+ */
+import type { Context } from 'hono'
+import { t } from '../../core/i18n'
+import type { AppEnv } from '../../http/context'
+import { defineRoute, jsonBody, jsonEnvelope, z } from '../../http/openapi'
+import { ok } from '../../http/respond'
+import { createRouter } from '../../http/router'
+import { required } from '../../infra/services'
+import type { AppCatalogue } from '../module'
+import { type ConsumerDeps, recordGaveUp, runDelivery } from './consumer'
+import { DELIVERY_PATH, FAILURE_PATH, QstashTaskSubmitter } from './submitter'
+
+const TAGS = ['QStash deliveries']
+
+const TaskDeliverySchema = z
+  .object({
+    kind: z.literal('task'),
+    task_id: z.string().min(1).max(155),
+    name: z.string().min(1).max(155),
+  })
+  .openapi('TaskDelivery')
+
+const DeliveryResultSchema = z
+  .object({
+    task_id: z.string(),
+    state: z.string().openapi({ description: 'The row afterwards: SUCCESS, FAILURE, RETRY, REVOKED, … or UNKNOWN' }),
+    ran: z.boolean().openapi({ description: 'Whether this delivery ran the handler' }),
+  })
+  .openapi('DeliveryResult')
+
+/** QStash's failure-callback body (the fields read here; QStash sends more). */
+const FailureCallbackSchema = z
+  .looseObject({
+    status: z.number().int().default(0),
+    retried: z.number().int().min(0).default(0),
+    dlqId: z.string().optional(),
+    /** The last answer's body, base64. */
+    body: z.string().default(''),
+    /** The original message's body, base64. */
+    sourceBody: z.string(),
+  })
+  .openapi('QstashFailureCallback')
+
+const deliver = defineRoute({
+  method: 'post',
+  path: DELIVERY_PATH.replace('/api/v1', ''),
+  tags: TAGS,
+  summary: 'A QStash delivery (tasks; events later): runs it once',
+  description:
+    'Called by QStash only. 200: done or already done; 409: running in another delivery; 500: the run failed ' +
+    '(QStash retries, then moves the message to its DLQ).',
+  access: 'qstash',
+  request: jsonBody(TaskDeliverySchema),
+  responses: {
+    200: jsonEnvelope(DeliveryResultSchema, 'Ran, or nothing left to run'),
+    409: jsonEnvelope(DeliveryResultSchema, 'Running in another delivery: QStash retries later'),
+    500: jsonEnvelope(DeliveryResultSchema, 'The run failed: QStash retries, then dead-letters'),
+  },
+})
+
+const failed = defineRoute({
+  method: 'post',
+  path: FAILURE_PATH.replace('/api/v1', ''),
+  tags: TAGS,
+  summary: "QStash's failure callback: the delivery's retries are exhausted",
+  access: 'qstash',
+  request: jsonBody(FailureCallbackSchema),
+  responses: { 200: jsonEnvelope(z.object({ recorded: z.boolean() }), 'Recorded') },
+})
+
+function consumerDeps(c: Context<AppEnv>, app: AppCatalogue): ConsumerDeps {
+  const services = c.get('services')
+  const db = required(services.db, 'database')
+  const config = c.get('config')
+  const logger = c.get('logger')
+  return {
+    db,
+    redis: services.redis,
+    config,
+    registry: app.tasks,
+    logger,
+    tasks: new QstashTaskSubmitter({
+      db,
+      qstash: services.qstash,
+      config,
+      registry: app.tasks,
+      logger,
+      lang: c.get('lang'),
+    }),
+  }
+}
+
+/** `Stratum@FRA` on Cloudflare (the colo that ran it), `Stratum@local` elsewhere. */
+function workerName(c: Context<AppEnv>): string {
+  const colo = (c.req.raw as { cf?: { colo?: string } }).cf?.colo
+  return `${c.get('config').APP_NAME}@${colo ?? 'local'}`
+}
+
+function decodeDelivery(base64: string): z.infer<typeof TaskDeliverySchema> | undefined {
+  try {
+    const parsed = TaskDeliverySchema.safeParse(JSON.parse(new TextDecoder().decode(fromBase64(base64))))
+    return parsed.success ? parsed.data : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function fromBase64(base64: string): Uint8Array {
+  return Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))
+}
+
+export function deliveryRoutes(app: AppCatalogue) {
+  return createRouter()
+    .openapi(deliver, async (c) => {
+      const retried = Number.parseInt(c.req.header('upstash-retried') ?? '0', 10)
+      const outcome = await runDelivery(consumerDeps(c, app), c.req.valid('json'), {
+        retried: Number.isFinite(retried) && retried >= 0 ? retried : 0,
+        worker: workerName(c),
+      })
+      const { status, task_id, state, ran } = outcome
+      if (status === 200) return ok(c, { task_id, state, ran })
+      // Not an error of the request: the task failed or is busy. Answered directly (the error handler would log it
+      // as a server error); the run already logged what happened.
+      const msg = t(c.get('lang'), status === 409 ? 'task.running' : 'task.failed')
+      return c.json({ code: status, msg, data: { task_id, state, ran } }, status)
+    })
+    .openapi(failed, async (c) => {
+      const body = c.req.valid('json')
+      const delivery = decodeDelivery(body.sourceBody)
+      if (!delivery) {
+        // Not one of ours (or a kind a later version handles): acknowledged, nothing to record.
+        c.get('logger').warn('qstash failure callback for an unknown delivery')
+        return ok(c, { recorded: false })
+      }
+      const { db } = consumerDeps(c, app)
+      const recorded = await recordGaveUp({ db, logger: c.get('logger') }, delivery, {
+        status: body.status,
+        retried: body.retried,
+        dlqId: body.dlqId,
+        responseBody: new TextDecoder().decode(fromBase64(body.body)),
+      })
+      return ok(c, { recorded })
+    })
+}
