@@ -102,6 +102,54 @@ describe('admin UI sequence against npm run dev', () => {
   })
 })
 
+describe('task pages against npm run dev (QStash emulator → wrangler dev)', () => {
+  interface Scheduler {
+    id: number
+    enabled: boolean
+  }
+  interface TaskResult {
+    task_id: string
+    status: string
+    result: unknown
+  }
+
+  it('creates a crontab schedule, switches it off and on, runs it now and shows its result', async () => {
+    const { token } = await uiLogin('admin')
+    const created = await api<Scheduler>('/api/v1/schedulers', {
+      method: 'POST',
+      token,
+      // As the UI's form sends it: args and kwargs as JSON text.
+      body: JSON.stringify({
+        name: 'e2e 传参任务',
+        task: 'task_demo_params',
+        args: '["你好，"]',
+        kwargs: '{"world": "世界"}',
+        type: 1,
+        crontab: '0 3 * * *',
+      }),
+    })
+    expect(created.res.status, JSON.stringify(created.body)).toBe(200)
+    const page = await api<{ items: Scheduler[] }>('/api/v1/schedulers?name=e2e', { token })
+    const id = page.body.data.items[0]?.id
+    expect(page.body.data.items[0]).toMatchObject({ enabled: true })
+    for (const enabled of [false, true]) {
+      expect((await api(`/api/v1/schedulers/${id}/status`, { method: 'PUT', token })).res.status).toBe(200)
+      expect((await api<Scheduler>(`/api/v1/schedulers/${id}`, { token })).body.data.enabled).toBe(enabled)
+    }
+    const run = await api<{ task_id: string }>(`/api/v1/schedulers/${id}/execute`, { method: 'POST', token })
+    expect(run.res.status, JSON.stringify(run.body)).toBe(200)
+    // QStash (the emulator of `npm run dev`) delivers to the dev server's consumer route, signed.
+    const taskId = run.body.data.task_id
+    let result: TaskResult | undefined
+    for (let i = 0; i < 100 && result?.status !== 'SUCCESS'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      const results = await api<{ items: TaskResult[] }>(`/api/v1/task-results?task_id=${taskId}`, { token })
+      result = results.body.data.items[0]
+    }
+    expect(result).toMatchObject({ task_id: taskId, status: 'SUCCESS', result: '你好，世界' })
+  })
+})
+
 describe('plugin download against npm run dev', () => {
   it('zips the plugin sources shipped as static assets, which the public cannot fetch', async () => {
     const { token } = await uiLogin('admin')
