@@ -16,8 +16,8 @@
  * arrive as a new request. Test infrastructure only: started by ./global-setup.ts, never imported by src/.
  */
 import { randomUUID } from 'node:crypto'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { listen, readBody, sendJson } from '../../tools/emulators/shared/http'
 
 /** A parked request as the Worker side receives it. */
 export interface ParkedRequest {
@@ -56,23 +56,10 @@ interface Waiter {
   timer: ReturnType<typeof setTimeout>
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
-}
-
 function pairs(raw: readonly string[]): [string, string][] {
   const out: [string, string][] = []
   for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string])
   return out
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
 }
 
 function isHeaderList(value: unknown): value is [string, string][] {
@@ -201,7 +188,7 @@ export async function startDeliveryRelay(): Promise<DeliveryRelay> {
     res.writeHead(204).end()
   }
 
-  const server = createServer((req, res) => {
+  const running = await listen((req, res) => {
     const raw = req.url ?? '/'
     const url = new URL(raw, 'http://relay')
     const nextCall = /^\/_relay\/([^/]+)\/next$/.exec(url.pathname)
@@ -225,20 +212,7 @@ export async function startDeliveryRelay(): Promise<DeliveryRelay> {
     work().catch(() => res.destroy())
   })
   // A parked request may wait as long as its QStash attempt allows: no server-side timeouts.
-  server.requestTimeout = 0
-  server.headersTimeout = 0
-  server.on('clientError', (_err, socket) => socket.destroy())
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
-  })
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  running.server.requestTimeout = 0
+  running.server.headersTimeout = 0
+  return { url: running.url, close: running.close }
 }

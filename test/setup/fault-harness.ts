@@ -19,12 +19,11 @@
  * Tests use them through test/helpers/faults.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type RunningQstashEmulator, startQstashEmulator } from '../../tools/emulators/qstash/index'
 import { startRedisEmulator, startRedisServer } from '../../tools/emulators/redis/index'
+import { type Handler, listen, type RunningServer, readBody } from '../../tools/emulators/shared/http'
 
 export type FaultTarget = 'redis' | 'libsql' | 'qstash'
 
@@ -40,36 +39,10 @@ interface Switch {
   resume(): void
 }
 
-interface Listening {
-  url: string
-  close(): Promise<void>
-}
+/** A local HTTP server of the harness (the emulators' own `listen`). */
+type Listening = Pick<RunningServer, 'url' | 'close'>
 
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Listening> {
-  const server = createServer(handler)
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
-  })
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
-}
+const serve = (handler: Handler): Promise<Listening> => listen(handler)
 
 function sendState(res: ServerResponse, state: Record<string, boolean>): void {
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(state))

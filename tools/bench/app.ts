@@ -8,16 +8,11 @@
  * The emulators run in a child process so their CPU is not counted; CPU per request is `process.cpuUsage()` around
  * each call. Wall-clock throughput for (c) includes the Redis round trip to the local emulator.
  */
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { Redis } from '@upstash/redis'
 import { Hono } from 'hono'
 import { createApp } from '../../src/app/app'
 import { nodeServices } from '../../src/infra/node/upstash-http'
-import { parseDevVars } from '../cli/lib/dev-vars'
-import { PROJECT_ROOT } from '../cli/lib/paths'
+import { startEmulators } from './lib/emulators'
 
 /** Seconds of measured throughput per scenario, split into interleaved rounds. */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
@@ -125,29 +120,6 @@ async function run(scenarios: Scenario[]) {
     results.push({ ...s, rps: rps.get(s.key) ?? [], cpuP50: cpu.p50, cpuP90: cpu.p90, cpuMean: cpu.mean })
   }
   return results
-}
-
-async function startEmulators() {
-  const dir = mkdtempSync(join(tmpdir(), 'stratum-bench-'))
-  const devVars = join(dir, '.dev.vars')
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/cli/stratum.ts', 'emulators'], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, STRATUM_DATA_DIR: dir, STRATUM_DEV_VARS: devVars },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => d.toString().includes('emulators running') && resolve())
-    child.once('exit', () => reject(new Error('emulators exited')))
-  })
-  const vars = parseDevVars(readFileSync(devVars, 'utf8'))
-  return {
-    vars,
-    stop: async () => {
-      child.kill('SIGTERM')
-      await new Promise((r) => child.once('exit', r))
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
 }
 
 async function main() {

@@ -21,12 +21,13 @@ import { TaskResultRepository } from './repository'
 import { type TaskStatus, TERMINAL_STATUSES } from './schema'
 import type { TaskDelivery } from './submitter'
 
+/** `redis` and `tasks` are read only when a handler uses them (the route passes getters). */
 export interface ConsumerDeps {
   db: RepositoryDb
-  redis: Redis | undefined
+  readonly redis: Redis | undefined
   config: Config
   registry: TaskRegistry
-  tasks: TaskSubmitter
+  readonly tasks: TaskSubmitter
   /** The delivery request's logger; the run's lines add `task_id` and `task`. */
   logger: Logger
 }
@@ -94,19 +95,25 @@ export async function runDelivery(
 
   logger.info('task started')
   try {
-    const value = await runWithTimeout(definition, {
+    const value = await runWithTimeout(definition, (signal) => ({
       args: parsed.data,
       taskId,
       name: delivery.name,
       attempt: meta.retried,
       db: deps.db,
-      redis: deps.redis,
-      tasks: deps.tasks,
+      // Getters: a handler that never touches Redis or submits nothing builds neither client.
+      get redis() {
+        return deps.redis
+      },
+      get tasks() {
+        return deps.tasks
+      },
       config: deps.config,
       logger,
+      signal,
       progress: (percent, message) =>
         results.progress(taskId, Math.max(0, Math.min(100, Math.round(percent))), message?.slice(0, 512) ?? null),
-    })
+    }))
     const result = jsonResult(value)
     const ended = await results.finish(taskId, 'SUCCESS', { result, traceback: null, progress: 100 }, ['STARTED'])
     if (!ended) logger.info('task finished after it was revoked: result discarded')
@@ -135,9 +142,12 @@ async function fail(
   return { status: 200, task_id: taskId, state: 'FAILURE', ran: false }
 }
 
-type RunContext = Omit<Parameters<AnyTaskDefinition['handler']>[0], 'signal'>
+type RunContext = Parameters<AnyTaskDefinition['handler']>[0]
 
-async function runWithTimeout(definition: AnyTaskDefinition, context: RunContext): Promise<unknown> {
+async function runWithTimeout(
+  definition: AnyTaskDefinition,
+  context: (signal: AbortSignal) => RunContext,
+): Promise<unknown> {
   const controller = new AbortController()
   const timeout = new TaskTimeoutError(definition.timeoutMs)
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -149,7 +159,7 @@ async function runWithTimeout(definition: AnyTaskDefinition, context: RunContext
   })
   try {
     // The race ends the run at the deadline even if the handler ignores its signal (its promise is left behind).
-    return await Promise.race([definition.handler({ ...context, signal: controller.signal }), expired])
+    return await Promise.race([definition.handler(context(controller.signal)), expired])
   } finally {
     clearTimeout(timer)
   }

@@ -77,20 +77,27 @@ function consumerDeps(c: Context<AppEnv>, app: AppCatalogue): ConsumerDeps {
   const db = required(services.db, 'database')
   const config = c.get('config')
   const logger = c.get('logger')
+  let tasks: QstashTaskSubmitter | undefined
   return {
     db,
-    redis: services.redis,
     config,
     registry: app.tasks,
     logger,
-    tasks: new QstashTaskSubmitter({
-      db,
-      qstash: services.qstash,
-      config,
-      registry: app.tasks,
-      logger,
-      lang: c.get('lang'),
-    }),
+    // Built on first use: most handlers need neither (the services container is lazy too).
+    get redis() {
+      return services.redis
+    },
+    get tasks() {
+      tasks ??= new QstashTaskSubmitter({
+        db,
+        qstash: services.qstash,
+        config,
+        registry: app.tasks,
+        logger,
+        lang: c.get('lang'),
+      })
+      return tasks
+    },
   }
 }
 

@@ -5,11 +5,13 @@
  * get 401 and run nothing; a redelivered message runs once; a cancelled one never runs.
  */
 import { env } from 'cloudflare:workers'
+import { z } from '@hono/zod-openapi'
 import { Client } from '@upstash/qstash'
 import { eq } from 'drizzle-orm'
 import { SignJWT } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { taskResultRoutes } from '../../../src/domains/tasks/routes.results'
+import type { schedulerRoutes } from '../../../src/domains/tasks/routes.schedulers'
 import { taskResult } from '../../../src/domains/tasks/schema'
 import { DELIVERY_PATH } from '../../../src/domains/tasks/submitter'
 import { login } from '../../helpers/auth'
@@ -68,6 +70,36 @@ beforeAll(async () => {
 })
 
 describe('a submitted task', () => {
+  it('submitted through the API runs, and its SUCCESS result is visible at /task-results', async () => {
+    const { accessToken } = await login('admin')
+    const schedulers = taskHarness.api<typeof schedulerRoutes>(accessToken)
+    const created = await answer(
+      schedulers.schedulers.$post({
+        json: {
+          name: unique('api-run'),
+          task: 'task_demo_params',
+          args: '["你好，"]',
+          kwargs: '{"world": "世界"}',
+          type: 1,
+          crontab: '0 3 * * *',
+        },
+      }),
+    )
+    expect(created.status).toBe(200)
+    const [schedule] = (await answer(schedulers.schedulers.all.$get())).data.filter(
+      (s) => s.task === 'task_demo_params',
+    )
+    const run = await answer(schedulers.schedulers[':pk'].execute.$post({ param: { pk: String(schedule?.id) } }))
+    const taskId = run.data.task_id
+    const delivered = await deliverUntil(ended(taskId), { app: taskApp })
+    expect(delivered.map((d) => [d.path, d.status])).toEqual([[DELIVERY_PATH, 200]])
+    const results = taskHarness.api<typeof taskResultRoutes>(accessToken)
+    const page = await answer(results['task-results'].$get({ query: { task_id: taskId } }))
+    expect(page.data.items).toMatchObject([
+      { task_id: taskId, name: 'task_demo_params', status: 'SUCCESS', result: '你好，世界', args: ['你好，'] },
+    ])
+  })
+
   it('is delivered, runs once and ends SUCCESS with its returned value', async () => {
     const label = unique('ok')
     const { task_id } = await submitTask('test.count', { label })
@@ -84,6 +116,19 @@ describe('a submitted task', () => {
     })
     expect((await rowOf(task_id))?.dateDone).toBeInstanceOf(Date)
     expect(await runs(label)).toBe(1)
+  })
+
+  it('can submit another task from its handler (the context carries the submitter)', async () => {
+    const label = unique('chain')
+    const { task_id } = await submitTask('test.chain', { label })
+    await deliverUntil(async () => (await runs(label)) === 1 && (await statusOf(task_id)) === 'SUCCESS', {
+      app: taskApp,
+    })
+    const row = await rowOf(task_id)
+    expect(row).toMatchObject({ status: 'SUCCESS', progress: 100, progressMsg: 'submitting' })
+    const child = z.object({ task_id: z.string(), created: z.literal(true) }).parse(row?.result)
+    await deliverUntil(ended(child.task_id), { app: taskApp })
+    expect(await rowOf(child.task_id)).toMatchObject({ status: 'SUCCESS', name: 'test.count', result: { runs: 1 } })
   })
 
   it('that fails is retried its configured number of times, then ends FAILURE with the error', async () => {

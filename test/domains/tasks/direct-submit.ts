@@ -10,8 +10,10 @@ import { appCatalogue } from '../../../src/app/domains'
 import { type Config, loadConfig } from '../../../src/core/config'
 import { DEFAULT_LANG } from '../../../src/core/i18n'
 import { createLogger } from '../../../src/core/logging'
+import type { TaskRegistry } from '../../../src/domains/tasks/registry'
 import { QstashTaskSubmitter } from '../../../src/domains/tasks/submitter'
 import { createQstash, type Qstash } from '../../../src/infra/qstash'
+import type { Overrides } from '../../helpers/app'
 import { fileDb } from '../../helpers/database'
 import { FILE_ID, fileBindings } from '../../helpers/isolation'
 
@@ -21,23 +23,30 @@ export const UNREACHABLE_URL = `http://127.0.0.1:9/t_${FILE_ID}`
 /** Binding overrides for API calls that must agree with `submitter()` on the delivery address. */
 export const UNREACHABLE = { PUBLIC_URL: UNREACHABLE_URL } as const
 
-export function fileConfig(): Config {
-  return loadConfig({ ...env, ...fileBindings, ...UNREACHABLE })
+export function fileConfig(overrides: Overrides = {}): Config {
+  return loadConfig({ ...env, ...fileBindings, ...UNREACHABLE, ...overrides })
 }
 
 /** The QStash emulator's client, as the app builds it. */
-export function qstash(): Qstash {
-  const client = createQstash(fileConfig())
+export function qstash(overrides: Overrides = {}): Qstash {
+  const client = createQstash(fileConfig(overrides))
   if (!client) throw new Error('QSTASH_TOKEN is not bound in the test environment')
   return client
 }
 
-export function submitter(): QstashTaskSubmitter {
+export interface SubmitterOptions {
+  /** Binding overrides (e.g. the relay's `PUBLIC_URL`, so deliveries reach the app). */
+  overrides?: Overrides
+  /** The registry of an app built with test-only tasks (default: the app's modules and plugins). */
+  registry?: TaskRegistry
+}
+
+export function submitter(options: SubmitterOptions = {}): QstashTaskSubmitter {
   return new QstashTaskSubmitter({
     db: fileDb(),
-    qstash: qstash(),
-    config: fileConfig(),
-    registry: appCatalogue().tasks,
+    qstash: qstash(options.overrides),
+    config: fileConfig(options.overrides),
+    registry: options.registry ?? appCatalogue().tasks,
     logger: createLogger({ test: 'direct-submit' }, 'error'),
     lang: DEFAULT_LANG,
   })

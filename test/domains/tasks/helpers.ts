@@ -4,19 +4,15 @@
  * this file's database), as a service would.
  */
 
-import { env } from 'cloudflare:workers'
 import { z } from '@hono/zod-openapi'
 import { createApp } from '../../../src/app/app'
 import { appCatalogue, DOMAINS } from '../../../src/app/domains'
-import { loadConfig } from '../../../src/core/config'
-import { createLogger } from '../../../src/core/logging'
 import { defineDomain } from '../../../src/domains/module'
 import { defineTask, type SubmitOptions } from '../../../src/domains/tasks/define'
-import { QstashTaskSubmitter } from '../../../src/domains/tasks/submitter'
-import { createServices } from '../../../src/infra/services'
 import type { Overrides } from '../../helpers/app'
 import { harnessFor } from '../../helpers/harness'
 import { fileBindings } from '../../helpers/isolation'
+import { submitter } from './direct-submit'
 
 /** Redis key counting the runs of `label`. */
 export const runsKey = (label: string) => `test:task-runs:${label}`
@@ -59,29 +55,40 @@ export const slowTask = defineTask({
   },
 })
 
-export const testTasksModule = defineDomain({ name: 'test-tasks', tasks: [countTask, failTask, slowTask] })
+export const chainTask = defineTask({
+  name: 'test.chain',
+  summary: 'Submits test.count from inside a task and reports progress',
+  args: z.object({ label: z.string().min(1) }),
+  retries: 0,
+  timeoutMs: 5_000,
+  async handler({ args, tasks, progress }) {
+    await progress(40, 'submitting')
+    return tasks.submit('test.count', { label: args.label })
+  },
+})
+
+export const testTasksModule = defineDomain({
+  name: 'test-tasks',
+  tasks: [countTask, failTask, slowTask, chainTask],
+})
 export const taskDomains = [...DOMAINS, testTasksModule]
 export const taskApp = createApp({ domains: taskDomains })
 export const taskHarness = harnessFor(taskApp)
 
-/** Submits like a service of this app would (`tasksOf(c).submit`), with this file's bindings. */
+/**
+ * Submits like a service of this app would (`tasksOf(c).submit`), with this file's bindings; deliveries go to the
+ * relay (this file's `PUBLIC_URL`), where `deliverUntil` takes them.
+ */
 export function submitTask(
   name: string,
   args: Record<string, unknown>,
   options: SubmitOptions = {},
   overrides: Overrides = {},
 ) {
-  const config = loadConfig({ ...env, ...fileBindings, ...overrides })
-  const services = createServices(config)
-  const db = services.db
-  if (!db) throw new Error('no database configured')
-  const submitter = new QstashTaskSubmitter({
-    db,
-    qstash: services.qstash,
-    config,
-    registry: appCatalogue(taskDomains).tasks,
-    logger: createLogger({ test: 'submitTask' }, 'warn'),
-    lang: 'en-US',
-  })
-  return submitter.submit(name, args, options)
+  const registry = appCatalogue(taskDomains).tasks
+  return submitter({ overrides: { PUBLIC_URL: fileBindings.PUBLIC_URL, ...overrides }, registry }).submit(
+    name,
+    args,
+    options,
+  )
 }
