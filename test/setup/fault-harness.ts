@@ -19,6 +19,7 @@
  * Tests use them through test/helpers/faults.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type RunningQstashEmulator, startQstashEmulator } from '../../tools/emulators/qstash/index'
