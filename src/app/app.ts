@@ -11,7 +11,12 @@ import { registerMessages } from '../core/i18n'
 import type { ApiVersion } from '../core/versioning'
 import { INVALID_VERSION_SEGMENT, versionedPath } from '../core/versioning'
 import { checkAccess } from '../domains/auth/access'
+import { dispatchAfterResponse } from '../domains/events/dispatch'
+import { operaLogCapture, RouteTitles } from '../domains/logs/opera-capture'
+import { deferThroughQstash } from '../domains/logs/opera-deferred'
+import type { OperaLogFallback } from '../domains/logs/opera-write'
 import type { AppCatalogue, DomainModule } from '../domains/module'
+import { realtimeRoutes } from '../domains/realtime/routes'
 import type { AccessCheck } from '../http/access'
 import type { AppEnv } from '../http/context'
 import { handleError } from '../http/error-handler'
@@ -59,6 +64,11 @@ export interface AppOptions {
    * holds without it, e.g. that data permissions refuse a scoped-out record on their own.
    */
   checkAccess?: AccessCheck
+  /**
+   * Where an operation-log record goes when its insert fails (domains/logs/opera-write.ts; default: published through
+   * QStash and inserted by a consumer once the database is back, domains/logs/opera-deferred.ts).
+   */
+  operaLogFallback?: OperaLogFallback
 }
 
 export function createApp(options: AppOptions = {}) {
@@ -80,11 +90,22 @@ export function createApp(options: AppOptions = {}) {
         c.set('tasks', catalogue.tasks)
         pluginContext?.(c)
       },
+      // Events a request committed are published right after its response (docs/events.md).
+      after: (c) => dispatchAfterResponse(c, catalogue.events),
       services: options.services,
       checkAccess: options.checkAccess ?? checkAccess,
     }),
   )
+  // Every API write is recorded in the operation log after its response; titles are filled as the routers are built.
+  const titles = new RouteTitles()
+  app.use(
+    '/api/*',
+    // A record the database refuses goes through QStash (domains/logs/opera-deferred.ts): never lost.
+    operaLogCapture({ titles, fallback: options.operaLogFallback ?? deferThroughQstash(catalogue.events) }),
+  )
   app.route('/', pageRoutes(versions))
+  // Socket.IO's endpoint (fba's `/ws/socket.io`): the upgrade goes to the realtime hub (docs/realtime.md).
+  app.route('/', realtimeRoutes())
 
   for (const version of versions) {
     const router = versionRouter(version, domains, catalogue)
@@ -92,6 +113,7 @@ export function createApp(options: AppOptions = {}) {
     if (version === 'v1') router.route('/', pluginAdminRoutes(plugins))
     mountPlugins(router, version, plugins)
     documentVersion(router, version, APP_VERSION)
+    titles.add(router, `/api/${version}`)
     app.route(`/api/${version}`, router)
   }
 

@@ -8,6 +8,8 @@ import { authModule } from '../domains/auth/module'
 import { dataRulesModule } from '../domains/data-rules/module'
 import { dataScopesModule } from '../domains/data-scopes/module'
 import { deptsModule } from '../domains/depts/module'
+import { eventsModule } from '../domains/events/module'
+import { EventRegistry } from '../domains/events/registry'
 import { healthModule } from '../domains/health/module'
 import { logsModule } from '../domains/logs/module'
 import { menusModule } from '../domains/menus/module'
@@ -17,11 +19,13 @@ import { rolesModule } from '../domains/roles/module'
 import { tasksModule } from '../domains/tasks/module'
 import { TaskRegistry } from '../domains/tasks/registry'
 import { usersModule } from '../domains/users/module'
+import { PLUGIN_SYSTEM_EVENTS } from '../plugins/events'
 import { PLUGINS } from '../plugins/registry'
 import type { PluginManifest } from '../plugins/types'
 
 export const DOMAINS: readonly DomainModule[] = [
   healthModule,
+  eventsModule,
   authModule,
   deptsModule,
   menusModule,
@@ -43,5 +47,10 @@ export function appCatalogue(
     tables: Object.assign({}, ...domains.map((d) => d.tables ?? {})),
     // One registry for the whole app: a name defined twice fails here, when the app is built.
     tasks: new TaskRegistry([...domains.flatMap((d) => d.tasks ?? []), ...plugins.flatMap((p) => p.tasks ?? [])]),
+    events: new EventRegistry(
+      // The plugin system's own events (the status switch) come with it, whichever plugins are listed.
+      [...domains.flatMap((d) => d.events ?? []), ...PLUGIN_SYSTEM_EVENTS, ...plugins.flatMap((p) => p.events ?? [])],
+      [...domains.flatMap((d) => d.consumers ?? []), ...plugins.flatMap((p) => p.consumers ?? [])],
+    ),
   }
 }

@@ -7,6 +7,7 @@ import { loadConfig } from '../core/config'
 import { DEFAULT_LANG } from '../core/i18n'
 import { createLogger, describeError, type Logger } from '../core/logging'
 import { newTraceId } from '../core/trace'
+import { sweepOutbox } from '../domains/events/dispatch'
 import { dispatchSchedules } from '../domains/tasks/dispatcher'
 import { QstashTaskSubmitter } from '../domains/tasks/submitter'
 import { createServices, required } from '../infra/services'
@@ -49,9 +50,21 @@ const dispatchDueSchedules: ScheduledJob = async ({ time, env, logger }) => {
   logger.info('schedules dispatched', { ...summary })
 }
 
+/** Publishes outbox rows no request's dispatch took, and prunes old ones (domains/events/dispatch.ts). */
+const sweepEventOutbox: ScheduledJob = async ({ time, env, logger }) => {
+  const config = loadConfig(env)
+  const services = createServices(config)
+  const db = required(services.db, 'database')
+  const result = await sweepOutbox({ db, qstash: services.qstash, config, registry: catalogue.events, logger }, time)
+  if (result.sent || result.deferred) logger.info('event outbox swept', { ...result })
+}
+
 /** Jobs per cron expression. */
 export const scheduledJobs: Record<string, { name: string; run: ScheduledJob }[]> = {
-  '* * * * *': [{ name: 'task schedules', run: dispatchDueSchedules }],
+  '* * * * *': [
+    { name: 'task schedules', run: dispatchDueSchedules },
+    { name: 'event outbox', run: sweepEventOutbox },
+  ],
 }
 
 export async function runScheduled(cron: string, time: Date, env: object): Promise<void> {

@@ -49,6 +49,9 @@ const deprecations = z
   })
   .pipe(z.record(z.string().regex(/^v\d+$/), z.object({ deprecated: z.iso.date(), sunset: z.iso.date().optional() })))
 
+/** An `OPERA_LOG_EXCLUDE` entry: `METHOD /path` or `/path`. */
+const OPERA_EXCLUDE_ENTRY = /^(?:[A-Za-z]+\s+)?\/\S*$/
+
 /** A deadline in milliseconds: at least 1 (an outbound call always has one), at most a minute. */
 const deadline = z.coerce.number().int().min(1).max(60_000)
 
@@ -166,6 +169,30 @@ export const configSchema = z
       'POST /api/v1/qstash/deliveries',
       'POST /api/v1/qstash/failures',
     ]),
+    /**
+     * Requests the operation log leaves out (docs/fba-compatibility.md, "Logs"): `METHOD /path` or `/path`, each
+     * matching that path and everything below it (`/api/v1/qstash` covers both consumer routes; the login entry covers
+     * the docs-UI login too). Only writes are logged at all. Default: the login routes (they have their own log),
+     * refresh, the captchas and QStash's deliveries.
+     */
+    OPERA_LOG_EXCLUDE: list
+      .pipe(z.array(z.string().refine((v) => OPERA_EXCLUDE_ENTRY.test(v), 'each entry is `METHOD /path` or `/path`')))
+      .default(['POST /api/v1/auth/login', 'POST /api/v1/auth/refresh', '/api/v1/auth/captcha', '/api/v1/qstash']),
+    /** Argument keys whose values the operation log replaces by `[REDACTED]`, at any depth (case-insensitive). */
+    OPERA_LOG_REDACT_KEYS: list.default([
+      'password',
+      'old_password',
+      'new_password',
+      'confirm_password',
+      'token',
+      'access_token',
+      'refresh_token',
+      'secret',
+      'key',
+      'api_key',
+      'captcha',
+      'authorization',
+    ]),
     /** Prefix of every Redis key this app writes (one Redis can serve several apps and environments). */
     REDIS_KEY_PREFIX: z
       .string()
@@ -236,6 +263,8 @@ export const configSchema = z
     DB_TIMEOUT_MS: deadline.default(5000),
     /** Deadline of one QStash API call (publish, queue and schedule management). */
     QSTASH_TIMEOUT_MS: deadline.default(3000),
+    /** Deadline of one call to the realtime hub (a push, a kick, the online check); a miss is logged, never a 503. */
+    REALTIME_TIMEOUT_MS: deadline.default(2000),
     /** `Retry-After` (seconds) of a 503 whose dependency is unavailable. */
     UNAVAILABLE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   })

@@ -10,6 +10,8 @@ import type { MessageCatalogue } from '../core/i18n'
 import type { ApiVersion } from '../core/versioning'
 import type { Router } from '../http/router'
 import type { RepositoryDb } from '../infra/db/repository'
+import type { AnyConsumerDefinition, EventDefinition } from './events/define'
+import type { EventRegistry } from './events/registry'
 import type { MenuByName } from './menus/by-name'
 import type { AnyTaskDefinition } from './tasks/define'
 import type { TaskRegistry } from './tasks/registry'
@@ -20,6 +22,8 @@ export interface AppCatalogue {
   tables: Readonly<Record<string, SQLiteTable>>
   /** Every task of every module and plugin. */
   tasks: TaskRegistry
+  /** Every event and event consumer of every module and plugin. */
+  events: EventRegistry
 }
 
 export interface SeedContext {
@@ -51,6 +55,9 @@ export interface DomainModule {
   messages?: MessageCatalogue
   /** The domain's tasks (`defineTask`, docs/tasks.md), joined into the app's one task registry. */
   tasks?: readonly AnyTaskDefinition[]
+  /** Events the domain owns (`defineEvent`) and consumers it adds (`onEvent`), docs/events.md. */
+  events?: readonly EventDefinition[]
+  consumers?: readonly AnyConsumerDefinition[]
 }
 
 /** Declares a domain module (identity function: it checks the shape and keeps literal types). */

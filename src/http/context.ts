@@ -38,6 +38,8 @@ export interface Variables {
   apiVersion: string
   /** Set once the caller is authenticated; it appears in the access log and keys per-user rate limits. */
   userId?: number
+  /** The `msg` of the envelope this request answered with (set by `respondJson`; the operation log records it). */
+  responseMsg?: string
 }
 
 export interface AppEnv {

@@ -22,6 +22,8 @@ export function respondJson<T, S extends ContentfulStatusCode>(
   status: S,
   headers?: Readonly<Record<string, string>>,
 ): JsonResponse<T, S> {
+  const msg = (body as { msg?: unknown } | null)?.msg
+  if (typeof msg === 'string') c.set('responseMsg', msg)
   const collected = c.get('responseHeaders')
   if (!collected) return c.json(body as JSONValue, status, headers) as JsonResponse<T, S>
   return collected.build(JSON.stringify(body), status, 'application/json', headers) as JsonResponse<T, S>

@@ -9,6 +9,13 @@ import { Client, QstashError, Receiver } from '@upstash/qstash'
 import type { Config } from '../core/config'
 import { Deadline } from './deadline'
 
+/**
+ * Where QStash delivers, below `PUBLIC_URL`: one signed route for every kind of delivery (tasks, events) and one for
+ * QStash's failure callbacks (src/domains/tasks/routes.deliveries.ts).
+ */
+export const QSTASH_DELIVERY_PATH = '/api/v1/qstash/deliveries'
+export const QSTASH_FAILURE_PATH = '/api/v1/qstash/failures'
+
 export function createQstash(config: Config): Client | undefined {
   if (!config.QSTASH_TOKEN) return undefined
   const client = new Client({ token: config.QSTASH_TOKEN, baseUrl: config.QSTASH_URL, retry: false })

@@ -6,17 +6,20 @@
  *   longer built in (its menus and tables are left over). Toggles apply at once, so they never set it (fba's flag
  *   means "restart needed");
  * - toggle: flips the flag, refusing (403) to switch off a required plugin and (409) to break a dependency; runs the
- *   plugin's `onEnable`/`onDisable` first, so a failing hook leaves the flag as it was;
+ *   plugin's `onEnable`/`onDisable` first, so a failing hook leaves the flag as it was; emits `plugin.toggled` with
+ *   the flag (./events.ts);
  * - archive: the plugin's manifest, README and sources as a ZIP;
  * - install/uninstall: refused with 405 (`Allow: GET`) — plugins are code, added and removed at build time with the
  *   CLI. Not 403: that status means "not authorized" everywhere else (the authorization matrix relies on it).
  */
 import type { Context } from 'hono'
 import { ConflictError, ForbiddenError, MethodNotAllowedError, NotFoundError } from '../core/errors'
+import { eventsOf } from '../domains/events/outbox'
 import type { AppEnv } from '../http/context'
 import type { RepositoryDb } from '../infra/db/repository'
 import { required } from '../infra/services'
 import { dependenciesOf, dependentsOf } from './check'
+import { pluginToggled } from './events'
 import { describePlugin, type PluginInfo } from './info'
 import { pluginSources } from './sources'
 import { knownPluginNames, loadPluginStates, ownFlag, pluginStates, storeFlag } from './state'
@@ -81,7 +84,8 @@ export class PluginAdminService {
       }
       await plugin.onDisable?.({ db })
     }
-    await storeFlag(this.c.get('services'), db, name, next)
+    const toggled = eventsOf(this.c).emit(db, pluginToggled, { plugin: name, enabled: next }, `plugin:${name}`)
+    await storeFlag(this.c.get('services'), db, name, next, [toggled])
     return next
   }
 

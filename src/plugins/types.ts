@@ -9,6 +9,7 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { MessageCatalogue } from '../core/i18n'
 import type { SettingsProvider } from '../core/settings'
 import type { ApiVersion } from '../core/versioning'
+import type { AnyConsumerDefinition, EventDefinition } from '../domains/events/define'
 import type { MenuByName } from '../domains/menus/by-name'
 import type { AnyTaskDefinition } from '../domains/tasks/define'
 import type { Router } from '../http/router'
@@ -65,8 +66,9 @@ export interface PluginManifest {
   }) => SettingsProvider
   /** The plugin's tasks (`defineTask`, docs/tasks.md); they join the app's one task registry. */
   tasks?: readonly AnyTaskDefinition[]
-  /** Named event handlers (dispatched through QStash by the event system). */
-  events?: Record<string, (payload: unknown) => Promise<void>>
+  /** Events the plugin defines (`defineEvent`) and consumers it adds (`onEvent`), docs/events.md. */
+  events?: readonly EventDefinition[]
+  consumers?: readonly AnyConsumerDefinition[]
   /** Called when an administrator switches the plugin on or off. */
   onEnable?: (ctx: PluginSeedContext) => Promise<void>
   onDisable?: (ctx: PluginSeedContext) => Promise<void>

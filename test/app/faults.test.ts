@@ -3,12 +3,26 @@
  * its configured deadline and answer 503 with `Retry-After`; the liveness probe stays 200; everything recovers when
  * the dependency resumes; and no write that was acknowledged (a 200) is lost. The app under test reaches its Redis,
  * database and QStash through the harness (`faultBindings`), with short deadlines set as binding overrides. QStash is
- * also killed outright (the harness's restartable emulator): tasks pending then run exactly once after it restarts.
+ * also killed outright (the harness's restartable emulator): tasks pending then run exactly once after it restarts, and
+ * writes that emit events still succeed, their events waiting in the outbox until the cron sweep publishes them. No
+ * operation-log record is lost either: with the database paused its insert fails and QStash carries it instead.
  */
 import { eq, inArray } from 'drizzle-orm'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { sweepOutbox } from '../../src/domains/events/dispatch'
+import { sysOperaLog } from '../../src/domains/logs/schema'
 import { sysRole } from '../../src/domains/roles/schema'
 import { taskResult } from '../../src/domains/tasks/schema'
+import {
+  createProbeTables,
+  dispatchDeps,
+  effectsOf,
+  eventApp,
+  eventHarness,
+  outboxOf,
+  PROBE_CONSUMERS,
+  type ProbeRoutes,
+} from '../domains/events/helpers'
 import { runsKey, submitTask, taskApp } from '../domains/tasks/helpers'
 import type { Overrides } from '../helpers/app'
 import { fileDb, seedFileDatabase, TEST_SEED_PASSWORD } from '../helpers/database'
@@ -60,9 +74,14 @@ beforeAll(async () => {
   expect((await send('GET', '/api/v1/sys/users/me', { token: adminToken, overrides: NORMAL })).status).toBe(200)
 })
 
-// Every test here stalls a service on purpose: the 503s it causes and the rate limiter failing open are expected.
+// Every test here stalls a service on purpose: the 503s it causes, the rate limiter failing open and operation-log
+// records deferred to QStash (their insert failed) are expected.
 beforeEach(() => {
-  expectLogs({ msg: 'request failed', status: 503 }, { msg: 'rate limit check failed; request let through' })
+  expectLogs(
+    { msg: 'request failed', status: 503 },
+    { msg: 'rate limit check failed; request let through' },
+    { msg: 'operation log deferred' },
+  )
 })
 
 describe('Redis paused', SLOW, () => {
@@ -192,6 +211,45 @@ describe('libSQL paused', SLOW, () => {
   })
 })
 
+/** The operation-log rows of some requests (by their `X-Request-ID`), as `[trace id, code]`. */
+async function operaRowsOf(traceIds: readonly string[]): Promise<[string, string][]> {
+  const rows = await fileDb()
+    .select({ traceId: sysOperaLog.traceId, code: sysOperaLog.code })
+    .from(sysOperaLog)
+    .where(inArray(sysOperaLog.traceId, [...traceIds]))
+  return rows.map((r): [string, string] => [r.traceId, r.code]).sort()
+}
+
+describe('libSQL paused: the operation log', SLOW, () => {
+  const SHORT: Overrides = { ...NORMAL, DB_TIMEOUT_MS: String(DEADLINE_MS) }
+
+  it('loses no record of a write made meanwhile: QStash carries it, and its consumer writes it once', async () => {
+    const traceIds: string[] = []
+    await whilePaused('libsql', async () => {
+      for (let i = 0; i < 3; i++) {
+        const res = await timed(
+          send('POST', '/api/v1/sys/roles', {
+            token: adminToken,
+            json: { name: unique('opera'), status: 1 },
+            overrides: SHORT,
+          }),
+        )
+        await expectUnavailable(res.value, 'database')
+        traceIds.push(res.value.headers.get('X-Request-ID') ?? '')
+      }
+    })
+    // Each record's insert failed after the response ("operation log deferred"); each was handed to QStash instead.
+    expect(await operaRowsOf(traceIds)).toEqual([])
+    const delivered = await deliverUntil(async () => (await operaRowsOf(traceIds)).length === traceIds.length, {
+      overrides: NORMAL,
+    })
+    expect(delivered.length).toBeGreaterThanOrEqual(traceIds.length)
+    // The records the libSQL tests above deferred too, so no later test's pump meets them.
+    await deliverAll({ overrides: NORMAL })
+    expect(await operaRowsOf(traceIds)).toEqual(traceIds.map((id): [string, string] => [id, '503']).sort())
+  })
+})
+
 describe('QStash paused', SLOW, () => {
   const SHORT: Overrides = { ...NORMAL, QSTASH_TIMEOUT_MS: String(DEADLINE_MS) }
 
@@ -240,5 +298,67 @@ describe('QStash killed with tasks pending', SLOW, () => {
     expect(again.map((d) => d.status)).toEqual([200, 200, 200, 200, 200])
     expect(new Set(again.map((d) => d.headers.get('Upstash-Message-Id'))).size).toBe(5)
     expect(await Promise.all(labels.map(runsOf))).toEqual([1, 1, 1, 1, 1])
+  })
+})
+
+describe('QStash killed with events to publish', SLOW, () => {
+  /** A write through the test route that emits `probe.recorded`; its trace id (for its operation-log record). */
+  const write = async (label: string) => {
+    const res = await eventHarness
+      .api<ProbeRoutes>(undefined, { overrides: restartableQstash })
+      ['test-events'].probes.$post({ json: { label, emit: 'sink' } })
+    expect(res.status).toBe(200)
+    return res.headers.get('X-Request-ID') ?? ''
+  }
+
+  beforeAll(createProbeTables)
+
+  it('writes still succeed and their events wait in the outbox; once it is back, each is applied exactly once', async () => {
+    // Each write's after-response dispatch fails (the QStash SDK prints its own line about it).
+    const logs = expectLogs({ msg: 'outbox not published: will retry' }, /\[Upstash QStash\] POST .* failed/)
+    const labels = [1, 2, 3, 4, 5].map(() => unique('outbox'))
+    const traceIds: string[] = []
+    await stopQstash()
+    try {
+      for (const label of labels) traceIds.push(await write(label))
+      expect(logs.entries.filter((e) => e.msg === 'outbox not published: will retry')).toHaveLength(5)
+      const rows = (await Promise.all(labels.map(outboxOf))).flat()
+      expect(rows.map((r) => r.status)).toEqual(labels.map(() => 'PENDING'))
+      expect(rows.every((r) => r.attempts >= 1 && r.lastError !== null)).toBe(true)
+    } finally {
+      await startQstash()
+    }
+
+    // The cron job's sweep, as src/app/scheduled.ts runs it: every row published (one message per consumer).
+    const swept = await sweepOutbox(dispatchDeps(restartableQstash), new Date())
+    expect(swept.deferred).toBe(0)
+    expect(swept.messages).toBeGreaterThanOrEqual(10)
+    const sent = (await Promise.all(labels.map(outboxOf))).flat()
+    expect(sent.map((r) => r.status)).toEqual(labels.map(() => 'SENT'))
+
+    // QStash dies again while its first delivery is on its way into the app: that consumer applies it, QStash never
+    // hears so; restarted, it delivers that message again, and the consumer's record absorbs it.
+    try {
+      const first = await deliverUntil((delivered) => delivered.length === 1, {
+        app: eventApp,
+        rewrite: async (request) => {
+          await stopQstash()
+          return request
+        },
+      })
+      expect(first.map((d) => [d.status, d.answered])).toEqual([[200, false]])
+    } finally {
+      await startQstash()
+    }
+    const applied = async () => (await Promise.all(labels.map(effectsOf))).every((e) => e.length === 2)
+    const again = [...(await deliverUntil(applied, { app: eventApp })), ...(await deliverAll({ app: eventApp }))]
+    expect(again.every((d) => d.status === 200)).toBe(true)
+    expect(again.filter((d) => d.answer.includes('"DUPLICATE"'))).toHaveLength(1)
+
+    // 0 lost, 0 duplicated: each event applied once by each of its two consumers.
+    for (const label of labels)
+      expect((await effectsOf(label)).map(([consumer]) => consumer)).toEqual([...PROBE_CONSUMERS])
+    // The writes' operation-log records went straight to the database, QStash or not.
+    expect(await operaRowsOf(traceIds)).toEqual(traceIds.map((id): [string, string] => [id, '200']).sort())
   })
 })

@@ -296,9 +296,10 @@ describe('seed', () => {
     expect(hashed).toEqual(['s3cret-admin'])
     expect(result.inserted).toEqual({
       sys_dept: 1,
-      // fba's 50 core menus, then the 5 read buttons the logs and monitors modules place by name and the 8 buttons of
-      // the two scheduler pages (the tasks module; fba seeds those pages without buttons).
-      sys_menu: 63,
+      // fba's 50 core menus, then the 6 read buttons the logs and monitors modules place by name, the 8 buttons of
+      // the two scheduler pages (the tasks module; fba seeds those pages without buttons) and the event DLQ's 2
+      // buttons under 任务记录 (the events module).
+      sys_menu: 66,
       sys_role: 1,
       sys_data_rule: 6,
       sys_data_scope: 5,

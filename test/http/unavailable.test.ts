@@ -164,8 +164,9 @@ describe('deadlines', () => {
       service: 'qstash',
       reason: 'unreachable',
     })
-    // QStash refusing the token is its answer, not a 503 (the SDK prints every answer that is not a 2xx).
-    const sdkLine = expectLogs(/^\[Upstash QStash\] GET \S+ failed with status 401$/)
+    // QStash refusing the token is its answer, not a 503 — and not a console line: the SDK would print every answer
+    // that is not a 2xx, which the adapter stops (callers log what matters).
+    const sdkLine = expectLogs(/^\[Upstash QStash\]/)
     const config = loadConfig({
       QSTASH_TOKEN: 'wrong',
       QSTASH_URL: (env as unknown as Record<string, string>).QSTASH_URL,
@@ -176,7 +177,7 @@ describe('deadlines', () => {
       .catch((err: unknown) => err)
     expect(refused).not.toBeInstanceOf(DependencyUnavailableError)
     expect(refused).toBeInstanceOf(Error)
-    expect(sdkLine.lines).toHaveLength(1)
+    expect(sdkLine.lines).toEqual([])
   })
 })
 

@@ -13,6 +13,7 @@ import { clientIp } from '../../http/middleware/rate-limit'
 import { requestSettings } from '../../http/settings'
 import { redisKeys } from '../../infra/redis-keys'
 import { required } from '../../infra/services'
+import { eventsOf } from '../events/outbox'
 import { createPasswordHasher, type PasswordHasher } from './password'
 import { SessionStore } from './sessions'
 
@@ -57,6 +58,8 @@ export function authDeps(c: Context<AppEnv>) {
     /** The client as login throttling counts it: the IP as rate limits see it (IPv6 by its /64). */
     clientKey: clientIp(c),
     logger: c.get('logger'),
+    /** The request's outbox (`login.failed` goes in the same batch as the attempt's login-log row). */
+    events: eventsOf(c),
   }
 }
 

@@ -11,6 +11,7 @@ import { loadAuthUser } from './auth-user-loader'
 import { assertActive } from './authenticate'
 import { consumeCaptcha } from './captcha'
 import { type AuthDeps, passwordHasher } from './deps'
+import { loginFailed } from './events'
 import { Lockout } from './lockout'
 import type { Session } from './sessions'
 import { ACCESS_TYP, REFRESH_TYP, signToken, verifyToken } from './tokens'
@@ -77,9 +78,18 @@ async function issueAccessTwin(deps: AuthDeps, session: Session, rotatedAt: numb
 export class AuthService {
   constructor(private readonly deps: AuthDeps) {}
 
+  /** Logs the failed attempt and emits `login.failed` in the same batch, then throws `error`. */
   private async fail(username: string, user: User | undefined, key: MessageKey, error: Error): Promise<never> {
-    const { db, lang, client } = this.deps
-    await loginLogInsert(db, { username, userUuid: user?.uuid ?? null, success: false, msg: t(lang, key), client })
+    const { db, lang, client, events } = this.deps
+    await db.batch([
+      loginLogInsert(db, { username, userUuid: user?.uuid ?? null, success: false, msg: t(lang, key), client }),
+      events.emit(
+        db,
+        loginFailed,
+        { username: username.slice(0, 64), user_id: user?.id ?? null, reason: key, ip: client.ip },
+        user ? `user:${user.id}` : undefined,
+      ),
+    ])
     throw error
   }
 

@@ -1,5 +1,6 @@
 /** Departments: a tree, the owner of users and of data-permission `dept_id` rules. */
 import { defineDomain } from '../module'
+import { DEPT_EVENTS } from './events'
 import { deptsMessages } from './messages'
 import { DEPT_PERMS } from './perms'
 import { deptRoutes } from './routes.v1'
@@ -21,4 +22,5 @@ export const deptsModule = defineDomain({
   ],
   permissions: DEPT_PERMS,
   messages: deptsMessages,
+  events: DEPT_EVENTS,
 })

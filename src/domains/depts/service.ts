@@ -1,7 +1,8 @@
 /**
  * Departments (docs/fba-compatibility.md, "Departments"): the tree (filtered by the caller's data permission), details
  * and writes. A write bumps the authorization generation, so every cached auth snapshot (which holds its department's
- * state) is reloaded on its next request — fba only saw dept changes once its user cache expired.
+ * state) is reloaded on its next request — fba only saw dept changes once its user cache expired. Every write emits
+ * its event (./events.ts) in the same batch as its row.
  */
 import type { SQL } from 'drizzle-orm'
 import type { Context } from 'hono'
@@ -11,21 +12,36 @@ import { isUniqueViolation } from '../../infra/db/errors'
 import type { PermissionScope, RepositoryDb } from '../../infra/db/repository'
 import { required } from '../../infra/services'
 import { bumpAuthzGeneration } from '../auth/authenticate'
+import { aggregateOf, fillEmitted, NEW_ROW_ID, newRowId } from '../emitted'
+import { type EventSink, eventsOf } from '../events/outbox'
 import { buildTree, wouldCreateCycle } from '../menus/tree'
 import { type DeptBody, type DeptTree, toDeptTree } from './dto'
+import { deptCreated, deptDeleted, deptUpdated } from './events'
 import { DeptRepository, type DeptTreeFilters } from './repository'
-import type { Dept, NewDept } from './schema'
+import { type Dept, type NewDept, sysDept } from './schema'
 
 export interface DeptServiceDeps {
   db: RepositoryDb
   /** Makes every cached auth snapshot stale (see `bumpAuthzGeneration`). */
   bumpAuthz: () => Promise<void>
+  /** The request's outbox: events go in the same batch as the rows they describe. */
+  events: EventSink
 }
 
 export const deptServiceDeps = (c: Context<AppEnv>): DeptServiceDeps => ({
   db: required(c.get('services').db, 'database'),
   bumpAuthz: () => bumpAuthzGeneration(c),
+  events: eventsOf(c),
 })
+
+/** The API's field names of the columns (`dept.updated`'s `fields`). */
+const FIELD_NAMES: Readonly<Record<string, string>> = { parentId: 'parent_id' }
+
+/** The API names of the fields `values` changes in `dept`. */
+const changedFields = (dept: Dept, values: NewDept) =>
+  (Object.keys(values) as (keyof NewDept)[])
+    .filter((column) => values[column] !== dept[column])
+    .map((column) => FIELD_NAMES[column] ?? column)
 
 export class DeptService {
   readonly depts: DeptRepository
@@ -57,7 +73,15 @@ export class DeptService {
     ])
     if (taken) throw new ConflictError('dept.name_exists')
     if (parentId !== null && !parent) throw new NotFoundError('dept.parent_not_found')
-    await this.#write(() => this.depts.create(this.#values(body)))
+    const { db, events } = this.deps
+    const newId = newRowId(sysDept)
+    await this.#write(() =>
+      db.batch([
+        this.depts.insertQuery(this.#values(body)),
+        events.emit(db, deptCreated, { dept_id: NEW_ROW_ID, name: body.name, parent_id: parentId }),
+        fillEmitted(db, { dept_id: newId }, aggregateOf('dept', newId)),
+      ]),
+    )
     await this.deps.bumpAuthz()
   }
 
@@ -82,7 +106,18 @@ export class DeptService {
       }
       if (wouldCreateCycle(links, id, parentId)) throw new ForbiddenError('dept.parent_cycle')
     }
-    await this.#write(() => this.depts.update(id, this.#values(body)))
+    const values = this.#values(body)
+    const fields = changedFields(dept, values)
+    const { db, events } = this.deps
+    await this.#write(() =>
+      db.batch([
+        this.depts.updateQuery(id, values),
+        // An update that changes nothing is no event.
+        ...(fields.length
+          ? [events.emit(db, deptUpdated, { dept_id: id, name: body.name, fields }, `dept:${id}`)]
+          : []),
+      ]),
+    )
     await this.deps.bumpAuthz()
   }
 
@@ -92,7 +127,11 @@ export class DeptService {
     if (!dept) throw new NotFoundError('dept.not_found')
     if (hasUsers) throw new ConflictError('dept.has_users')
     if (hasChildren) throw new ConflictError('dept.has_children')
-    await this.depts.update(id, { delFlag: true })
+    const { db, events } = this.deps
+    await db.batch([
+      this.depts.updateQuery(id, { delFlag: true }),
+      events.emit(db, deptDeleted, { dept_id: id, name: dept.name }, `dept:${id}`),
+    ])
     await this.deps.bumpAuthz()
   }
 

@@ -1,5 +1,6 @@
 /** Login and operation logs. */
 import { defineDomain } from '../module'
+import { operaLogDeferred, writeDeferredOperaLog } from './opera-deferred'
 import { LOG_PERMS } from './perms'
 import { logRoutes } from './routes.v1'
 import * as schema from './schema'
@@ -9,8 +10,14 @@ export const logsModule = defineDomain({
   name: 'logs',
   routes: { v1: logRoutes },
   tables: schema,
-  // Placed by name under fba's LoginLog menu (seeded by the menus domain), beside its delete and clear buttons.
-  menus: [{ name: 'ViewLoginLog', title: '查看', parent: 'LoginLog', type: 2, perms: LOG_PERMS.loginList, display: 0 }],
+  // Placed by name under fba's LoginLog and OperaLog menus (seeded by the menus domain), beside their delete and clear
+  // buttons.
+  menus: [
+    { name: 'ViewLoginLog', title: '查看', parent: 'LoginLog', type: 2, perms: LOG_PERMS.loginList, display: 0 },
+    { name: 'ViewOperaLog', title: '查看', parent: 'OperaLog', type: 2, perms: LOG_PERMS.operaList, display: 0 },
+  ],
   permissions: LOG_PERMS,
   tasks: LOG_TASKS,
+  events: [operaLogDeferred],
+  consumers: [writeDeferredOperaLog],
 })

@@ -1,4 +1,4 @@
-/** `/logs/login*` (docs/fba-compatibility.md, "Logs"). */
+/** `/logs/login*` and `/logs/opera*` (docs/fba-compatibility.md, "Logs"). */
 import type { Context } from 'hono'
 import { toPage } from '../../core/pagination'
 import type { AppEnv } from '../../http/context'
@@ -7,6 +7,8 @@ import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
 import { required } from '../../infra/services'
 import { DeleteLoginLogsBodySchema, LoginLogListQuerySchema, PageLoginLogSchema, toLoginLog } from './dto'
+import { DeleteOperaLogsBodySchema, OperaLogListQuerySchema, PageOperaLogSchema, toOperaLog } from './opera-dto'
+import { OperaLogService } from './opera-service'
 import { LOG_PERMS } from './perms'
 import { LoginLogService } from './service'
 
@@ -42,7 +44,38 @@ const clear = defineRoute({
   responses: { 200: jsonEnvelope(z.null(), 'Cleared') },
 })
 
+const operaList = defineRoute({
+  method: 'get',
+  path: '/logs/opera',
+  tags: TAGS,
+  summary: 'Operation logs, paged (newest first)',
+  access: { permission: LOG_PERMS.operaList },
+  sensitive: true,
+  request: { query: OperaLogListQuerySchema },
+  responses: { 200: jsonEnvelope(PageOperaLogSchema, 'Page of operation logs') },
+})
+
+const operaRemove = defineRoute({
+  method: 'delete',
+  path: '/logs/opera',
+  tags: TAGS,
+  summary: 'Delete operation logs by id',
+  access: { permission: LOG_PERMS.operaDelete },
+  request: { body: { content: { 'application/json': { schema: DeleteOperaLogsBodySchema } }, required: true } },
+  responses: { 200: jsonEnvelope(z.null(), 'Deleted') },
+})
+
+const operaClear = defineRoute({
+  method: 'delete',
+  path: '/logs/opera/all',
+  tags: TAGS,
+  summary: 'Delete every operation log',
+  access: { permission: LOG_PERMS.operaClear },
+  responses: { 200: jsonEnvelope(z.null(), 'Cleared') },
+})
+
 const service = (c: Context<AppEnv>) => new LoginLogService(required(c.get('services').db, 'database'))
+const operaService = (c: Context<AppEnv>) => new OperaLogService(required(c.get('services').db, 'database'))
 
 export function logRoutes() {
   return createRouter()
@@ -57,6 +90,19 @@ export function logRoutes() {
     })
     .openapi(clear, async (c) => {
       await service(c).clear()
+      return ok(c, null)
+    })
+    .openapi(operaList, async (c) => {
+      const query = c.req.valid('query')
+      const { items, total } = await operaService(c).list(query)
+      return ok(c, toPage(items.map(toOperaLog), total, query, c.req.url))
+    })
+    .openapi(operaRemove, async (c) => {
+      await operaService(c).delete(c.req.valid('json').pks)
+      return ok(c, null)
+    })
+    .openapi(operaClear, async (c) => {
+      await operaService(c).clear()
       return ok(c, null)
     })
 }

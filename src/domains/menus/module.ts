@@ -1,5 +1,6 @@
 /** Menus and buttons: the admin UI's sidebar and the carriers of permission codes. */
 import { defineDomain } from '../module'
+import { MENU_EVENTS } from './events'
 import { menusMessages } from './messages'
 import { MENU_PERMS } from './perms'
 import { menuRoutes } from './routes.v1'
@@ -21,4 +22,5 @@ export const menusModule = defineDomain({
   ],
   permissions: MENU_PERMS,
   messages: menusMessages,
+  events: MENU_EVENTS,
 })

@@ -2,7 +2,8 @@
  * Menu management (docs/fba-compatibility.md, "Menus"): titles are unique among non-button menus (409), a
  * parent must exist (404) and may be neither the menu itself nor one of its descendants (403), a menu with children
  * can't be deleted (409), and a deleted menu's role links go in the same batch (D10). Every write bumps the
- * authorization generation, so every user's permission codes and sidebar follow on their next request.
+ * authorization generation, so every user's permission codes and sidebar follow on their next request. Every write
+ * emits its event (./events.ts) in the same batch as its rows.
  */
 import type { Context } from 'hono'
 import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors'
@@ -12,20 +13,38 @@ import type { RepositoryDb } from '../../infra/db/repository'
 import { required } from '../../infra/services'
 import { type AuthUser, enabledRoles } from '../auth/auth-user'
 import { bumpAuthzGeneration } from '../auth/authenticate'
+import { aggregateOf, fillEmitted, NEW_ROW_ID, newRowId } from '../emitted'
+import { type EventSink, eventsOf } from '../events/outbox'
 import type { MenuBody, MenuListQuery } from './dto'
+import { menuCreated, menuDeleted, menuUpdated } from './events'
 import { MenuRepository } from './repository'
-import { type Menu, MenuType, type NewMenu } from './schema'
+import { type Menu, MenuType, type NewMenu, sysMenu } from './schema'
 import { wouldCreateCycle } from './tree'
 
 export interface MenuServiceDeps {
   db: RepositoryDb
   /** Makes every cached permission snapshot stale (see `bumpAuthzGeneration`). */
   bumpAuthz: () => Promise<void>
+  /** The request's outbox: events go in the same batch as the rows they describe. */
+  events: EventSink
 }
 
 export function menuServiceDeps(c: Context<AppEnv>): MenuServiceDeps {
-  return { db: required(c.get('services').db, 'database'), bumpAuthz: () => bumpAuthzGeneration(c) }
+  return {
+    db: required(c.get('services').db, 'database'),
+    bumpAuthz: () => bumpAuthzGeneration(c),
+    events: eventsOf(c),
+  }
 }
+
+/** The API's field names of the columns (`menu.updated`'s `fields`). */
+const FIELD_NAMES: Readonly<Record<string, string>> = { parentId: 'parent_id' }
+
+/** The API names of the fields `row` changes in `menu`. */
+const changedFields = (menu: Menu, row: Omit<NewMenu, 'id'>) =>
+  (Object.keys(row) as (keyof typeof row)[])
+    .filter((column) => row[column] !== menu[column])
+    .map((column) => FIELD_NAMES[column] ?? column)
 
 function toRow(body: MenuBody): Omit<NewMenu, 'id'> {
   return {
@@ -84,8 +103,22 @@ export class MenuService {
     ])
     if (titleTaken) throw new ConflictError('menu.title_exists')
     if (!parentFound) throw new NotFoundError('menu.parent_not_found')
+    const row = toRow(body)
+    const { db, events } = this.deps
+    const newId = newRowId(sysMenu)
     try {
-      await this.menus.create(toRow(body))
+      await db.batch([
+        this.menus.insertQuery(row),
+        events.emit(db, menuCreated, {
+          menu_id: NEW_ROW_ID,
+          title: row.title,
+          name: row.name,
+          type: body.type,
+          parent_id: row.parentId ?? null,
+          perms: row.perms ?? null,
+        }),
+        fillEmitted(db, { menu_id: newId }, aggregateOf('menu', newId)),
+      ])
     } catch (err) {
       throw conflict(err)
     }
@@ -107,8 +140,17 @@ export class MenuService {
       if (!links.some((link) => link.id === parentId)) throw new NotFoundError('menu.parent_not_found')
       if (wouldCreateCycle(links, id, parentId)) throw new ForbiddenError('menu.parent_cycle')
     }
+    const row = toRow(body)
+    const fields = changedFields(menu, row)
+    const { db, events } = this.deps
     try {
-      await this.menus.update(id, toRow(body))
+      await db.batch([
+        this.menus.updateQuery(id, row),
+        // An update that changes nothing is no event.
+        ...(fields.length
+          ? [events.emit(db, menuUpdated, { menu_id: id, title: row.title, fields }, `menu:${id}`)]
+          : []),
+      ])
     } catch (err) {
       throw conflict(err)
     }
@@ -120,7 +162,11 @@ export class MenuService {
     const [found, hasChildren] = await Promise.all([this.menus.exists({ id }), this.menus.hasChildren(id)])
     if (!found) throw new NotFoundError('menu.not_found')
     if (hasChildren) throw new ConflictError('menu.has_children')
-    await this.deps.db.batch([...this.menus.deleteWithLinksQueries(id)])
+    const { db, events } = this.deps
+    await db.batch([
+      ...this.menus.deleteWithLinksQueries(id),
+      events.emit(db, menuDeleted, { menu_id: id }, `menu:${id}`),
+    ])
     await this.deps.bumpAuthz()
   }
 }

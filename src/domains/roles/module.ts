@@ -1,5 +1,6 @@
 /** Roles: the holders of menus (permission codes) and data scopes. */
 import { defineDomain } from '../module'
+import { ROLE_EVENTS } from './events'
 import { rolesMessages } from './messages'
 import { ROLE_PERMS } from './perms'
 import { roleRoutes } from './routes.v1'
@@ -35,4 +36,5 @@ export const rolesModule = defineDomain({
   ],
   permissions: ROLE_PERMS,
   messages: rolesMessages,
+  events: ROLE_EVENTS,
 })

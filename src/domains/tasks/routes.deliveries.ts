@@ -1,7 +1,8 @@
 /**
  * The routes QStash calls (`access: 'qstash'`: a signed delivery or a 401, see http/qstash-signature.ts). One route
- * takes every kind of delivery — tasks now, domain events later — and one takes QStash's failure callbacks. They are
- * part of the v1 document so the contract is visible, but only QStash calls them. docs/tasks.md.
+ * takes every kind of delivery — a task (docs/tasks.md) or one consumer's copy of a domain event (docs/events.md) —
+ * and one takes QStash's failure callbacks. They are part of the v1 document so the contract is visible, but only
+ * QStash calls them.
  */
 import type { Context } from 'hono'
 import { t } from '../../core/i18n'
@@ -10,6 +11,7 @@ import { defineRoute, jsonBody, jsonEnvelope, z } from '../../http/openapi'
 import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
 import { required } from '../../infra/services'
+import { type EventConsumerDeps, runEventDelivery } from '../events/consumer'
 import type { AppCatalogue } from '../module'
 import { type ConsumerDeps, recordGaveUp, runDelivery } from './consumer'
 import { DELIVERY_PATH, FAILURE_PATH, QstashTaskSubmitter } from './submitter'
@@ -24,10 +26,26 @@ const TaskDeliverySchema = z
   })
   .openapi('TaskDelivery')
 
+const EventDeliverySchema = z
+  .object({
+    kind: z.literal('event'),
+    event_id: z.string().min(1).max(64),
+    name: z.string().min(1).max(128),
+    consumer: z.string().min(1).max(128),
+    payload: z.unknown(),
+    occurred_at: z.number().int(),
+  })
+  .openapi('EventDelivery')
+
+const DeliverySchema = z.discriminatedUnion('kind', [TaskDeliverySchema, EventDeliverySchema]).openapi('QstashDelivery')
+
 const DeliveryResultSchema = z
   .object({
-    task_id: z.string(),
-    state: z.string().openapi({ description: 'The row afterwards: SUCCESS, FAILURE, RETRY, REVOKED, … or UNKNOWN' }),
+    task_id: z.string().optional(),
+    event_id: z.string().optional(),
+    state: z.string().openapi({
+      description: 'A task row afterwards (SUCCESS, FAILURE, RETRY, REVOKED, …) or an event: APPLIED, DUPLICATE, …',
+    }),
     ran: z.boolean().openapi({ description: 'Whether this delivery ran the handler' }),
   })
   .openapi('DeliveryResult')
@@ -49,12 +67,12 @@ const deliver = defineRoute({
   method: 'post',
   path: DELIVERY_PATH.replace('/api/v1', ''),
   tags: TAGS,
-  summary: 'A QStash delivery (tasks; events later): runs it once',
+  summary: 'A QStash delivery (a task, or an event for one consumer): runs it once',
   description:
     'Called by QStash only. 200: done or already done; 409: running in another delivery; 500: the run failed ' +
     '(QStash retries, then moves the message to its DLQ).',
   access: 'qstash',
-  request: jsonBody(TaskDeliverySchema),
+  request: jsonBody(DeliverySchema),
   responses: {
     200: jsonEnvelope(DeliveryResultSchema, 'Ran, or nothing left to run'),
     409: jsonEnvelope(DeliveryResultSchema, 'Running in another delivery: QStash retries later'),
@@ -101,15 +119,28 @@ function consumerDeps(c: Context<AppEnv>, app: AppCatalogue): ConsumerDeps {
   }
 }
 
+function eventDeps(c: Context<AppEnv>, app: AppCatalogue): EventConsumerDeps {
+  const services = c.get('services')
+  return {
+    db: required(services.db, 'database'),
+    get redis() {
+      return services.redis
+    },
+    config: c.get('config'),
+    registry: app.events,
+    logger: c.get('logger'),
+  }
+}
+
 /** `Stratum@FRA` on Cloudflare (the colo that ran it), `Stratum@local` elsewhere. */
 function workerName(c: Context<AppEnv>): string {
   const colo = (c.req.raw as { cf?: { colo?: string } }).cf?.colo
   return `${c.get('config').APP_NAME}@${colo ?? 'local'}`
 }
 
-function decodeDelivery(base64: string): z.infer<typeof TaskDeliverySchema> | undefined {
+function decodeDelivery(base64: string): z.infer<typeof DeliverySchema> | undefined {
   try {
-    const parsed = TaskDeliverySchema.safeParse(JSON.parse(new TextDecoder().decode(fromBase64(base64))))
+    const parsed = DeliverySchema.safeParse(JSON.parse(new TextDecoder().decode(fromBase64(base64))))
     return parsed.success ? parsed.data : undefined
   } catch {
     return undefined
@@ -123,11 +154,15 @@ function fromBase64(base64: string): Uint8Array {
 export function deliveryRoutes(app: AppCatalogue) {
   return createRouter()
     .openapi(deliver, async (c) => {
-      const retried = Number.parseInt(c.req.header('upstash-retried') ?? '0', 10)
-      const outcome = await runDelivery(consumerDeps(c, app), c.req.valid('json'), {
-        retried: Number.isFinite(retried) && retried >= 0 ? retried : 0,
-        worker: workerName(c),
-      })
+      const header = Number.parseInt(c.req.header('upstash-retried') ?? '0', 10)
+      const retried = Number.isFinite(header) && header >= 0 ? header : 0
+      const delivery = c.req.valid('json')
+      if (delivery.kind === 'event') {
+        const { status, event_id, state, ran } = await runEventDelivery(eventDeps(c, app), delivery, { retried })
+        if (status === 200) return ok(c, { event_id, state, ran })
+        return c.json({ code: status, msg: t(c.get('lang'), 'event.failed'), data: { event_id, state, ran } }, status)
+      }
+      const outcome = await runDelivery(consumerDeps(c, app), delivery, { retried, worker: workerName(c) })
       const { status, task_id, state, ran } = outcome
       if (status === 200) return ok(c, { task_id, state, ran })
       // Not an error of the request: the task failed or is busy. Answered directly (the error handler would log it
@@ -141,6 +176,17 @@ export function deliveryRoutes(app: AppCatalogue) {
       if (!delivery) {
         // Not one of ours (or a kind a later version handles): acknowledged, nothing to record.
         c.get('logger').warn('qstash failure callback for an unknown delivery')
+        return ok(c, { recorded: false })
+      }
+      if (delivery.kind === 'event') {
+        // The event's message stays in QStash's DLQ, listed and retried through `/events/dlq` (docs/events.md).
+        const { event_id, name, consumer } = delivery
+        c.get('logger').warn('event consumer gave up: message in the DLQ', {
+          event_id,
+          event: name,
+          consumer,
+          dlq_id: body.dlqId,
+        })
         return ok(c, { recorded: false })
       }
       const { db } = consumerDeps(c, app)

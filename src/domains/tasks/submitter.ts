@@ -14,15 +14,15 @@ import { describeError, errorMessage } from '../../core/logging'
 import { toFieldErrors } from '../../core/validation'
 import type { AppEnv } from '../../http/context'
 import type { RepositoryDb } from '../../infra/db/repository'
-import type { Qstash } from '../../infra/qstash'
+import { QSTASH_DELIVERY_PATH, QSTASH_FAILURE_PATH, type Qstash } from '../../infra/qstash'
 import { required } from '../../infra/services'
 import type { AnyTaskDefinition, SubmitOptions, Submitted, TaskSubmitter } from './define'
 import { type TaskRegistry, taskArgs } from './registry'
 import { TaskResultRepository } from './repository'
 
-/** The routes QStash calls, below `PUBLIC_URL` (shared with domain events, which add their own `kind`). */
-export const DELIVERY_PATH = '/api/v1/qstash/deliveries'
-export const FAILURE_PATH = '/api/v1/qstash/failures'
+/** The routes QStash calls, below `PUBLIC_URL` (shared with domain events, which have their own `kind`). */
+export const DELIVERY_PATH = QSTASH_DELIVERY_PATH
+export const FAILURE_PATH = QSTASH_FAILURE_PATH
 
 /** What QStash carries to the consumer route for a task (signed; the args stay in the row). */
 export interface TaskDelivery {

@@ -1,5 +1,7 @@
 /** Users: accounts, profiles, passwords and their policy. */
 import { defineDomain } from '../module'
+import { USER_CONSUMERS } from './consumers'
+import { USER_EVENTS } from './events'
 import { usersMessages } from './messages'
 import { USER_PERMS } from './perms'
 import { userRoutes } from './routes.v1'
@@ -19,4 +21,6 @@ export const usersModule = defineDomain({
   },
   permissions: USER_PERMS,
   messages: usersMessages,
+  events: USER_EVENTS,
+  consumers: USER_CONSUMERS,
 })

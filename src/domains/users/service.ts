@@ -3,8 +3,10 @@
  * password policy applies to every password a user gets (D9); a user and its links are written in one `db.batch`
  * (D10); every write that changes what the auth snapshot holds drops it; password change/reset, disabling and
  * deleting end the user's sessions — access *and* refresh (D4); the multi-login toggle works on the target user (D17).
+ * Every write emits its event (./events.ts) in the same batch as its rows: `user.deleted` also ends the user's sessions
+ * through its consumer (./consumers.ts), should Redis fail right after the delete.
  */
-import type { SQL } from 'drizzle-orm'
+import { eq, exists, type SQL } from 'drizzle-orm'
 import type { Context } from 'hono'
 import type { Config } from '../../core/config'
 import {
@@ -29,10 +31,13 @@ import type { AuthUser } from '../auth/auth-user'
 import { invalidateAuthUser } from '../auth/authenticate'
 import { accountStores, passwordHasher } from '../auth/deps'
 import type { Session, SessionStore } from '../auth/sessions'
+import { aggregateOf, fillEmitted, keepEmittedIf, NEW_ROW_ID, newRowId } from '../emitted'
+import { type EventSink, eventsOf } from '../events/outbox'
 import type { CreateUserBody, PermissionType, UpdateUserBody } from './dto'
+import { userCreated, userDeleted, userUpdated } from './events'
 import { assertNotReused, assertPasswordRules, recentPasswordHashes } from './password-policy'
 import { type UserRelations, UserRepository } from './repository'
-import type { User } from './schema'
+import { type NewUser, sysUser, type User } from './schema'
 
 /** How long an email verification code lives (fba's `EMAIL_CAPTCHA_EXPIRE_SECONDS`). */
 export const EMAIL_CODE_TTL_SECONDS = 180
@@ -60,6 +65,8 @@ export interface UserServiceDeps {
   security: () => Promise<UserSecuritySettings>
   /** Drops cached auth snapshots (see `invalidateAuthUser`). */
   invalidate: (...userIds: number[]) => Promise<void>
+  /** The request's outbox: events go in the same batch as the rows they describe. */
+  events: EventSink
 }
 
 export function userServiceDeps(c: Context<AppEnv>): UserServiceDeps {
@@ -67,7 +74,34 @@ export function userServiceDeps(c: Context<AppEnv>): UserServiceDeps {
     ...accountStores(c),
     security: async () => (await requestSettings(c)).userSecurity,
     invalidate: (...ids) => invalidateAuthUser(c, ...ids),
+    events: eventsOf(c),
   }
+}
+
+/** The columns an admin update may change, by the API's field names (`user.updated`'s `fields`). */
+const UPDATABLE = {
+  username: 'username',
+  nickname: 'nickname',
+  avatar: 'avatar',
+  email: 'email',
+  phone: 'phone',
+  deptId: 'dept_id',
+} as const
+
+/** The API names of the fields `values` changes in `user`, and `roles` when the role set changes. */
+function changedFields(
+  user: User,
+  values: Partial<NewUser>,
+  roleIds: readonly number[],
+  newRoleIds: readonly number[],
+) {
+  const fields: string[] = []
+  for (const [column, field] of Object.entries(UPDATABLE) as [keyof typeof UPDATABLE, string][]) {
+    if (values[column] !== undefined && values[column] !== user[column]) fields.push(field)
+  }
+  const sameRoles = roleIds.length === newRoleIds.length && newRoleIds.every((id) => roleIds.includes(id))
+  if (!sameRoles) fields.push('roles')
+  return fields
 }
 
 function randomDigits(length: number): string {
@@ -137,8 +171,18 @@ export class UserService {
       },
       roleIds,
     )
+    const { events } = this.deps
     try {
-      const [inserted] = await db.batch(queries)
+      const [inserted] = await db.batch([
+        ...queries,
+        events.emit(db, userCreated, {
+          user_id: NEW_ROW_ID,
+          username: body.username,
+          dept_id: body.dept_id,
+          role_ids: roleIds,
+        }),
+        fillEmitted(db, { user_id: newRowId(sysUser) }, aggregateOf('user', newRowId(sysUser))),
+      ])
       const user = inserted[0] as User
       return { user, dept, roles }
     } catch (err) {
@@ -147,8 +191,10 @@ export class UserService {
   }
 
   async update(id: number, body: UpdateUserBody): Promise<void> {
-    const user = await this.users.get(id)
-    if (!user) throw new NotFoundError('user.not_found')
+    // With its roles (same round trip), so the event can say whether they changed.
+    const found = await this.users.withRelations(id)
+    if (!found) throw new NotFoundError('user.not_found')
+    const { user } = found
     const roleIds = [...new Set(body.roles)]
     // Absent optional fields keep their value; an explicit null clears it.
     const deptId = body.dept_id === undefined ? user.deptId : body.dept_id
@@ -167,19 +213,25 @@ export class UserService {
     if (deptChanged && !dept) throw new NotFoundError('user.dept_not_found')
     if (roles.length !== roleIds.length) throw new NotFoundError('user.role_not_found')
 
-    const { db } = this.deps
+    const { db, events } = this.deps
+    const values = {
+      username: body.username,
+      nickname: body.nickname,
+      avatar: body.avatar === undefined ? user.avatar : body.avatar,
+      email,
+      phone: body.phone === undefined ? user.phone : body.phone,
+      deptId,
+    }
+    const fields = changedFields(
+      user,
+      values,
+      found.roles.map((r) => r.id),
+      roleIds,
+    )
+    // An update that changes nothing is no event.
+    const event = fields.length ? [events.emit(db, userUpdated, { user_id: id, fields }, `user:${id}`)] : []
     try {
-      await db.batch([
-        this.users.updateQuery(id, {
-          username: body.username,
-          nickname: body.nickname,
-          avatar: body.avatar === undefined ? user.avatar : body.avatar,
-          email,
-          phone: body.phone === undefined ? user.phone : body.phone,
-          deptId,
-        }),
-        ...this.users.replaceRolesQueries(id, roleIds),
-      ])
+      await db.batch([this.users.updateQuery(id, values), ...this.users.replaceRolesQueries(id, roleIds), ...event])
     } catch (err) {
       throw this.#conflict(err)
     }
@@ -202,7 +254,12 @@ export class UserService {
           : type === 'status'
             ? { status: user.status === 1 ? 0 : 1 }
             : { isMultiLogin: !user.isMultiLogin }
-    await this.users.update(id, change)
+    const { db, events } = this.deps
+    const field = type === 'multi_login' ? 'is_multi_login' : type === 'status' ? 'status' : `is_${type}`
+    await db.batch([
+      this.users.updateQuery(id, change),
+      events.emit(db, userUpdated, { user_id: id, fields: [field] }, `user:${id}`),
+    ])
     await this.deps.invalidate(id)
     if ('status' in change && change.status === 0) await this.deps.sessions.revokeAllForUser(id)
     if ('isMultiLogin' in change && !change.isMultiLogin) await this.#keepNewestSession(id)
@@ -242,10 +299,12 @@ export class UserService {
     await assertNotReused(hasher, password, recent, count)
 
     const hash = await hasher.hash(password)
-    const { db } = this.deps
+    const { db, events } = this.deps
     await db.batch([
       this.users.updateQuery(user.id, { password: hash, lastPasswordChangedTime: new Date() }),
       this.users.passwordHistoryInsertQuery(user.id, hash),
+      // The field's name only: never the password or its hash.
+      events.emit(db, userUpdated, { user_id: user.id, fields: ['password'] }, `user:${user.id}`),
     ])
     await this.deps.invalidate(user.id)
     await this.deps.sessions.revokeAllForUser(user.id)
@@ -254,7 +313,7 @@ export class UserService {
   // ---- own profile ----------------------------------------------------------------------------------------------
 
   async updateProfile(userId: number, values: { nickname: string } | { avatar: string }): Promise<void> {
-    const updated = await this.users.update(userId, values)
+    const [[updated]] = await this.#updateOwn(userId, values, 'nickname' in values ? 'nickname' : 'avatar')
     if (!updated) throw new NotFoundError('user.not_found')
     await this.deps.invalidate(userId)
   }
@@ -312,7 +371,7 @@ export class UserService {
     }
     if (await this.users.emailTaken(email, userId)) throw new ConflictError('user.email_taken')
     try {
-      const updated = await this.users.update(userId, { email })
+      const [[updated]] = await this.#updateOwn(userId, { email }, 'email')
       if (!updated) throw new NotFoundError('user.not_found')
     } catch (err) {
       throw this.#conflict(err)
@@ -328,12 +387,29 @@ export class UserService {
     if (!user) throw new NotFoundError('user.not_found')
     if (id === actor.id) throw new ForbiddenError('user.self_delete_forbidden')
     if (user.isSuperuser && !actor.isSuperuser) throw new ForbiddenError('user.superuser_delete_forbidden')
-    await this.deps.db.batch([...this.users.deleteWithLinksQueries(id)])
+    const { db, events } = this.deps
+    await db.batch([
+      ...this.users.deleteWithLinksQueries(id),
+      events.emit(db, userDeleted, { user_id: id, username: user.username }, `user:${id}`),
+    ])
     await this.deps.invalidate(id)
     await this.deps.sessions.revokeAllForUser(id)
   }
 
   // ---- helpers --------------------------------------------------------------------------------------------------
+
+  /**
+   * One of the caller's own fields, with its `user.updated` — kept only when the row was there (the caller answers 404
+   * otherwise: no event for a write that changed nothing).
+   */
+  #updateOwn(userId: number, values: Partial<NewUser>, field: string) {
+    const { db, events } = this.deps
+    return db.batch([
+      this.users.updateQuery(userId, values).returning(),
+      events.emit(db, userUpdated, { user_id: userId, fields: [field] }, `user:${userId}`),
+      keepEmittedIf(db, exists(db.select({ id: sysUser.id }).from(sysUser).where(eq(sysUser.id, userId)))),
+    ])
+  }
 
   async #keepNewestSession(userId: number): Promise<void> {
     const { redis, keys, sessions } = this.deps

@@ -46,6 +46,11 @@ export interface RequestContextOptions {
    * plugins' settings provider (plugins/settings.ts). Must not do I/O (it runs on every request).
    */
   extend?: ((c: Context<AppEnv>) => void) | undefined
+  /**
+   * Runs once the route has answered (or failed), before the access line: per-app follow-ups that must not delay the
+   * response, e.g. publishing the events the request committed (they go to `waitUntil`). Must not do I/O itself.
+   */
+  after?: ((c: Context<AppEnv>) => void) | undefined
   /** How this host builds its clients (default: as in Workers). */
   services?: ServiceFactories | undefined
   /** How non-public routes are checked (http/access.ts); the app passes the auth domain's check. */
@@ -92,6 +97,7 @@ export async function withRequestContext(
     options.extend?.(c)
     await steps(c, next)
   } finally {
+    options.after?.(c)
     finish(c, headers, startedAt)
   }
 }

@@ -3,6 +3,7 @@
  * the core's login and user-security settings (`settingsProvider`, see ./settings.ts). See ./README.md.
  */
 import { definePlugin } from '../types'
+import { CONFIG_EVENTS } from './events'
 import { configMessages } from './messages'
 import { CONFIG_PERMS } from './perms'
 import { configRoutes } from './routes.v1'
@@ -49,6 +50,7 @@ export const configPlugin = definePlugin({
   ],
   seed: configSeed,
   settingsProvider: configSettingsProvider,
+  events: CONFIG_EVENTS,
 })
 
 export default configPlugin

@@ -37,9 +37,14 @@ export class ConfigRepository extends Repository<typeof sysConfig> {
 
   /**
    * Updates several rows in one batch (all or nothing). Rows whose key changes first get a placeholder key, so keys
-   * can move between the rows of one request (a swap) without tripping the unique index halfway.
+   * can move between the rows of one request (a swap) without tripping the unique index halfway. `withRows`:
+   * statements committed in the same batch (the change's event).
    */
-  async bulkUpdate(rows: readonly (NewConfigRow & { id: number })[], changingKeys: ReadonlySet<number>): Promise<void> {
+  async bulkUpdate(
+    rows: readonly (NewConfigRow & { id: number })[],
+    changingKeys: ReadonlySet<number>,
+    withRows: readonly BatchItem<'sqlite'>[] = [],
+  ): Promise<void> {
     if (!rows.length) return
     const queries: BatchItem<'sqlite'>[] = []
     for (const id of changingKeys) {
@@ -51,6 +56,7 @@ export class ConfigRepository extends Repository<typeof sysConfig> {
       )
     }
     for (const { id, ...values } of rows) queries.push(this.updateQuery(id, values))
+    queries.push(...withRows)
     await this.db.batch(queries as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])
   }
 }

@@ -8,19 +8,25 @@
  *
  * Secret values (`*_PASSWORD`, `*_SECRET`, `*_TOKEN`, `*_KEY`) are write-only: reads answer them masked, and the mask
  * written back keeps the stored value (./secrets.ts).
+ *
+ * Every write emits `config.changed` (./events.ts) with the keys it touched, in the same batch as its rows.
  */
+import { exists, inArray, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../../core/errors'
 import { type Lang, t } from '../../core/i18n'
 import type { PageQuery } from '../../core/pagination'
+import { fillEmitted, keepEmittedIf } from '../../domains/emitted'
+import { type EventSink, eventsOf } from '../../domains/events/outbox'
 import type { AppEnv } from '../../http/context'
 import type { Cache } from '../../infra/cache'
 import { isUniqueViolation } from '../../infra/db/errors'
 import type { ListResult, RepositoryDb } from '../../infra/db/repository'
 import { required } from '../../infra/services'
 import { type ConfigBody, type ConfigBulkItem, type ConfigDetail, toConfigDetail } from './dto'
+import { configChanged } from './events'
 import { ConfigRepository } from './repository'
-import type { ConfigRow, NewConfigRow } from './schema'
+import { type ConfigRow, type NewConfigRow, sysConfig } from './schema'
 import { shownValue, storedValue } from './secrets'
 import { CONFIG_CACHE, invalidSettingValue } from './settings'
 
@@ -30,6 +36,10 @@ import { CONFIG_CACHE, invalidSettingValue } from './settings'
  */
 const masked = (detail: ConfigDetail): ConfigDetail => ({ ...detail, value: shownValue(detail.key, detail.value) })
 
+/** Whether writing `values` changes `row` (an update that changes nothing is no event). */
+const changes = (row: ConfigRow, values: NewConfigRow) =>
+  (Object.keys(values) as (keyof NewConfigRow)[]).some((column) => values[column] !== row[column])
+
 const allKey = (type: string | undefined) => (type === undefined ? 'all' : `all:type:${type}`)
 const pkKey = (id: number) => `pk:${id}`
 
@@ -38,12 +48,15 @@ export interface ConfigServiceDeps {
   /** Undefined without Redis: reads then go to the database every time. */
   cache: Cache | undefined
   lang: Lang
+  /** The request's outbox: events go in the same batch as the rows they describe. */
+  events: EventSink
 }
 
 export const configServiceDeps = (c: Context<AppEnv>): ConfigServiceDeps => ({
   db: required(c.get('services').db, 'database'),
   cache: c.get('services').cache,
   lang: c.get('lang'),
+  events: eventsOf(c),
 })
 
 export interface ConfigListQuery extends PageQuery {
@@ -91,7 +104,13 @@ export class ConfigService {
   async create(body: ConfigBody): Promise<void> {
     this.#assertValues([body], (field) => ['body', field])
     if ((await this.configs.keysTaken([body.key])).length) this.#keyExists(body.key)
-    await this.#write(body.key, () => this.configs.create(this.#values(body)))
+    const { db, events } = this.deps
+    await this.#write(body.key, () =>
+      db.batch([
+        this.configs.insertQuery(this.#values(body)),
+        events.emit(db, configChanged, { action: 'created', keys: [body.key] }, `config:${body.key}`),
+      ]),
+    )
     await this.#invalidate()
   }
 
@@ -100,7 +119,13 @@ export class ConfigService {
     const [row, taken] = await Promise.all([this.configs.get(id), this.configs.keysTaken([body.key], [id])])
     if (!row) throw new NotFoundError('config.not_found')
     if (taken.length) this.#keyExists(body.key)
-    await this.#write(body.key, () => this.configs.update(id, this.#values(body, row)))
+    const values = this.#values(body, row)
+    const keys = row.key === body.key ? [body.key] : [row.key, body.key]
+    const { db, events } = this.deps
+    const event = changes(row, values)
+      ? [events.emit(db, configChanged, { action: 'updated', keys }, `config:${body.key}`)]
+      : []
+    await this.#write(body.key, () => db.batch([this.configs.updateQuery(id, values), ...event]))
     await this.#invalidate()
   }
 
@@ -131,18 +156,35 @@ export class ConfigService {
 
     const current = new Map(rows.map((r) => [r.id, r]))
     const changing = new Set(items.filter((item) => current.get(item.id)?.key !== item.key).map((item) => item.id))
-    await this.#write(keys.join(', '), () =>
-      this.configs.bulkUpdate(
-        items.map((item) => ({ id: item.id, ...this.#values(item, current.get(item.id)) })),
-        changing,
-      ),
-    )
+    const updates = items.map((item) => ({ id: item.id, ...this.#values(item, current.get(item.id)) }))
+    // The keys of the rows that change, a renamed row's old key too.
+    const touched = updates.flatMap(({ id, ...values }) => {
+      const row = current.get(id)
+      if (!row || !changes(row, values)) return []
+      return row.key === values.key ? [values.key] : [row.key, values.key]
+    })
+    const { db, events } = this.deps
+    const event = touched.length
+      ? [events.emit(db, configChanged, { action: 'updated', keys: [...new Set(touched)] })]
+      : []
+    await this.#write(keys.join(', '), () => this.configs.bulkUpdate(updates, changing, event))
     await this.#invalidate()
   }
 
   /** Deletes the configs (unknown ids are ignored). */
   async delete(ids: readonly number[]): Promise<void> {
-    await this.configs.deleteMany([...new Set(ids)])
+    const { db, events } = this.deps
+    const targets = [...new Set(ids)]
+    const found = inArray(sysConfig.id, targets)
+    // The keys are read inside the batch, before the delete; no event when none of the ids is there.
+    await db.batch([
+      events.emit(db, configChanged, { action: 'deleted', keys: [] }),
+      fillEmitted(db, {
+        keys: sql`json((select json_group_array(${sysConfig.key}) from ${sysConfig} where ${found}))`,
+      }),
+      keepEmittedIf(db, exists(db.select({ id: sysConfig.id }).from(sysConfig).where(found))),
+      this.configs.deleteManyQuery(targets),
+    ])
     await this.#invalidate()
   }
 

@@ -4,6 +4,8 @@
  * docs/plugins.md; see ./README.md.
  */
 import { definePlugin } from '../types'
+import { NOTICE_CONSUMERS } from './consumers'
+import { NOTICE_EVENTS } from './events'
 import { noticeMessages } from './messages'
 import { noticeRoutes } from './routes.v1'
 import { sysNotice } from './schema'
@@ -23,6 +25,8 @@ export const noticePlugin = definePlugin({
   tables: { sysNotice },
   menus: NOTICE_MENUS,
   seed: noticeSeed,
+  events: NOTICE_EVENTS,
+  consumers: NOTICE_CONSUMERS,
 })
 
 export default noticePlugin

@@ -83,8 +83,8 @@ describe('stratum db seed', () => {
     const url = freshUrl()
     await applyMigrations(url)
     const first = await seed({ settings: settings(url), ...quiet })
-    // fba's 50 core menus and the 5 read buttons the logs and monitors modules place by name.
-    expect(first.inserted.sys_menu).toBe(63)
+    // fba's 50 core menus and the 16 buttons modules place by name (test/app/seed.test.ts counts them).
+    expect(first.inserted.sys_menu).toBe(66)
     expect(first.inserted.sys_user).toBe(2)
     const again = await seed({ settings: settings(url), ...quiet })
     expect(Object.values(again.inserted).every((n) => n === 0)).toBe(true)
@@ -310,7 +310,7 @@ describe('the CLI', () => {
         },
       },
     )
-    expect(stdout).toMatch(/seeded .* sys_menu \+63/)
+    expect(stdout).toMatch(/seeded .* sys_menu \+66/)
     expect(await scalar(url, 'select count(*) from sys_user')).toBe(2)
   })
 })
