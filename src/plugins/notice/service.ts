@@ -6,7 +6,7 @@
 import { eq, exists } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { NotFoundError } from '../../core/errors'
-import { aggregateOf, fillEmitted, keepEmittedIf, NEW_ROW_ID, newRowId } from '../../domains/emitted'
+import { aggregateOf, fillEmitted, keepEmittedIf, NEW_ROW_ID, newRowId } from '../../domains/events/emitted'
 import { type EventSink, eventsOf } from '../../domains/events/outbox'
 import type { AppEnv } from '../../http/context'
 import type { ListResult, RepositoryDb } from '../../infra/db/repository'

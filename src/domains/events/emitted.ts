@@ -10,12 +10,11 @@
  *   unknown ones are no error) is kept only when the row is there: `keepEmittedIf(db, exists(…))` right after the emit.
  *   An event exists if and only if its write changed something.
  *
- * Each helper must come right after its emit: another insert in between moves `last_insert_rowid()`. These belong
- * with `emit` in the event core (src/domains/events/outbox.ts) and can move there as options of `emit`.
+ * Each helper must come right after its emit: another insert in between moves `last_insert_rowid()`.
  */
 import { and, eq, not, type SQL, sql } from 'drizzle-orm'
-import type { RepositoryDb, TableWithId } from '../infra/db/repository'
-import { eventOutbox } from './events/schema'
+import type { RepositoryDb, TableWithId } from '../../infra/db/repository'
+import { eventOutbox } from './schema'
 
 /** The placeholder of an id the batch fills in (`fillEmitted`); never seen by a consumer. */
 export const NEW_ROW_ID = 0
