@@ -1,10 +1,14 @@
 /**
- * The Worker entry: HTTP through the Hono app, cron triggers through the scheduler. Workers-only APIs stay here
- * and in `src/infra/` so the same app can run on Bun, Deno and Node.
+ * The Worker entry: HTTP through the Hono app, cron triggers through the scheduler, and the Durable Object classes
+ * the Worker declares (wrangler.toml). Workers-only APIs stay here, in the hub and in `src/infra/` so the same app can
+ * run on Bun, Deno and Node.
  */
 import { createApp } from './app/app'
 import { runScheduled } from './app/scheduled'
 import type { Bindings } from './http/context'
+
+// The realtime hub (Socket.IO over Durable Object WebSockets, docs/realtime.md).
+export { RealtimeHub } from './domains/realtime/hub'
 
 const app = createApp()
 

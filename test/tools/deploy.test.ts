@@ -1,7 +1,8 @@
 /**
  * The deploy path of README "Deploying": `wrangler deploy --dry-run --env production` builds (offline, no account),
- * a plain `wrangler deploy` targets another Worker than production, and the README names every secret production
- * requires (src/core/config.ts `PRODUCTION_REQUIRED_KEYS`) and the first-admin step.
+ * a plain `wrangler deploy` targets another Worker than production, both declare the realtime hub's Durable Object
+ * with its migration, and the README names every secret production requires (src/core/config.ts
+ * `PRODUCTION_REQUIRED_KEYS`) and the first-admin step.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -34,6 +35,19 @@ describe('deploying', () => {
     expect(top.vars.ENVIRONMENT).toBe('development')
   })
 
+  it('both Workers bind the realtime hub, with a migration that creates it as a SQLite-backed class', () => {
+    for (const env of [undefined, 'production']) {
+      const config = readConfig(env)
+      expect(config.durable_objects.bindings, String(env)).toEqual([
+        { name: 'REALTIME_HUB', class_name: 'RealtimeHub' },
+      ])
+      const migrations: { new_sqlite_classes?: string[]; new_classes?: string[] }[] = config.migrations
+      const sqlite = migrations.flatMap((m) => m.new_sqlite_classes ?? [])
+      const keyValue = migrations.flatMap((m) => m.new_classes ?? [])
+      expect({ sqlite, keyValue }, String(env)).toEqual({ sqlite: ['RealtimeHub'], keyValue: [] })
+    }
+  })
+
   it('`wrangler deploy --dry-run --env production` builds the Worker', () => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -53,6 +67,7 @@ describe('deploying', () => {
     expect(run.status, output).toBe(0)
     expect(output).toContain('--dry-run: exiting now.')
     expect(output).toContain('env.ENVIRONMENT ("production")')
+    expect(output).toContain('env.REALTIME_HUB (RealtimeHub)')
     expect(existsSync(join(outdir, 'index.js'))).toBe(true)
   }, 120_000)
 

@@ -3,18 +3,22 @@
  * token still the session's current one?), the cached user snapshot and the authorization generation (is the
  * snapshot still current?) — no database query. Cold path: the
  * snapshot is loaded from the database and cached after the response (`waitUntil`).
+ * The same rules without an HTTP request (`authenticateToken`) let the realtime hub authenticate a Socket.IO CONNECT.
  */
 import type { Context } from 'hono'
+import type { Config } from '../../core/config'
 import { ForbiddenError, UnauthorizedError } from '../../core/errors'
 import { background } from '../../http/background'
 import type { AppEnv } from '../../http/context'
 import { countDefaultLimit } from '../../http/middleware/rate-limit'
+import type { Db } from '../../infra/db/client'
+import type { Redis } from '../../infra/redis'
 import { redisKeys } from '../../infra/redis-keys'
 import { required } from '../../infra/services'
 import { type AuthUser, enabledRoles } from './auth-user'
 import { loadAuthUser } from './auth-user-loader'
 import type { Session } from './sessions'
-import { ACCESS_TYP, verifyToken } from './tokens'
+import { ACCESS_TYP, type TokenClaims, verifyToken } from './tokens'
 
 declare module '../../http/context' {
   interface Variables {
@@ -46,25 +50,45 @@ export function assertActive(user: AuthUser): void {
     throw new ForbiddenError('auth.roles_locked')
 }
 
-export async function authenticate(c: Context<AppEnv>): Promise<AuthUser> {
-  const known = c.get('user')
-  if (known) return known
-  const token = bearerToken(c)
-  if (!token) throw new UnauthorizedError()
-  const config = c.get('config')
-  const services = c.get('services')
+/** What checking an access token needs, request or not. Clients are read only when needed (a bad token needs none). */
+export interface TokenAuthDeps {
+  config: Config
+  redis: () => Redis
+  /** Read only on a cold path (no current snapshot in Redis). */
+  db: () => Db
+  /** Work that may finish after the answer (caching a snapshot loaded from the database). */
+  later: (what: string, work: Promise<unknown>) => void
+  /**
+   * Commands riding on the session pipeline (HTTP: the default rate limit's counters), so they cost no extra round
+   * trip; returns how to judge their results (those after the three reads), or undefined when none were added.
+   */
+  ride?: (pipeline: ReturnType<Redis['pipeline']>) => ((results: readonly unknown[]) => void) | undefined
+}
+
+export interface Authenticated {
+  user: AuthUser
+  session: Session
+  claims: TokenClaims
+}
+
+/**
+ * Checks an access token with every rule of HTTP authentication: signature, `typ`, issuer, audience and expiry; the
+ * session still live with this token as its current one; the user still present and active (docs/fba-compatibility.md,
+ * "Authentication"). Throws the same 401/403 errors as a request would get.
+ */
+export async function authenticateToken(deps: TokenAuthDeps, token: string): Promise<Authenticated> {
+  const { config } = deps
   const claims = await verifyToken(config, ACCESS_TYP, token)
-  const redis = required(services.redis, 'redis')
+  const redis = deps.redis()
   const keys = redisKeys(config)
   const pipeline = redis
     .pipeline()
     .get<Session>(keys.session(claims.sid))
     .get<AuthUser>(keys.authUser(claims.userId))
     .get<number>(keys.authzGeneration())
-  // The default rate limit's counters ride along: still one round trip.
-  const judgeRateLimit = countDefaultLimit(c, pipeline)
+  const judgeRiders = deps.ride?.(pipeline)
   const results = await pipeline.exec()
-  judgeRateLimit?.(results.slice(3))
+  judgeRiders?.(results.slice(3))
   const [session, cached, generation] = results as [Session | null, AuthUser | null, number | null]
   if (!session || session.accessJti !== claims.jti || session.userId !== claims.userId) {
     throw new UnauthorizedError('auth.session_revoked')
@@ -72,11 +96,31 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthUser> {
   const currentGeneration = generation ?? 0
   let user = cached?.generation === currentGeneration ? cached : null
   if (!user) {
-    user = await loadAuthUser(required(services.db, 'database'), claims.userId, currentGeneration)
+    user = await loadAuthUser(deps.db(), claims.userId, currentGeneration)
     if (!user) throw new UnauthorizedError('auth.token_invalid')
-    background(c, 'cache auth user', redis.set(keys.authUser(user.id), user, { ex: AUTH_USER_CACHE_SECONDS }))
+    deps.later('cache auth user', redis.set(keys.authUser(user.id), user, { ex: AUTH_USER_CACHE_SECONDS }))
   }
   assertActive(user)
+  return { user, session, claims }
+}
+
+export async function authenticate(c: Context<AppEnv>): Promise<AuthUser> {
+  const known = c.get('user')
+  if (known) return known
+  const token = bearerToken(c)
+  if (!token) throw new UnauthorizedError()
+  const services = c.get('services')
+  const { user, session } = await authenticateToken(
+    {
+      config: c.get('config'),
+      redis: () => required(services.redis, 'redis'),
+      db: () => required(services.db, 'database'),
+      later: (what, work) => background(c, what, work),
+      // The default rate limit's counters ride along: still one round trip.
+      ride: (pipeline) => countDefaultLimit(c, pipeline),
+    },
+    token,
+  )
   c.set('user', user)
   c.set('userId', user.id)
   c.set('session', session)

@@ -14,7 +14,10 @@ export const OnlineSessionSchema = z
     os: z.string(),
     browser: z.string(),
     device: z.string(),
-    status: z.number().int().openapi({ description: '1 live' }),
+    status: z
+      .number()
+      .int()
+      .openapi({ description: '1 online (a connected Socket.IO client), 0 offline (docs/realtime.md)' }),
     last_login_time: z.string().openapi({ description: 'When this session logged in', example: '2026-11-22 02:00:00' }),
     expire_time: z
       .string()
@@ -28,6 +31,7 @@ export function toOnlineSession(
   session: Session,
   user: { username: string; nickname: string },
   unknown: string,
+  online: boolean,
 ): OnlineSession {
   return {
     id: session.userId,
@@ -38,8 +42,7 @@ export function toOnlineSession(
     os: session.os ?? unknown,
     browser: session.browser ?? unknown,
     device: session.device ?? unknown,
-    // Everything listed comes from the live-session index.
-    status: 1,
+    status: online ? 1 : 0,
     last_login_time: formatDateTime(new Date(session.loginTime)) ?? '',
     expire_time: formatDateTime(new Date(session.expiresAt)) ?? '',
   }

@@ -1,13 +1,16 @@
 /**
  * `/monitors/sessions` (docs/fba-compatibility.md, "Monitors"): the online list, read from the live-session index, and
  * force-logout. Ending a session deletes its record, so its access token *and* its refresh token stop working
- * (docs/fba-compatibility.md, D4).
+ * (docs/fba-compatibility.md, D4). `status` is 1 for a session with a connected Socket.IO client (the realtime hub's
+ * answer, fba's `token_online`), 0 for one without; where that cannot be known (no hub on this host, or it did not
+ * answer) every live session reads 1, as before there was a hub.
  */
 import type { Context } from 'hono'
 import { NotFoundError } from '../../core/errors'
 import { t } from '../../core/i18n'
 import type { AppEnv } from '../../http/context'
 import { defineRoute, jsonEnvelope, z } from '../../http/openapi'
+import { realtimeOf } from '../../http/realtime'
 import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
 import { redisKeys } from '../../infra/redis-keys'
@@ -71,17 +74,20 @@ export function monitorRoutes() {
       )
       const byId = new Map(users.map((u) => [u.id, u]))
       const unknown = t(c.get('lang'), 'monitor.unknown')
-      const rows = sessions
-        .filter((s) => !s.swagger)
+      const listed = sessions
         .sort((a, b) => b.loginTime - a.loginTime)
         .flatMap((s) => {
           const user = byId.get(s.userId)
           // A session whose user is gone is on its way out (deleting a user ends its sessions); one whose user is
           // outside the caller's data scope is not theirs to see.
-          if (!user || (username && user.username !== username)) return []
-          return [toOnlineSession(s, user, unknown)]
+          if (s.swagger || !user || (username && user.username !== username)) return []
+          return [{ session: s, user }]
         })
-      return ok(c, rows)
+      const online = listed.length ? await realtimeOf(c).online(listed.map(({ session }) => session.sid)) : undefined
+      return ok(
+        c,
+        listed.map(({ session, user }) => toOnlineSession(session, user, unknown, online?.has(session.sid) ?? true)),
+      )
     })
     .openapi(kick, async (c) => {
       const { pk } = c.req.valid('param')
