@@ -11,7 +11,7 @@ import { createRouter } from '../../http/router'
 import { required } from '../../infra/services'
 import type { AppCatalogue } from '../module'
 import { EventDlq } from './dlq'
-import { EventDlqIdParamSchema, EventDlqPageSchema, EventDlqQuerySchema, EventDlqRetrySchema } from './dto'
+import { DlqIdParamSchema, DlqListQuerySchema, EventDlqPageSchema, EventDlqRetrySchema } from './dto'
 import { EVENT_PERMS } from './perms'
 
 const TAGS = ['Events']
@@ -27,7 +27,7 @@ const dlqList = defineRoute({
     "the answer's `cursor` for the next page; a page may hold fewer than `size` items.",
   access: { permission: EVENT_PERMS.view },
   sensitive: true,
-  request: { query: EventDlqQuerySchema },
+  request: { query: DlqListQuerySchema },
   responses: { 200: jsonEnvelope(EventDlqPageSchema, 'One page of the DLQ') },
 })
 
@@ -42,7 +42,7 @@ const dlqRetry = defineRoute({
     '422 when its consumer is no longer registered.',
   access: { permission: EVENT_PERMS.retry },
   errors: [404],
-  request: { params: EventDlqIdParamSchema },
+  request: { params: DlqIdParamSchema },
   responses: { 200: jsonEnvelope(EventDlqRetrySchema, 'Published again') },
 })
 

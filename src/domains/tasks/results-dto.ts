@@ -7,6 +7,7 @@ import { z } from '@hono/zod-openapi'
 import { formatDateTime } from '../../core/datetime'
 import { PageQuerySchema, pageSchema } from '../../core/pagination'
 import { optionalTextQuery, pksBody } from '../../core/schemas'
+import { dlqEntryFields, dlqPageOf } from '../events/dto'
 import { TASK_STATUSES, type TaskResult } from './schema'
 
 const DATETIME_EXAMPLE = '2026-11-22 02:00:00'
@@ -127,52 +128,19 @@ export type TaskStatsOut = z.infer<typeof TaskStatsSchema>
 
 // ---- /tasks/dlq ---------------------------------------------------------------------------------------------------
 
-/** The most DLQ entries one page asks QStash for (QStash's own page limit). */
-export const MAX_DLQ_PAGE = 100
-
-export const DlqListQuerySchema = z.object({
-  cursor: optionalTextQuery(64, "The previous page's `cursor`; left out for the newest entries"),
-  size: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_DLQ_PAGE)
-    .default(20)
-    .openapi({ description: `Entries QStash is asked for (1–${MAX_DLQ_PAGE})`, example: 20 }),
-})
+export { DlqIdParamSchema, DlqListQuerySchema, MAX_DLQ_PAGE } from '../events/dto'
 
 export const DlqTaskSchema = z
   .object({
-    dlq_id: z.string(),
-    message_id: z.string(),
+    ...dlqEntryFields,
     task_id: z.string(),
     name: z.string().openapi({ example: 'task_demo' }),
-    created_time: z.string().openapi({ description: 'When the message was published', example: DATETIME_EXAMPLE }),
-    response_status: z
-      .number()
-      .int()
-      .nullable()
-      .openapi({ description: "Status of the last attempt; null when the app's URL did not answer" }),
-    error: z.string().nullable().openapi({ description: 'Body of the last failed answer (shortened)' }),
   })
   .openapi('DlqTask')
 
 export type DlqTaskOut = z.infer<typeof DlqTaskSchema>
 
-export const DlqPageSchema = z
-  .object({
-    items: z.array(DlqTaskSchema),
-    cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last' }),
-  })
-  .openapi('DlqPage')
-
-export const DlqIdParamSchema = z.object({
-  dlq_id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'dlq_id', in: 'path' } }),
-})
+export const DlqPageSchema = dlqPageOf(DlqTaskSchema, 'DlqPage')
 
 export const DlqRetrySchema = z
   .object({ task_id: z.string().openapi({ description: 'The new task (a new task_result row)' }) })
