@@ -213,7 +213,8 @@ describe('bad-input sweep', () => {
     )
     expect(wrong).toEqual([])
     expect(sent).toBeGreaterThan(ops.length * 5)
-  })
+    // ~1 500 requests, each write followed by its operation-log insert (the harness waits for `waitUntil`).
+  }, 60_000)
 
   it('answers a wrong or missing Content-Type on a JSON route with 415, not 500', async () => {
     token = (await login('admin')).accessToken // the sweep ended with a logout
