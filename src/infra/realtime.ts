@@ -8,6 +8,7 @@
  * never an error for the business operation that pushed.
  */
 import type { Config } from '../core/config'
+import type { MessageKey, MessageParams } from '../core/i18n'
 import { errorMessage, type Logger } from '../core/logging'
 
 /** The binding name of the hub's Durable Object namespace (wrangler.toml `[[durable_objects.bindings]]`). */
@@ -15,6 +16,18 @@ export const REALTIME_BINDING = 'REALTIME_HUB'
 
 /** Who receives a push: every socket, one user's, one login session's, or a room's. */
 export type RealtimeTarget = 'all' | { user: number } | { session: string } | { room: string }
+
+/**
+ * A text of the message catalogue, written by the hub in each socket's own language (its upgrade request's
+ * `Accept-Language`, as CONNECT errors are): a push has no reader's language of its own.
+ */
+export interface LocalizedText {
+  key: MessageKey
+  params?: MessageParams
+}
+
+/** Fields of an object payload to fill, per socket, with a catalogue text in that socket's language. */
+export type LocalizedFields = Readonly<Record<string, LocalizedText>>
 
 /** Whose sockets a kick or a room change applies to. */
 export type RealtimeMember = { user: number } | { session: string }
@@ -26,7 +39,7 @@ export type RealtimeMember = { user: number } | { session: string }
 export interface RealtimeHubRpc {
   /** The WebSocket upgrade, forwarded by the Worker's `/ws/socket.io` route. */
   fetch(request: Request): Promise<Response>
-  emit(event: string, data: unknown, to: RealtimeTarget): Promise<number>
+  emit(event: string, data: unknown, to: RealtimeTarget, localized?: LocalizedFields): Promise<number>
   disconnect(who: RealtimeMember): Promise<number>
   join(who: RealtimeMember, room: string): Promise<number>
   leave(who: RealtimeMember, room: string): Promise<number>
@@ -77,9 +90,23 @@ export class Realtime {
     return this.namespace !== undefined
   }
 
-  /** Sends Socket.IO event `event` with `data` (JSON) to `to`; resolves to the number of connections reached. */
-  emit(event: string, data: unknown, options: { to: RealtimeTarget }): Promise<number> {
-    return this.#call('emit', options.to, (hub) => hub.emit(event, data, options.to), { event })
+  /**
+   * Sends Socket.IO event `event` with `data` (JSON) to `to`; resolves to the number of connections reached.
+   * `localized` adds fields to an object `data`, each a catalogue text the hub writes in each socket's language:
+   * `emit('task_notification', {}, { to, localized: { msg: { key: 'task.notify_started', params } } })`.
+   */
+  emit(
+    event: string,
+    data: unknown,
+    options: { to: RealtimeTarget; localized?: LocalizedFields | undefined },
+  ): Promise<number> {
+    const { to, localized } = options
+    return this.#call(
+      'emit',
+      to,
+      (hub) => (localized ? hub.emit(event, data, to, localized) : hub.emit(event, data, to)),
+      { event },
+    )
   }
 
   /** Closes the sockets of a user or a session at once (a Socket.IO DISCONNECT first, so clients do not reconnect). */

@@ -10,6 +10,7 @@ import type { Settings } from '../../core/settings'
 import { clientInfo } from '../../http/client-info'
 import type { AppEnv } from '../../http/context'
 import { clientIp } from '../../http/middleware/rate-limit'
+import { realtimeOf } from '../../http/realtime'
 import { requestSettings } from '../../http/settings'
 import { redisKeys } from '../../infra/redis-keys'
 import { required } from '../../infra/services'
@@ -40,7 +41,8 @@ export function accountStores(c: Context<AppEnv>) {
     db: required(services.db, 'database'),
     redis,
     keys,
-    sessions: new SessionStore(redis, keys),
+    // Revoking a session closes its sockets (src/domains/auth/sessions.ts).
+    sessions: new SessionStore(redis, keys, realtimeOf(c)),
     lang: c.get('lang'),
   }
 }

@@ -3,7 +3,12 @@
  * A session is the family of one login: it holds the jti of the current access token and of the current (and the
  * previous) refresh token. Anything not matching the record is dead, so revoking a session ends access *and*
  * refresh at once, and a replayed old refresh token is detected (see auth service).
+ *
+ * Revoking is also where realtime sockets end: every path that ends a session (logout, forced logout, password change
+ * or reset, a user disabled or deleted, multi-login switched off, a refresh token replayed) goes through `revoke` or
+ * `revokeAllForUser`, which close that session's (or user's) Socket.IO connections at once (docs/realtime.md, "Kicks").
  */
+import type { Realtime } from '../../infra/realtime'
 import type { Redis } from '../../infra/redis'
 import type { RedisKeys } from '../../infra/redis-keys'
 
@@ -33,10 +38,14 @@ export interface Session extends SessionClient {
   expiresAt: number
 }
 
+/** What the store needs of the push API: closing the sockets of ended sessions (best effort, never throws). */
+export type SessionKicks = Pick<Realtime, 'disconnect'>
+
 export class SessionStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    private readonly realtime: SessionKicks,
   ) {}
 
   /** Writes (or rewrites) a session and its index entries in one pipeline. */
@@ -54,16 +63,21 @@ export class SessionStore {
     return this.redis.get<Session>(this.keys.session(sid))
   }
 
-  /** Ends one session (access and refresh). */
+  /** Ends one session (access and refresh) and closes its sockets. */
   async revoke(session: Pick<Session, 'sid' | 'userId'>): Promise<void> {
     const p = this.redis.pipeline()
     p.del(this.keys.session(session.sid))
     p.srem(this.keys.userSessions(session.userId), session.sid)
     p.zrem(this.keys.allSessions(), session.sid)
     await p.exec()
+    // After the session is gone, so a socket cannot reconnect with it in between.
+    await this.realtime.disconnect({ session: session.sid })
   }
 
-  /** Ends every session of a user, except `keepSid` when given. Returns how many ended. */
+  /**
+   * Ends every session of a user, except `keepSid` when given, and closes their sockets. Returns how many ended (none:
+   * no push either, so a login without other sessions costs no call to the hub).
+   */
   async revokeAllForUser(userId: number, keepSid?: string): Promise<number> {
     const sids = (await this.redis.smembers(this.keys.userSessions(userId))).filter((sid) => sid !== keepSid)
     if (!sids.length) return 0
@@ -72,6 +86,9 @@ export class SessionStore {
     p.srem(this.keys.userSessions(userId), ...sids)
     p.zrem(this.keys.allSessions(), ...sids)
     await p.exec()
+    // Every session ended: one kick for the user. One kept: a kick per ended session, the kept one's sockets stay.
+    if (keepSid === undefined) await this.realtime.disconnect({ user: userId })
+    else await Promise.all(sids.map((sid) => this.realtime.disconnect({ session: sid })))
     return sids.length
   }
 

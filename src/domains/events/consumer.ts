@@ -11,6 +11,7 @@ import type { Config } from '../../core/config'
 import { errorMessage, type Logger } from '../../core/logging'
 import { isConstraintViolation } from '../../infra/db/errors'
 import type { RepositoryDb } from '../../infra/db/repository'
+import type { Realtime } from '../../infra/realtime'
 import type { Redis } from '../../infra/redis'
 import type { EventDelivery } from './dispatch'
 import type { EventRegistry } from './registry'
@@ -22,6 +23,8 @@ export interface EventConsumerDeps {
   config: Config
   registry: EventRegistry
   logger: Logger
+  /** The consumer's `realtime` (built from the delivery request's bindings). */
+  realtime: Realtime
 }
 
 export type EventOutcome =
@@ -88,6 +91,7 @@ export async function runEventDelivery(
         return deps.redis
       },
       config: deps.config,
+      realtime: deps.realtime,
       logger,
       attempt: meta.retried,
       apply,

@@ -8,6 +8,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import type { Config } from '../../core/config'
 import type { Logger } from '../../core/logging'
 import type { RepositoryDb } from '../../infra/db/repository'
+import type { Realtime } from '../../infra/realtime'
 import type { Redis } from '../../infra/redis'
 
 export interface EventDefinition<S extends z.ZodType = z.ZodType> {
@@ -39,6 +40,8 @@ export interface ConsumerContext<P> {
   /** Undefined when Redis is not configured. */
   redis: Redis | undefined
   config: Config
+  /** Pushes to connected Socket.IO clients (best effort; docs/realtime.md). */
+  realtime: Realtime
   /** Lines carry `event`, `event_id` and `consumer`. */
   logger: Logger
   /** Attempts before this one (0 on the first delivery). */

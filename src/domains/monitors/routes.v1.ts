@@ -59,7 +59,7 @@ const kick = defineRoute({
 })
 
 function sessionStore(c: Context<AppEnv>): SessionStore {
-  return new SessionStore(required(c.get('services').redis, 'redis'), redisKeys(c.get('config')))
+  return new SessionStore(required(c.get('services').redis, 'redis'), redisKeys(c.get('config')), realtimeOf(c))
 }
 
 export function monitorRoutes() {

@@ -16,7 +16,7 @@ import { type Config, loadConfig } from '../../core/config'
 import { AppError, ServiceUnavailableError } from '../../core/errors'
 import { negotiateLanguage, registerMessages, t } from '../../core/i18n'
 import { describeError, Logger, type LogLevel } from '../../core/logging'
-import type { RealtimeHubRpc, RealtimeMember, RealtimeTarget } from '../../infra/realtime'
+import type { LocalizedFields, RealtimeHubRpc, RealtimeMember, RealtimeTarget } from '../../infra/realtime'
 import { createServices, required } from '../../infra/services'
 import { authMessages } from '../auth/messages'
 import { authenticateConnect } from './connect-auth'
@@ -348,16 +348,24 @@ export class RealtimeHub extends DurableObject implements RealtimeHubRpc {
 
   // ---- RPC (infra/realtime.ts) ----
 
-  async emit(event: string, data: unknown, to: RealtimeTarget): Promise<number> {
+  async emit(event: string, data: unknown, to: RealtimeTarget, localized?: LocalizedFields): Promise<number> {
     if (typeof event !== 'string' || !event || RESERVED_EVENTS.has(event))
       throw new TypeError(`"${event}" cannot be emitted (empty or reserved by Socket.IO)`)
+    const texts = localized && Object.keys(localized).length ? Object.entries(localized) : undefined
+    if (texts && data !== undefined && (data === null || typeof data !== 'object' || Array.isArray(data)))
+      throw new TypeError('localized fields need an object payload')
+    // One frame per namespace (and language, when the payload has localized texts), built on first use.
     const frames = new Map<string, string>()
     let reached = 0
-    for (const [ws, , nsp] of this.#index.select(to)) {
-      let frame = frames.get(nsp)
+    for (const [ws, state, nsp] of this.#index.select(to)) {
+      const key = texts ? `${nsp} ${state.lang}` : nsp
+      let frame = frames.get(key)
       if (frame === undefined) {
-        frame = eventFrame(nsp, event, data)
-        frames.set(nsp, frame)
+        const payload = texts
+          ? { ...(data as object), ...Object.fromEntries(texts.map(([f, m]) => [f, t(state.lang, m.key, m.params)])) }
+          : data
+        frame = eventFrame(nsp, event, payload)
+        frames.set(key, frame)
       }
       if (this.#send(ws, frame)) reached++
     }

@@ -9,13 +9,16 @@
  *   failure callback. The row is RETRY between attempts and FAILURE after the last one.
  *
  * The row's final write is conditional on STARTED, so a task revoked while it ran keeps REVOKED (its result is
- * discarded). docs/tasks.md, "What happens on failure".
+ * discarded). docs/tasks.md, "What happens on failure". Each attempt's start, the success and the final failure
+ * push a `task_notification` (./notify.ts).
  */
 import type { Config } from '../../core/config'
 import { errorMessage, type Logger } from '../../core/logging'
 import type { RepositoryDb } from '../../infra/db/repository'
+import type { Realtime } from '../../infra/realtime'
 import type { Redis } from '../../infra/redis'
 import type { AnyTaskDefinition, TaskSubmitter } from './define'
+import { notifyTask } from './notify'
 import { type TaskRegistry, taskArgs } from './registry'
 import { TaskResultRepository } from './repository'
 import { type TaskStatus, TERMINAL_STATUSES } from './schema'
@@ -28,6 +31,8 @@ export interface ConsumerDeps {
   config: Config
   registry: TaskRegistry
   readonly tasks: TaskSubmitter
+  /** Pushes `task_notification`s (./notify.ts) and is the handler's `realtime`. */
+  realtime: Realtime
   /** The delivery request's logger; the run's lines add `task_id` and `task`. */
   logger: Logger
 }
@@ -88,12 +93,21 @@ export async function runDelivery(
     return { status: 200, task_id: taskId, state: existing.status, ran: false }
   }
 
-  if (!definition) return fail(results, logger, taskId, `task ${delivery.name} is not registered`)
+  // fba's Celery hooks: `before_start` on every attempt, `on_success`, and `on_failure` once retries are exhausted.
+  const notify = (phase: Parameters<typeof notifyTask>[2]) => notifyTask(deps.realtime, row, phase)
+  if (!definition) return fail(results, logger, taskId, `task ${delivery.name} is not registered`, notify)
   const parsed = taskArgs(definition, row.kwargs ?? {}, row.args ?? [])
   if (!parsed.success)
-    return fail(results, logger, taskId, `invalid args: ${parsed.error.issues.map((i) => i.message).join('; ')}`)
+    return fail(
+      results,
+      logger,
+      taskId,
+      `invalid args: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+      notify,
+    )
 
   logger.info('task started')
+  await notify('started')
   try {
     const value = await runWithTimeout(definition, (signal) => ({
       args: parsed.data,
@@ -108,6 +122,7 @@ export async function runDelivery(
       get tasks() {
         return deps.tasks
       },
+      realtime: deps.realtime,
       config: deps.config,
       logger,
       signal,
@@ -117,7 +132,10 @@ export async function runDelivery(
     const result = jsonResult(value)
     const ended = await results.finish(taskId, 'SUCCESS', { result, traceback: null, progress: 100 }, ['STARTED'])
     if (!ended) logger.info('task finished after it was revoked: result discarded')
-    else logger.info('task succeeded')
+    else {
+      logger.info('task succeeded')
+      await notify('succeeded')
+    }
     return { status: 200, task_id: taskId, state: ended ? 'SUCCESS' : 'REVOKED', ran: true }
   } catch (err) {
     const last = meta.retried >= definition.retries
@@ -126,6 +144,7 @@ export async function runDelivery(
     const changed = await results.finish(taskId, state, { traceback }, ['STARTED'])
     logger.warn(last ? 'task failed' : 'task failed: will retry', { error: errorMessage(err) })
     if (!changed) return { status: 200, task_id: taskId, state: 'REVOKED', ran: true }
+    if (last) await notify('failed')
     return { status: 500, task_id: taskId, state, ran: true, error: errorMessage(err) }
   }
 }
@@ -136,9 +155,10 @@ async function fail(
   logger: Logger,
   taskId: string,
   reason: string,
+  notify: (phase: 'failed') => Promise<void>,
 ): Promise<DeliveryOutcome> {
   logger.warn('task cannot run', { reason })
-  await results.finish(taskId, 'FAILURE', { traceback: reason }, ['STARTED'])
+  if (await results.finish(taskId, 'FAILURE', { traceback: reason }, ['STARTED'])) await notify('failed')
   return { status: 200, task_id: taskId, state: 'FAILURE', ran: false }
 }
 
@@ -187,7 +207,7 @@ export const isTerminal = (status: TaskStatus): boolean => TERMINAL_STATUSES.inc
  * answered, e.g. a timed-out or crashed run). The message itself stays in QStash's DLQ.
  */
 export async function recordGaveUp(
-  deps: Pick<ConsumerDeps, 'db' | 'logger'>,
+  deps: Pick<ConsumerDeps, 'db' | 'logger' | 'realtime'>,
   delivery: TaskDelivery,
   failure: { status: number; retried: number; dlqId: string | undefined; responseBody: string },
 ): Promise<boolean> {
@@ -203,5 +223,10 @@ export async function recordGaveUp(
     'RETRY',
   ])
   deps.logger.warn('task failure callback', { task_id: delivery.task_id, task: delivery.name, recorded: changed })
+  // An attempt that never answered (a crash, a timeout QStash saw first) told nobody: its failure is said here.
+  if (changed) {
+    const row = await results.findByTaskId(delivery.task_id)
+    if (row) await notifyTask(deps.realtime, row, 'failed')
+  }
   return changed
 }

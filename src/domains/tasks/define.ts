@@ -7,6 +7,7 @@ import type { z } from '@hono/zod-openapi'
 import type { Config } from '../../core/config'
 import type { Logger } from '../../core/logging'
 import type { RepositoryDb } from '../../infra/db/repository'
+import type { Realtime } from '../../infra/realtime'
 import type { Redis } from '../../infra/redis'
 
 /** Where a submission comes from and how it is published. */
@@ -46,6 +47,8 @@ export interface TaskContext<A> {
   /** Undefined when Redis is not configured. */
   redis: Redis | undefined
   tasks: TaskSubmitter
+  /** Pushes to connected Socket.IO clients (best effort; docs/realtime.md). */
+  realtime: Realtime
   config: Config
   /** Lines carry `task_id`, `task` and the task's own `trace_id`. */
   logger: Logger

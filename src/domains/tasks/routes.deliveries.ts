@@ -8,6 +8,7 @@ import type { Context } from 'hono'
 import { t } from '../../core/i18n'
 import type { AppEnv } from '../../http/context'
 import { defineRoute, jsonBody, jsonEnvelope, z } from '../../http/openapi'
+import { realtimeOf } from '../../http/realtime'
 import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
 import { required } from '../../infra/services'
@@ -101,6 +102,8 @@ function consumerDeps(c: Context<AppEnv>, app: AppCatalogue): ConsumerDeps {
     config,
     registry: app.tasks,
     logger,
+    // The delivery request's bindings: task notifications and the handler's pushes reach the hub from here.
+    realtime: realtimeOf(c),
     // Built on first use: most handlers need neither (the services container is lazy too).
     get redis() {
       return services.redis
@@ -129,6 +132,7 @@ function eventDeps(c: Context<AppEnv>, app: AppCatalogue): EventConsumerDeps {
     config: c.get('config'),
     registry: app.events,
     logger: c.get('logger'),
+    realtime: realtimeOf(c),
   }
 }
 
@@ -189,8 +193,8 @@ export function deliveryRoutes(app: AppCatalogue) {
         })
         return ok(c, { recorded: false })
       }
-      const { db } = consumerDeps(c, app)
-      const recorded = await recordGaveUp({ db, logger: c.get('logger') }, delivery, {
+      const { db, realtime } = consumerDeps(c, app)
+      const recorded = await recordGaveUp({ db, logger: c.get('logger'), realtime }, delivery, {
         status: body.status,
         retried: body.retried,
         dlqId: body.dlqId,

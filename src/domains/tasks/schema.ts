@@ -1,8 +1,9 @@
 /**
  * `task_result` (one row per submitted task, fba's Celery result fields) and `task_scheduler` (fba's schedules).
  * Stratum columns beside fba's: `message_id` (the QStash message, for cancelling), `progress`/`progress_msg` (what
- * the handler reported last), `scheduler_id` (the schedule that submitted it), `started_time` (the lease of a running
- * attempt) and `created_time` (the stats window). args/kwargs/result are JSON text.
+ * the handler reported last), `scheduler_id` (the schedule that submitted it), `user_id` (the user whose request
+ * submitted it: its realtime notifications go to that user), `started_time` (the lease of a running attempt) and
+ * `created_time` (the stats window). args/kwargs/result are JSON text.
  */
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { bool, createdTime, datetime, id, timestamps } from '../../infra/db/columns'
@@ -38,6 +39,11 @@ export const taskResult = sqliteTable(
     progress: integer('progress'),
     progressMsg: text('progress_msg', { length: 512 }),
     schedulerId: integer('scheduler_id'),
+    /**
+     * The user whose request submitted the task (null: a schedule, a task handler, or no signed-in user). No foreign
+     * key: a deleted user's results stay, and their notifications then reach nobody.
+     */
+    userId: integer('user_id'),
     startedTime: datetime('started_time'),
     createdTime: createdTime(),
   },

@@ -39,6 +39,11 @@ export interface SubmitterDeps {
   registry: TaskRegistry
   logger: Logger
   lang: Lang
+  /**
+   * The signed-in user whose request submits (recorded on the row, so the task's notifications go to that user);
+   * undefined for schedules, task handlers and anonymous requests (their notifications go to everyone, as fba's do).
+   */
+  userId?: number | undefined
 }
 
 /** A task id derived from a deduplication id (same id → same task), shaped like a UUID. */
@@ -84,6 +89,7 @@ export class QstashTaskSubmitter implements TaskSubmitter {
       args: [...(options.positional ?? [])],
       kwargs: args,
       schedulerId: options.schedulerId ?? null,
+      userId: this.deps.userId ?? null,
     })
     // The same dedupId was submitted before. Publish again only when that submission never reached QStash (its
     // process stopped between the insert and the publish, or QStash was down: FAILURE "not queued"); QStash's own
@@ -136,5 +142,6 @@ export function tasksOf(c: Context<AppEnv>): QstashTaskSubmitter {
     registry,
     logger: c.get('logger'),
     lang: c.get('lang'),
+    userId: c.get('userId'),
   })
 }

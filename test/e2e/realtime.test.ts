@@ -1,0 +1,200 @@
+/**
+ * Realtime against `npm run dev`, with the official `socket.io-client` connecting exactly as fba's admin UI does
+ * (path `/ws/socket.io`, websocket transport, `auth: {token, session_uuid}`, from the UI's origin): a valid login
+ * connects and shows online in `/monitors/sessions`; a bad, expired, refresh-type or revoked token gets
+ * `connect_error`; a task the user runs sends its `task_notification`s; a forced logout closes the socket within a
+ * second; a disconnect shows the session offline. One dev server for the file.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Redis } from '@upstash/redis'
+import { decodeJwt, SignJWT } from 'jose'
+import { io, type Socket } from 'socket.io-client'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { startDevServer } from './helpers/dev-server'
+
+const UI_ORIGIN = 'http://localhost:5173' // the admin UI's dev origin, allowed in wrangler.toml
+const dataDir = mkdtempSync(join(tmpdir(), 'stratum-rt-'))
+let server: Awaited<ReturnType<typeof startDevServer>>
+
+beforeAll(async () => {
+  server = await startDevServer(dataDir)
+})
+
+afterAll(async () => {
+  await server?.proc.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+const sockets: Socket[] = []
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.disconnect()
+})
+
+interface Envelope<T> {
+  code: number
+  msg: string
+  data: T
+}
+
+async function api<T>(path: string, init: RequestInit & { token?: string } = {}) {
+  const headers = new Headers(init.headers)
+  headers.set('Origin', UI_ORIGIN)
+  if (init.token) headers.set('Authorization', `Bearer ${init.token}`)
+  if (init.body) headers.set('Content-Type', 'application/json')
+  const res = await fetch(`${server.url}${path}`, { ...init, headers })
+  return { res, body: (await res.json()) as Envelope<T> }
+}
+
+interface Login {
+  token: string
+  sessionUuid: string
+  refreshToken: string
+}
+
+/** The UI's login: captcha (its code read from Redis), then `POST /auth/login`. */
+async function uiLogin(username: string): Promise<Login> {
+  const captcha = await api<{ uuid: string }>('/api/v1/auth/captcha')
+  const redis = new Redis({
+    url: server.vars.UPSTASH_REDIS_REST_URL as string,
+    token: server.vars.UPSTASH_REDIS_REST_TOKEN as string,
+  })
+  const code = await redis.get<string>(`stratum:captcha:${captcha.body.data.uuid}`)
+  const login = await api<{ access_token: string; session_uuid: string }>('/api/v1/auth/login', {
+    method: 'POST',
+    body: JSON.stringify({ username, password: '123456', uuid: captcha.body.data.uuid, captcha: String(code) }),
+  })
+  expect(login.res.status, JSON.stringify(login.body)).toBe(200)
+  const refreshToken = /fba_refresh_token=([^;]+)/.exec(login.res.headers.get('set-cookie') ?? '')?.[1] ?? ''
+  return { token: login.body.data.access_token, sessionUuid: login.body.data.session_uuid, refreshToken }
+}
+
+/**
+ * A client as the admin UI builds it (its store/websocket.ts); in Node the browser's `Origin` is set by hand. Refused
+ * clients are built without reconnecting (`asTheUi: false`), so a test leaves no client retrying behind it.
+ */
+function uiSocket(auth: Record<string, unknown>, { asTheUi = false } = {}): Socket {
+  const socket = io(server.url, {
+    path: '/ws/socket.io',
+    transports: ['websocket'],
+    auth,
+    extraHeaders: { Origin: UI_ORIGIN },
+    ...(asTheUi ? {} : { reconnection: false }),
+  })
+  sockets.push(socket)
+  return socket
+}
+
+function connected(socket: Socket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve())
+    socket.once('connect_error', (err) => reject(err))
+  })
+}
+
+/** The `connect_error` a refused socket gets: its message and `data`. */
+function refused(socket: Socket): Promise<{ message: string; data: unknown }> {
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => reject(new Error('connected')))
+    socket.once('connect_error', (err: Error & { data?: unknown }) => resolve({ message: err.message, data: err.data }))
+  })
+}
+
+async function sessionStatus(token: string, sessionUuid: string): Promise<number | undefined> {
+  const list = await api<{ session_uuid: string; status: number }[]>('/api/v1/monitors/sessions', { token })
+  expect(list.res.status).toBe(200)
+  return list.body.data.find((s) => s.session_uuid === sessionUuid)?.status
+}
+
+async function until(check: () => Promise<boolean>, what: string, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+describe('socket.io-client as the admin UI uses it', () => {
+  it('connects with a valid login; the session shows online, and offline after a disconnect', async () => {
+    const admin = await uiLogin('admin')
+    const socket = uiSocket({ token: admin.token, session_uuid: admin.sessionUuid }, { asTheUi: true })
+    await connected(socket)
+    expect(socket.connected).toBe(true)
+    expect(await sessionStatus(admin.token, admin.sessionUuid)).toBe(1)
+
+    socket.disconnect()
+    await until(async () => (await sessionStatus(admin.token, admin.sessionUuid)) === 0, 'the session offline')
+  })
+
+  it('refuses a bad, an expired, a refresh-type and a revoked token with connect_error', async () => {
+    const admin = await uiLogin('admin')
+    const bad = await refused(uiSocket({ token: 'not-a-token', session_uuid: admin.sessionUuid }))
+    expect(bad).toEqual({ message: 'Token is invalid', data: { code: 401 } })
+
+    // The same claims as the real token, signed with the server's secret, but expired a minute ago.
+    const claims = decodeJwt(admin.token)
+    const past = Math.floor(Date.now() / 1000) - 60
+    const expired = await new SignJWT({ sid: claims.sid })
+      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
+      .setIssuer(String(claims.iss))
+      .setAudience(claims.aud as string)
+      .setSubject(String(claims.sub))
+      .setJti(String(claims.jti))
+      .setIssuedAt(past - 600)
+      .setNotBefore(past - 600)
+      .setExpirationTime(past)
+      .sign(new TextEncoder().encode(server.vars.JWT_SECRET as string))
+    expect(await refused(uiSocket({ token: expired, session_uuid: admin.sessionUuid }))).toEqual({
+      message: 'Token has expired',
+      data: { code: 401 },
+    })
+
+    const refresh = await refused(uiSocket({ token: admin.refreshToken, session_uuid: admin.sessionUuid }))
+    expect(refresh.data).toEqual({ code: 401 })
+
+    const out = await api('/api/v1/auth/logout', { method: 'POST', token: admin.token })
+    expect(out.res.status).toBe(200)
+    const revoked = await refused(uiSocket({ token: admin.token, session_uuid: admin.sessionUuid }))
+    expect(revoked.data).toEqual({ code: 401 })
+  })
+
+  it('receives the task_notifications of a task the user runs', async () => {
+    const admin = await uiLogin('admin')
+    const socket = uiSocket({ token: admin.token, session_uuid: admin.sessionUuid })
+    const messages: string[] = []
+    socket.on('task_notification', ({ msg }: { msg: string }) => messages.push(msg))
+    await connected(socket)
+
+    const schedules = await api<{ id: number; task: string }[]>('/api/v1/schedulers/all', { token: admin.token })
+    const demo = schedules.body.data.find((s) => s.task === 'task_demo_params')
+    const run = await api<{ task_id: string }>(`/api/v1/schedulers/${demo?.id}/execute`, {
+      method: 'POST',
+      token: admin.token,
+    })
+    expect(run.res.status, JSON.stringify(run.body)).toBe(200)
+    const taskId = run.body.data.task_id
+    // QStash (the emulator of `npm run dev`) delivers to the dev server's consumer route, which pushes.
+    await until(async () => messages.length >= 2, 'two task notifications', 20_000)
+    expect(messages).toEqual([`Task ${taskId} started`, `Task ${taskId} succeeded`])
+  })
+
+  it('a forced logout closes the socket within a second, and the client does not reconnect', async () => {
+    const admin = await uiLogin('admin')
+    const target = await uiLogin('admin')
+    // Reconnecting as the UI does: a kicked client must not come back on its own.
+    const socket = uiSocket({ token: target.token, session_uuid: target.sessionUuid }, { asTheUi: true })
+    await connected(socket)
+    const reason = new Promise<string>((resolve) => socket.once('disconnect', (why) => resolve(why)))
+
+    const started = Date.now()
+    const kick = await api(`/api/v1/monitors/sessions/1?session_uuid=${target.sessionUuid}`, {
+      method: 'DELETE',
+      token: admin.token,
+    })
+    expect(kick.res.status).toBe(200)
+    expect(await reason).toBe('io server disconnect')
+    expect(Date.now() - started).toBeLessThan(1_000)
+    expect(socket.connected).toBe(false)
+  })
+})
