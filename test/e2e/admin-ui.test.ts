@@ -5,12 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Redis } from '@upstash/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readSources } from '../../tools/cli/commands/plugin'
 import { startDevServer } from './helpers/dev-server'
+import { cookieOf, UI_ORIGIN, uiClient } from './helpers/ui-client'
 
-const UI_ORIGIN = 'http://localhost:5173' // the admin UI's dev origin, allowed in wrangler.toml
 const dataDir = mkdtempSync(join(tmpdir(), 'stratum-ui-'))
 let server: Awaited<ReturnType<typeof startDevServer>>
 
@@ -23,51 +22,13 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-interface Envelope<T> {
-  code: number
-  msg: string
-  data: T
-}
-
-async function api<T>(path: string, init: RequestInit & { token?: string; cookie?: string } = {}) {
-  const headers = new Headers(init.headers)
-  headers.set('Origin', UI_ORIGIN)
-  if (init.token) headers.set('Authorization', `Bearer ${init.token}`)
-  if (init.cookie) headers.set('Cookie', init.cookie)
-  if (init.body) headers.set('Content-Type', 'application/json')
-  const res = await fetch(`${server.url}${path}`, { ...init, headers })
-  return { res, body: (await res.json()) as Envelope<T> }
-}
-
-const cookieOf = (res: Response) => /fba_refresh_token=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? ''
+const { api, uiLogin } = uiClient(() => server)
 
 interface SidebarNode {
   name: string
   children?: SidebarNode[]
 }
 const names = (nodes: SidebarNode[]): string[] => nodes.flatMap((n) => [n.name, ...names(n.children ?? [])])
-
-async function uiLogin(username: string) {
-  const captcha = await api<{ is_enabled: boolean; uuid: string; image: string }>('/api/v1/auth/captcha')
-  expect(captcha.res.status).toBe(200)
-  expect(captcha.res.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN)
-  expect(captcha.body.data.is_enabled).toBe(true)
-  const redis = new Redis({
-    url: server.vars.UPSTASH_REDIS_REST_URL as string,
-    token: server.vars.UPSTASH_REDIS_REST_TOKEN as string,
-  })
-  const code = await redis.get<string>(`stratum:captcha:${captcha.body.data.uuid}`)
-  const login = await api<{ access_token: string; session_uuid: string; user: { username: string } }>(
-    '/api/v1/auth/login',
-    {
-      method: 'POST',
-      body: JSON.stringify({ username, password: '123456', uuid: captcha.body.data.uuid, captcha: String(code) }),
-    },
-  )
-  expect(login.res.status, JSON.stringify(login.body)).toBe(200)
-  expect(login.body.data.user.username).toBe(username)
-  return { token: login.body.data.access_token, cookie: cookieOf(login.res) }
-}
 
 describe('admin UI sequence against npm run dev', () => {
   it('admin: login, me, codes, full sidebar, refresh, logout', async () => {

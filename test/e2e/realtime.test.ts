@@ -8,13 +8,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Redis } from '@upstash/redis'
 import { decodeJwt, SignJWT } from 'jose'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDevServer } from './helpers/dev-server'
+import { UI_ORIGIN, uiClient } from './helpers/ui-client'
 
-const UI_ORIGIN = 'http://localhost:5173' // the admin UI's dev origin, allowed in wrangler.toml
 const dataDir = mkdtempSync(join(tmpdir(), 'stratum-rt-'))
 let server: Awaited<ReturnType<typeof startDevServer>>
 
@@ -32,43 +31,7 @@ afterEach(() => {
   for (const socket of sockets.splice(0)) socket.disconnect()
 })
 
-interface Envelope<T> {
-  code: number
-  msg: string
-  data: T
-}
-
-async function api<T>(path: string, init: RequestInit & { token?: string } = {}) {
-  const headers = new Headers(init.headers)
-  headers.set('Origin', UI_ORIGIN)
-  if (init.token) headers.set('Authorization', `Bearer ${init.token}`)
-  if (init.body) headers.set('Content-Type', 'application/json')
-  const res = await fetch(`${server.url}${path}`, { ...init, headers })
-  return { res, body: (await res.json()) as Envelope<T> }
-}
-
-interface Login {
-  token: string
-  sessionUuid: string
-  refreshToken: string
-}
-
-/** The UI's login: captcha (its code read from Redis), then `POST /auth/login`. */
-async function uiLogin(username: string): Promise<Login> {
-  const captcha = await api<{ uuid: string }>('/api/v1/auth/captcha')
-  const redis = new Redis({
-    url: server.vars.UPSTASH_REDIS_REST_URL as string,
-    token: server.vars.UPSTASH_REDIS_REST_TOKEN as string,
-  })
-  const code = await redis.get<string>(`stratum:captcha:${captcha.body.data.uuid}`)
-  const login = await api<{ access_token: string; session_uuid: string }>('/api/v1/auth/login', {
-    method: 'POST',
-    body: JSON.stringify({ username, password: '123456', uuid: captcha.body.data.uuid, captcha: String(code) }),
-  })
-  expect(login.res.status, JSON.stringify(login.body)).toBe(200)
-  const refreshToken = /fba_refresh_token=([^;]+)/.exec(login.res.headers.get('set-cookie') ?? '')?.[1] ?? ''
-  return { token: login.body.data.access_token, sessionUuid: login.body.data.session_uuid, refreshToken }
-}
+const { api, uiLogin } = uiClient(() => server)
 
 /**
  * A client as the admin UI builds it (its store/websocket.ts); in Node the browser's `Origin` is set by hand. Refused
