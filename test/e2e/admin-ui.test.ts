@@ -2,27 +2,14 @@
  * The fba admin UI's traffic against `npm run dev`, over real HTTP: captcha → login (refresh cookie) →
  * `users/me` + `auth/codes` + `menus/sidebar` → refresh via the cookie → logout, for the seeded `admin` and `test`.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readSources } from '../../tools/cli/commands/plugin'
-import { startDevServer } from './helpers/dev-server'
+import { devServerForFile } from './helpers/dev-server'
 import { cookieOf, UI_ORIGIN, uiClient } from './helpers/ui-client'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'stratum-ui-'))
-let server: Awaited<ReturnType<typeof startDevServer>>
+const dev = devServerForFile('stratum-ui-')
 
-beforeAll(async () => {
-  server = await startDevServer(dataDir)
-})
-
-afterAll(async () => {
-  await server?.proc.stop()
-  rmSync(dataDir, { recursive: true, force: true })
-})
-
-const { api, uiLogin } = uiClient(() => server)
+const { api, uiLogin } = uiClient(dev)
 
 interface SidebarNode {
   name: string
@@ -114,7 +101,7 @@ describe('task pages against npm run dev (QStash emulator → wrangler dev)', ()
 describe('plugin download against npm run dev', () => {
   it('zips the plugin sources shipped as static assets, which the public cannot fetch', async () => {
     const { token } = await uiLogin('admin')
-    const res = await fetch(`${server.url}/api/v1/sys/plugins/notice`, {
+    const res = await fetch(`${dev().url}/api/v1/sys/plugins/notice`, {
       headers: { Authorization: `Bearer ${token}`, Origin: UI_ORIGIN },
     })
     expect(res.status).toBe(200)
@@ -127,10 +114,10 @@ describe('plugin download against npm run dev', () => {
       expect(zip).toContain(text)
     }
     // wrangler.toml `run_worker_first`: the Worker answers, not the static-assets server.
-    const open = await fetch(`${server.url}/_plugin-sources/notice.json`)
+    const open = await fetch(`${dev().url}/_plugin-sources/notice.json`)
     expect(open.status).toBe(404)
     expect(await open.text()).not.toContain('README.md')
-    const css = await fetch(`${server.url}/assets/site.css`)
+    const css = await fetch(`${dev().url}/assets/site.css`)
     expect(css.status).toBe(200)
     await css.arrayBuffer()
   })

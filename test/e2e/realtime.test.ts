@@ -5,40 +5,27 @@
  * `connect_error`; a task the user runs sends its `task_notification`s; a forced logout closes the socket within a
  * second; a disconnect shows the session offline. One dev server for the file.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { decodeJwt, SignJWT } from 'jose'
 import { io, type Socket } from 'socket.io-client'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startDevServer } from './helpers/dev-server'
+import { afterEach, describe, expect, it } from 'vitest'
+import { devServerForFile } from './helpers/dev-server'
 import { UI_ORIGIN, uiClient } from './helpers/ui-client'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'stratum-rt-'))
-let server: Awaited<ReturnType<typeof startDevServer>>
-
-beforeAll(async () => {
-  server = await startDevServer(dataDir)
-})
-
-afterAll(async () => {
-  await server?.proc.stop()
-  rmSync(dataDir, { recursive: true, force: true })
-})
+const dev = devServerForFile('stratum-rt-')
 
 const sockets: Socket[] = []
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.disconnect()
 })
 
-const { api, uiLogin } = uiClient(() => server)
+const { api, uiLogin } = uiClient(dev)
 
 /**
  * A client as the admin UI builds it (its store/websocket.ts); in Node the browser's `Origin` is set by hand. Refused
  * clients are built without reconnecting (`asTheUi: false`), so a test leaves no client retrying behind it.
  */
 function uiSocket(auth: Record<string, unknown>, { asTheUi = false } = {}): Socket {
-  const socket = io(server.url, {
+  const socket = io(dev().url, {
     path: '/ws/socket.io',
     transports: ['websocket'],
     auth,
@@ -107,7 +94,7 @@ describe('socket.io-client as the admin UI uses it', () => {
       .setIssuedAt(past - 600)
       .setNotBefore(past - 600)
       .setExpirationTime(past)
-      .sign(new TextEncoder().encode(server.vars.JWT_SECRET as string))
+      .sign(new TextEncoder().encode(dev().vars.JWT_SECRET as string))
     expect(await refused(uiSocket({ token: expired, session_uuid: admin.sessionUuid }))).toEqual({
       message: 'Token has expired',
       data: { code: 401 },

@@ -1,6 +1,8 @@
 /** Runs `stratum dev` (what `npm run dev` runs) on free ports with its own data folder, for end-to-end tests. */
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import { parseDevVars } from '../../../tools/cli/lib/dev-vars'
 import { freePort } from '../../../tools/emulators/shared/http'
 import { startProcess, waitFor } from './processes'
@@ -23,4 +25,26 @@ export async function startDevServer(dataDir: string, env: Record<string, string
     throw new Error(`${String(err)}\n${proc.output()}`)
   }
   return { url, proc, vars: parseDevVars(readFileSync(devVars, 'utf8')) }
+}
+
+export type DevServer = Awaited<ReturnType<typeof startDevServer>>
+
+/**
+ * One dev server for the calling test file: started before its tests, stopped (and its data folder removed) after
+ * them. Returns a getter (the server exists only once `beforeAll` ran).
+ */
+export function devServerForFile(prefix: string, env: Record<string, string> = {}): () => DevServer {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix))
+  let server: DevServer | undefined
+  beforeAll(async () => {
+    server = await startDevServer(dataDir, env)
+  })
+  afterAll(async () => {
+    await server?.proc.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+  return () => {
+    if (!server) throw new Error('the dev server is not running (used outside a test?)')
+    return server
+  }
 }
