@@ -11,6 +11,9 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     globalSetup: ['test/setup/global-setup.ts'],
+    // Two files at a time, also on a 2-core machine (vitest's default there is one): most of a file's time is waiting
+    // for the emulators, workerd or a child process. The e2e files run afterwards, alone (their group below).
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
@@ -61,6 +64,10 @@ export default defineConfig({
         test: {
           name: 'e2e',
           environment: 'node',
+          // After the other projects, one file at a time: each starts `npm run dev` and a browser, whose timings
+          // (the docs page's) are checked, so nothing else should run beside them.
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
