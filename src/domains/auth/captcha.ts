@@ -2,6 +2,8 @@
  * Login captcha: a 4-character code rendered to a PNG, stored in Redis under a random uuid for a limited time and
  * usable once. Always generated (the UI shows it only when `is_enabled`), like fba.
  */
+
+import { base64ToBytes } from '../../core/encoding'
 import { BadRequestError } from '../../core/errors'
 import type { LoginSettings } from '../../core/settings'
 import type { Redis } from '../../infra/redis'
@@ -43,7 +45,7 @@ export async function captchaPng(redis: Redis, keys: RedisKeys, uuid: string): P
   const first = await redis.set(keys.captchaShown(uuid), 1, { nx: true, px: ttl })
   if (first === null) throw new BadRequestError('auth.captcha_expired')
   const base64 = await renderCaptchaPng(String(code))
-  return Uint8Array.from(atob(base64), (char) => char.charCodeAt(0))
+  return base64ToBytes(base64)
 }
 
 /**

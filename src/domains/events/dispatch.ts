@@ -9,7 +9,7 @@
  * processed-message record absorb; no ordering between events, not even of one aggregate.
  */
 
-import type { z } from '@hono/zod-openapi'
+import { z } from '@hono/zod-openapi'
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
 import type { Config } from '../../core/config'
@@ -22,16 +22,23 @@ import type { EventDefinition } from './define'
 import type { EventRegistry } from './registry'
 import { eventConsumption, eventOutbox, type OutboxRow } from './schema'
 
-/** What QStash carries to the consumer route for one consumer of one event (signed). */
-export interface EventDelivery {
-  kind: 'event'
-  event_id: string
-  name: string
-  consumer: string
-  payload: unknown
-  /** Epoch ms of the write that emitted it. */
-  occurred_at: number
-}
+/**
+ * What QStash carries to the consumer route for one consumer of one event (signed): the one schema the route, the
+ * DLQ listing and the dispatcher share.
+ */
+export const EventDeliverySchema = z
+  .object({
+    kind: z.literal('event'),
+    event_id: z.string().min(1).max(64),
+    name: z.string().min(1).max(128),
+    consumer: z.string().min(1).max(128),
+    payload: z.unknown(),
+    /** Epoch ms of the write that emitted it. */
+    occurred_at: z.number().int(),
+  })
+  .openapi('EventDelivery')
+
+export type EventDelivery = z.infer<typeof EventDeliverySchema>
 
 export interface DispatchDeps {
   db: RepositoryDb

@@ -4,55 +4,61 @@
  * is an event delivery; retrying one publishes the same delivery again — the same event id and consumer, so the
  * consumer's processed-message record still lets it apply once — and drops the entry.
  */
-import { z } from '@hono/zod-openapi'
+import type { z } from '@hono/zod-openapi'
 import { QstashError } from '@upstash/qstash'
 import type { Config } from '../../core/config'
 import { formatDateTime } from '../../core/datetime'
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '../../core/errors'
 import { type Lang, t } from '../../core/i18n'
 import { QSTASH_DELIVERY_PATH, type Qstash } from '../../infra/qstash'
-import { type EventDelivery, publishRequest } from './dispatch'
+import { type EventDelivery, EventDeliverySchema, publishRequest } from './dispatch'
 import type { DlqEventOut } from './dto'
 import type { EventRegistry } from './registry'
 
 /** A DLQ entry as the SDK lists it (the SDK does not export the type). */
-type DlqMessage = Awaited<ReturnType<Qstash['dlq']['listMessages']>>['messages'][number]
+export type DlqMessage = Awaited<ReturnType<Qstash['dlq']['listMessages']>>['messages'][number]
 
 /** How much of the last failed answer a listing shows. */
 const ERROR_CHARS = 1000
 
-/** What the dispatcher publishes (dispatch.ts `EventDelivery`): anything else in the DLQ is not one of ours. */
-const DeliveryBodySchema = z.object({
-  kind: z.literal('event'),
-  event_id: z.string().min(1),
-  name: z.string().min(1),
-  consumer: z.string().min(1),
-  payload: z.unknown(),
-  occurred_at: z.number(),
-})
+/**
+ * The route QStash delivers this app's tasks and events to (what the DLQ is filtered by); a 503 without `PUBLIC_URL`:
+ * nothing could have been delivered.
+ */
+export function deliveryUrl(config: Config): string {
+  if (!config.PUBLIC_URL)
+    throw new ServiceUnavailableError(undefined, { data: { service: 'qstash', reason: 'PUBLIC_URL not set' } })
+  return `${config.PUBLIC_URL}${QSTASH_DELIVERY_PATH}`
+}
 
-/** The event delivery a DLQ message carried, or undefined for anything else (a task, a foreign body). */
-export function eventOf(message: Pick<DlqMessage, 'body'>): EventDelivery | undefined {
+/** The body a DLQ message carried when it fits `schema` (a task or an event delivery), else undefined. */
+export function deliveryOf<T>(message: Pick<DlqMessage, 'body'>, schema: z.ZodType<T>): T | undefined {
   if (!message.body) return undefined
   try {
-    const parsed = DeliveryBodySchema.safeParse(JSON.parse(message.body))
+    const parsed = schema.safeParse(JSON.parse(message.body))
     return parsed.success ? parsed.data : undefined
   } catch {
     return undefined
   }
 }
 
-export function toDlqEvent(message: DlqMessage, delivery: EventDelivery): DlqEventOut {
+/** What every DLQ listing shows of an entry, whatever it carried. */
+export function dlqEntry(message: DlqMessage) {
   return {
     dlq_id: message.dlqId,
     message_id: message.messageId,
-    event_id: delivery.event_id,
-    name: delivery.name,
-    consumer: delivery.consumer,
     created_time: formatDateTime(new Date(message.createdAt)) ?? '',
     response_status: message.responseStatus ?? null,
     error: message.responseBody ? message.responseBody.slice(0, ERROR_CHARS) : null,
   }
+}
+
+/** The event delivery a DLQ message carried, or undefined for anything else (a task, a foreign body). */
+export const eventOf = (message: Pick<DlqMessage, 'body'>): EventDelivery | undefined =>
+  deliveryOf(message, EventDeliverySchema)
+
+export function toDlqEvent(message: DlqMessage, delivery: EventDelivery): DlqEventOut {
+  return { ...dlqEntry(message), event_id: delivery.event_id, name: delivery.name, consumer: delivery.consumer }
 }
 
 export interface EventDlqDeps {
@@ -70,12 +76,9 @@ export class EventDlq {
 
   /** A 503 without `PUBLIC_URL`: there is no delivery route to look for. */
   constructor(deps: EventDlqDeps) {
-    const base = deps.config.PUBLIC_URL
-    if (!base)
-      throw new ServiceUnavailableError(undefined, { data: { service: 'qstash', reason: 'PUBLIC_URL not set' } })
     this.#deps = deps
-    this.#base = base
-    this.#url = `${base}${QSTASH_DELIVERY_PATH}`
+    this.#url = deliveryUrl(deps.config)
+    this.#base = deps.config.PUBLIC_URL ?? ''
   }
 
   /**

@@ -4,52 +4,19 @@
  * the task again from its `task_result` row (a new task id, the original args) and drops the DLQ entry.
  */
 import { QstashError } from '@upstash/qstash'
-import type { Config } from '../../core/config'
-import { formatDateTime } from '../../core/datetime'
-import { NotFoundError, ServiceUnavailableError } from '../../core/errors'
+import { NotFoundError } from '../../core/errors'
 import type { Qstash } from '../../infra/qstash'
+import { type DlqMessage, deliveryOf, dlqEntry } from '../events/dlq'
 import type { TaskResultRepository } from './repository'
 import type { DlqTaskOut } from './results-dto'
-import { DELIVERY_PATH, type QstashTaskSubmitter, type TaskDelivery } from './submitter'
-
-/** A DLQ entry as the SDK lists it (the SDK does not export the type). */
-type DlqMessage = Awaited<ReturnType<Qstash['dlq']['listMessages']>>['messages'][number]
-
-/** How much of the last failed answer a listing shows. */
-const ERROR_CHARS = 1000
-
-/** The route QStash delivers this app's tasks to (what the DLQ is filtered by); a 503 without `PUBLIC_URL`. */
-export function deliveryUrl(config: Config): string {
-  if (!config.PUBLIC_URL)
-    throw new ServiceUnavailableError(undefined, { data: { service: 'qstash', reason: 'PUBLIC_URL not set' } })
-  return `${config.PUBLIC_URL}${DELIVERY_PATH}`
-}
+import { type QstashTaskSubmitter, type TaskDelivery, TaskDeliverySchema } from './submitter'
 
 /** The task a DLQ message carried, or undefined for anything else (a domain event, a foreign body). */
-export function taskOf(message: Pick<DlqMessage, 'body'>): Pick<TaskDelivery, 'task_id' | 'name'> | undefined {
-  if (!message.body) return undefined
-  let body: unknown
-  try {
-    body = JSON.parse(message.body)
-  } catch {
-    return undefined
-  }
-  if (typeof body !== 'object' || body === null) return undefined
-  const { kind, task_id, name } = body as Record<string, unknown>
-  if (kind !== 'task' || typeof task_id !== 'string' || typeof name !== 'string') return undefined
-  return { task_id, name }
-}
+export const taskOf = (message: Pick<DlqMessage, 'body'>): TaskDelivery | undefined =>
+  deliveryOf(message, TaskDeliverySchema)
 
 export function toDlqTask(message: DlqMessage, task: Pick<TaskDelivery, 'task_id' | 'name'>): DlqTaskOut {
-  return {
-    dlq_id: message.dlqId,
-    message_id: message.messageId,
-    task_id: task.task_id,
-    name: task.name,
-    created_time: formatDateTime(new Date(message.createdAt)) ?? '',
-    response_status: message.responseStatus ?? null,
-    error: message.responseBody ? message.responseBody.slice(0, ERROR_CHARS) : null,
-  }
+  return { ...dlqEntry(message), task_id: task.task_id, name: task.name }
 }
 
 export class TaskDlq {

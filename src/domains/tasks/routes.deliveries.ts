@@ -5,38 +5,22 @@
  * QStash calls them.
  */
 import type { Context } from 'hono'
+import { base64ToBytes } from '../../core/encoding'
 import { t } from '../../core/i18n'
 import type { AppEnv } from '../../http/context'
 import { defineRoute, jsonBody, jsonEnvelope, z } from '../../http/openapi'
 import { realtimeOf } from '../../http/realtime'
 import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
+import { QSTASH_DELIVERY_PATH, QSTASH_FAILURE_PATH } from '../../infra/qstash'
 import { required } from '../../infra/services'
 import { type EventConsumerDeps, runEventDelivery } from '../events/consumer'
+import { EventDeliverySchema } from '../events/dispatch'
 import type { AppCatalogue } from '../module'
 import { type ConsumerDeps, recordGaveUp, runDelivery } from './consumer'
-import { DELIVERY_PATH, FAILURE_PATH, QstashTaskSubmitter } from './submitter'
+import { TaskDeliverySchema, tasksOf } from './submitter'
 
 const TAGS = ['QStash deliveries']
-
-const TaskDeliverySchema = z
-  .object({
-    kind: z.literal('task'),
-    task_id: z.string().min(1).max(155),
-    name: z.string().min(1).max(155),
-  })
-  .openapi('TaskDelivery')
-
-const EventDeliverySchema = z
-  .object({
-    kind: z.literal('event'),
-    event_id: z.string().min(1).max(64),
-    name: z.string().min(1).max(128),
-    consumer: z.string().min(1).max(128),
-    payload: z.unknown(),
-    occurred_at: z.number().int(),
-  })
-  .openapi('EventDelivery')
 
 const DeliverySchema = z.discriminatedUnion('kind', [TaskDeliverySchema, EventDeliverySchema]).openapi('QstashDelivery')
 
@@ -66,7 +50,7 @@ const FailureCallbackSchema = z
 
 const deliver = defineRoute({
   method: 'post',
-  path: DELIVERY_PATH.replace('/api/v1', ''),
+  path: QSTASH_DELIVERY_PATH.replace('/api/v1', ''),
   tags: TAGS,
   summary: 'A QStash delivery (a task, or an event for one consumer): runs it once',
   description:
@@ -83,7 +67,7 @@ const deliver = defineRoute({
 
 const failed = defineRoute({
   method: 'post',
-  path: FAILURE_PATH.replace('/api/v1', ''),
+  path: QSTASH_FAILURE_PATH.replace('/api/v1', ''),
   tags: TAGS,
   summary: "QStash's failure callback: the delivery's retries are exhausted",
   access: 'qstash',
@@ -96,7 +80,7 @@ function consumerDeps(c: Context<AppEnv>, app: AppCatalogue): ConsumerDeps {
   const db = required(services.db, 'database')
   const config = c.get('config')
   const logger = c.get('logger')
-  let tasks: QstashTaskSubmitter | undefined
+  let tasks: ReturnType<typeof tasksOf> | undefined
   return {
     db,
     config,
@@ -109,14 +93,7 @@ function consumerDeps(c: Context<AppEnv>, app: AppCatalogue): ConsumerDeps {
       return services.redis
     },
     get tasks() {
-      tasks ??= new QstashTaskSubmitter({
-        db,
-        qstash: services.qstash,
-        config,
-        registry: app.tasks,
-        logger,
-        lang: c.get('lang'),
-      })
+      tasks ??= tasksOf(c)
       return tasks
     },
   }
@@ -144,15 +121,11 @@ function workerName(c: Context<AppEnv>): string {
 
 function decodeDelivery(base64: string): z.infer<typeof DeliverySchema> | undefined {
   try {
-    const parsed = DeliverySchema.safeParse(JSON.parse(new TextDecoder().decode(fromBase64(base64))))
+    const parsed = DeliverySchema.safeParse(JSON.parse(new TextDecoder().decode(base64ToBytes(base64))))
     return parsed.success ? parsed.data : undefined
   } catch {
     return undefined
   }
-}
-
-function fromBase64(base64: string): Uint8Array {
-  return Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))
 }
 
 export function deliveryRoutes(app: AppCatalogue) {
@@ -198,7 +171,7 @@ export function deliveryRoutes(app: AppCatalogue) {
         status: body.status,
         retried: body.retried,
         dlqId: body.dlqId,
-        responseBody: new TextDecoder().decode(fromBase64(body.body)),
+        responseBody: new TextDecoder().decode(base64ToBytes(body.body)),
       })
       return ok(c, { recorded })
     })

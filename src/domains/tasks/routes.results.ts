@@ -11,8 +11,9 @@ import { defineRoute, jsonBody, jsonEnvelope, z } from '../../http/openapi'
 import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
 import { required } from '../../infra/services'
+import { deliveryUrl } from '../events/dlq'
 import type { AppCatalogue } from '../module'
-import { deliveryUrl, TaskDlq } from './dlq'
+import { TaskDlq } from './dlq'
 import { TASK_PERMS } from './perms'
 import {
   DeleteTaskResultsBodySchema,

@@ -4,8 +4,10 @@
  * the row (cancelling needs it). A `dedupId` makes the submission idempotent: the task id is derived from it, so a
  * second submission finds the first one's row and publishes nothing (docs/tasks.md, "Submitting").
  */
+import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { Config } from '../../core/config'
+import { sha256Hex } from '../../core/encoding'
 import { ServiceUnavailableError, ValidationError } from '../../core/errors'
 import type { Lang } from '../../core/i18n'
 import { t } from '../../core/i18n'
@@ -20,16 +22,16 @@ import type { AnyTaskDefinition, SubmitOptions, Submitted, TaskSubmitter } from 
 import { type TaskRegistry, taskArgs } from './registry'
 import { TaskResultRepository } from './repository'
 
-/** The routes QStash calls, below `PUBLIC_URL` (shared with domain events, which have their own `kind`). */
-export const DELIVERY_PATH = QSTASH_DELIVERY_PATH
-export const FAILURE_PATH = QSTASH_FAILURE_PATH
-
 /** What QStash carries to the consumer route for a task (signed; the args stay in the row). */
-export interface TaskDelivery {
-  kind: 'task'
-  task_id: string
-  name: string
-}
+export const TaskDeliverySchema = z
+  .object({
+    kind: z.literal('task'),
+    task_id: z.string().min(1).max(155),
+    name: z.string().min(1).max(155),
+  })
+  .openapi('TaskDelivery')
+
+export type TaskDelivery = z.infer<typeof TaskDeliverySchema>
 
 export interface SubmitterDeps {
   db: RepositoryDb
@@ -48,8 +50,7 @@ export interface SubmitterDeps {
 
 /** A task id derived from a deduplication id (same id → same task), shaped like a UUID. */
 export async function taskIdFor(dedupId: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(dedupId)))
-  const hex = [...digest.subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('')
+  const hex = await sha256Hex(dedupId)
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`
 }
 
@@ -100,12 +101,12 @@ export class QstashTaskSubmitter implements TaskSubmitter {
     let messageId: string
     try {
       const published = await qstash.publishJSON({
-        url: `${config.PUBLIC_URL}${DELIVERY_PATH}`,
+        url: `${config.PUBLIC_URL}${QSTASH_DELIVERY_PATH}`,
         body: delivery,
         retries: definition.retries,
         // QStash gives up on an attempt a little after the handler's own deadline, which answers first.
         timeout: Math.ceil(definition.timeoutMs / 1000) + 5,
-        failureCallback: `${config.PUBLIC_URL}${FAILURE_PATH}`,
+        failureCallback: `${config.PUBLIC_URL}${QSTASH_FAILURE_PATH}`,
         ...(options.delayMs ? { delay: Math.ceil(options.delayMs / 1000) } : {}),
         ...(options.dedupId ? { deduplicationId: taskId } : {}),
       })

@@ -16,6 +16,7 @@ import { type Duration, Ratelimit } from '@upstash/ratelimit'
 import type { Context } from 'hono'
 import type { Config, ConfigRate } from '../../core/config'
 import { RATE_LIMIT_CONFIG_DEFAULTS } from '../../core/config'
+import { sha256Hex } from '../../core/encoding'
 import type { Redis } from '../../infra/redis'
 import type { AppEnv } from '../context'
 
@@ -236,10 +237,7 @@ export function keySegment(text: string): string {
 export const identifierKey = (id: Identity): string => `${id.kind}=${keySegment(id.value)}`
 
 /** An API key is counted by a SHA-256 prefix: long enough never to collide, useless to someone reading Redis. */
-export async function apiKeyDigest(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key))
-  return [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('')
-}
+export const apiKeyDigest = (key: string): Promise<string> => sha256Hex(key)
 
 // ---------------------------------------------------------------------------------------------------------------
 // Limiters
