@@ -8,9 +8,8 @@ import { createRouter } from '../../http/router'
 import { required } from '../../infra/services'
 import { DeleteLoginLogsBodySchema, LoginLogListQuerySchema, PageLoginLogSchema, toLoginLog } from './dto'
 import { DeleteOperaLogsBodySchema, OperaLogListQuerySchema, PageOperaLogSchema, toOperaLog } from './opera-dto'
-import { OperaLogService } from './opera-service'
 import { LOG_PERMS } from './perms'
-import { LoginLogService } from './service'
+import { loginLogService, operaLogService } from './service'
 
 const TAGS = ['Logs']
 
@@ -74,8 +73,8 @@ const operaClear = defineRoute({
   responses: { 200: jsonEnvelope(z.null(), 'Cleared') },
 })
 
-const service = (c: Context<AppEnv>) => new LoginLogService(required(c.get('services').db, 'database'))
-const operaService = (c: Context<AppEnv>) => new OperaLogService(required(c.get('services').db, 'database'))
+const service = (c: Context<AppEnv>) => loginLogService(required(c.get('services').db, 'database'))
+const operaService = (c: Context<AppEnv>) => operaLogService(required(c.get('services').db, 'database'))
 
 export function logRoutes() {
   return createRouter()

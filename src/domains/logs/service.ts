@@ -1,23 +1,19 @@
-/** Login logs (docs/fba-compatibility.md, "Logs"): paged reads with filters, deletes by id and clearing. */
+/** Login and operation logs (docs/fba-compatibility.md, "Logs"): paged reads with filters, deletes by id and clearing. */
 import type { PageQuery } from '../../core/pagination'
 import type { RepositoryDb } from '../../infra/db/repository'
-import { LoginLogRepository } from './repository'
-import type { LoginLog } from './schema'
+import { type LogRepository, type LogTable, loginLogRepository, operaLogRepository } from './repository'
 
-export interface LoginLogFilters {
+/** Both logs: `username` and `ip` contain, `status` equals. */
+export interface LogFilters {
   username?: string | undefined
   status?: number | undefined
   ip?: string | undefined
 }
 
-export class LoginLogService {
-  readonly logs: LoginLogRepository
+export class LogService<T extends LogTable> {
+  constructor(readonly logs: LogRepository<T>) {}
 
-  constructor(db: RepositoryDb) {
-    this.logs = new LoginLogRepository(db)
-  }
-
-  list(query: PageQuery & LoginLogFilters): Promise<{ items: LoginLog[]; total: number }> {
+  list(query: PageQuery & LogFilters): Promise<{ items: T['$inferSelect'][]; total: number }> {
     const { page, size, ...filters } = query
     return this.logs.list({ page, size, filters })
   }
@@ -34,3 +30,6 @@ export class LoginLogService {
     return this.logs.clear()
   }
 }
+
+export const loginLogService = (db: RepositoryDb) => new LogService(loginLogRepository(db))
+export const operaLogService = (db: RepositoryDb) => new LogService(operaLogRepository(db))
