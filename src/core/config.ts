@@ -52,6 +52,19 @@ const deprecations = z
 /** An `OPERA_LOG_EXCLUDE` entry: `METHOD /path` or `/path`. */
 const OPERA_EXCLUDE_ENTRY = /^(?:[A-Za-z]+\s+)?\/\S*$/
 
+/** An `OPERA_LOG_EXCLUDE` entry, parsed: any method when `method` is undefined. */
+export interface ExcludeRule {
+  method: string | undefined
+  path: string
+}
+
+function excludeRule(entry: string): ExcludeRule {
+  const [first, second] = entry.split(/\s+/)
+  return second === undefined
+    ? { method: undefined, path: first as string }
+    : { method: (first as string).toUpperCase(), path: second }
+}
+
 /** A deadline in milliseconds: at least 1 (an outbound call always has one), at most a minute. */
 const deadline = z.coerce.number().int().min(1).max(60_000)
 
@@ -177,22 +190,25 @@ export const configSchema = z
      */
     OPERA_LOG_EXCLUDE: list
       .pipe(z.array(z.string().refine((v) => OPERA_EXCLUDE_ENTRY.test(v), 'each entry is `METHOD /path` or `/path`')))
-      .default(['POST /api/v1/auth/login', 'POST /api/v1/auth/refresh', '/api/v1/auth/captcha', '/api/v1/qstash']),
+      .default(['POST /api/v1/auth/login', 'POST /api/v1/auth/refresh', '/api/v1/auth/captcha', '/api/v1/qstash'])
+      .transform((entries) => entries.map(excludeRule)),
     /** Argument keys whose values the operation log replaces by `[REDACTED]`, at any depth (case-insensitive). */
-    OPERA_LOG_REDACT_KEYS: list.default([
-      'password',
-      'old_password',
-      'new_password',
-      'confirm_password',
-      'token',
-      'access_token',
-      'refresh_token',
-      'secret',
-      'key',
-      'api_key',
-      'captcha',
-      'authorization',
-    ]),
+    OPERA_LOG_REDACT_KEYS: list
+      .default([
+        'password',
+        'old_password',
+        'new_password',
+        'confirm_password',
+        'token',
+        'access_token',
+        'refresh_token',
+        'secret',
+        'key',
+        'api_key',
+        'captcha',
+        'authorization',
+      ])
+      .transform((keys): ReadonlySet<string> => new Set(keys.map((key) => key.toLowerCase()))),
     /** Prefix of every Redis key this app writes (one Redis can serve several apps and environments). */
     REDIS_KEY_PREFIX: z
       .string()

@@ -11,6 +11,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
+import type { ExcludeRule } from '../../core/config'
 import { describeError } from '../../core/logging'
 import { urlVersion } from '../../core/versioning'
 import { clientInfo } from '../../http/client-info'
@@ -40,46 +41,13 @@ export class RouteTitles {
   }
 }
 
-interface ExcludeRule {
-  method: string | undefined
-  path: string
-}
-
-const parsedRules = new WeakMap<readonly string[], ExcludeRule[]>()
-
-/** `OPERA_LOG_EXCLUDE` parsed once per config (config objects, and so their lists, live as long as the isolate). */
-function excludeRules(entries: readonly string[]): ExcludeRule[] {
-  let rules = parsedRules.get(entries)
-  if (!rules) {
-    rules = entries.map((entry) => {
-      const [first, second] = entry.split(/\s+/)
-      return second === undefined
-        ? { method: undefined, path: first as string }
-        : { method: (first as string).toUpperCase(), path: second }
-    })
-    parsedRules.set(entries, rules)
-  }
-  return rules
-}
-
 /** Whether `METHOD path` is excluded: a rule's path covers itself and everything below it (whole segments). */
-export function isExcluded(entries: readonly string[], method: string, path: string): boolean {
-  return excludeRules(entries).some(
+export function isExcluded(rules: readonly ExcludeRule[], method: string, path: string): boolean {
+  return rules.some(
     (rule) =>
       (rule.method === undefined || rule.method === method) &&
       (path === rule.path || path.startsWith(rule.path.endsWith('/') ? rule.path : `${rule.path}/`)),
   )
-}
-
-const redactSets = new WeakMap<readonly string[], ReadonlySet<string>>()
-
-function redactKeys(keys: readonly string[]): ReadonlySet<string> {
-  let set = redactSets.get(keys)
-  if (!set) {
-    set = new Set(keys.map((key) => key.toLowerCase()))
-    redactSets.set(keys, set)
-  }
-  return set
 }
 
 /** The path as routed: an unversioned `/api/...` path with the version it was served as (from a header or default). */
@@ -154,7 +122,7 @@ async function record(c: Context<AppEnv>, seen: Seen, fallback: OperaLogFallback
   const config = c.get('config')
   const entry = operaLogRecord(
     { ...operation, args, client: clientInfo(c.req.raw) },
-    { redactKeys: redactKeys(config.OPERA_LOG_REDACT_KEYS) },
+    { redactKeys: config.OPERA_LOG_REDACT_KEYS },
   )
   await writeOperaLog({ db: c.get('services').db, logger: c.get('logger'), fallback: (r) => fallback(r, c) }, entry)
 }
