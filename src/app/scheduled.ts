@@ -3,14 +3,14 @@
  * job for the firing expression and logs each outcome. Every minute, the task-schedule dispatcher submits the due
  * schedules (docs/tasks.md, "Scheduling").
  */
-import { loadConfig } from '../core/config'
+import { type Config, loadConfig } from '../core/config'
 import { DEFAULT_LANG } from '../core/i18n'
 import { createLogger, describeError, type Logger } from '../core/logging'
 import { newTraceId } from '../core/trace'
 import { sweepOutbox } from '../domains/events/dispatch'
 import { dispatchSchedules } from '../domains/tasks/dispatcher'
 import { QstashTaskSubmitter } from '../domains/tasks/submitter'
-import { createServices, required } from '../infra/services'
+import { createServices, required, type Services } from '../infra/services'
 import { appCatalogue } from './domains'
 
 export interface ScheduledContext {
@@ -18,6 +18,9 @@ export interface ScheduledContext {
   /** The tick (`controller.scheduledTime`), not the time the job happens to run. */
   time: Date
   env: object
+  /** Loaded once per tick and shared by its jobs (clients are built on first use). */
+  config: Config
+  services: Services
   logger: Logger
 }
 
@@ -27,9 +30,7 @@ export type ScheduledJob = (ctx: ScheduledContext) => Promise<void>
 const catalogue = appCatalogue()
 
 /** Submits the schedules due at this tick; overlapping runs submit each firing once (domains/tasks/dispatcher.ts). */
-const dispatchDueSchedules: ScheduledJob = async ({ time, env, logger }) => {
-  const config = loadConfig(env)
-  const services = createServices(config)
+const dispatchDueSchedules: ScheduledJob = async ({ time, config, services, logger }) => {
   const db = required(services.db, 'database')
   const submitter = new QstashTaskSubmitter({
     db,
@@ -51,9 +52,7 @@ const dispatchDueSchedules: ScheduledJob = async ({ time, env, logger }) => {
 }
 
 /** Publishes outbox rows no request's dispatch took, and prunes old ones (domains/events/dispatch.ts). */
-const sweepEventOutbox: ScheduledJob = async ({ time, env, logger }) => {
-  const config = loadConfig(env)
-  const services = createServices(config)
+const sweepEventOutbox: ScheduledJob = async ({ time, config, services, logger }) => {
   const db = required(services.db, 'database')
   const result = await sweepOutbox({ db, qstash: services.qstash, config, registry: catalogue.events, logger }, time)
   if (result.sent || result.deferred) logger.info('event outbox swept', { ...result })
@@ -72,8 +71,9 @@ export async function runScheduled(cron: string, time: Date, env: object): Promi
   const logger = createLogger({ trace_id: newTraceId(), cron }, config.LOG_LEVEL)
   const jobs = scheduledJobs[cron] ?? []
   logger.info('cron fired', { jobs: jobs.map((j) => j.name), scheduled_time: time.toISOString() })
+  const services = createServices(config)
   const results = await Promise.allSettled(
-    jobs.map((job) => job.run({ cron, time, env, logger: logger.child({ job: job.name }) })),
+    jobs.map((job) => job.run({ cron, time, env, config, services, logger: logger.child({ job: job.name }) })),
   )
   results.forEach((result, i) => {
     if (result.status === 'rejected')
