@@ -670,7 +670,7 @@ describe('destructive endpoints: unknown or garbage parameters are a 400 and del
 
   it('single deletes (message, DLQ entry, queue, schedule, URL group, endpoints) and single DLQ retry', async () => {
     sink.on('/destructive/one', () => ({ status: 500 }))
-    const { messageId } = await client.publishJSON({ url: sink.url('/destructive/pending'), body: {}, delay: 600 })
+    const { messageId } = await client.publishJSON({ url: sink.url('/destructive/pending'), body: {}, delay: 60_000 })
     await client.publishJSON({ url: sink.url('/destructive/one'), body: {}, retries: 0 })
     const dlqId = await waitForAsync(
       async () => (await client.dlq.listMessages({ filter: { url: sink.url('/destructive/one') } })).messages[0]?.dlqId,
@@ -714,6 +714,26 @@ describe('destructive endpoints: unknown or garbage parameters are a 400 and del
     await client.queue({ queueName: 'destructive' }).delete()
     await client.schedules.delete(scheduleId)
     await client.urlGroups.delete('destructive')
+  })
+
+  it('garbage bodies of bulk cancel and endpoint removal, and parameters on key rotation', async () => {
+    const { messageId } = await client.publishJSON({ url: sink.url('/destructive/body'), body: {}, delay: 60_000 })
+    for (const body of ['not json', '[]', '{}', '{"messageIds": "all"}', '{"messageIds": []}', '{"ids": ["x"]}']) {
+      const res = await api('/v2/messages', { method: 'DELETE', body })
+      expect(res.status, `DELETE /v2/messages with ${body}`).toBe(400)
+    }
+    expect(await client.messages.get(messageId)).toMatchObject({ messageId })
+    await client.urlGroups.addEndpoints({ name: 'garbage-body', endpoints: [{ url: sink.url('/destructive/g') }] })
+    for (const body of ['not json', '{}', '{"endpoints": "all"}', '{"endpoints": [1]}', '{"endpoints": [{}]}']) {
+      const res = await api('/v2/topics/garbage-body/endpoints', { method: 'DELETE', body })
+      expect(res.status, `DELETE endpoints with ${body}`).toBe(400)
+    }
+    expect((await client.urlGroups.get('garbage-body')).endpoints).toHaveLength(1)
+    const keys = await (await api('/v2/keys')).json()
+    expect((await api('/v2/keys/rotate?force=true', { method: 'POST' })).status).toBe(400)
+    expect(await (await api('/v2/keys')).json()).toEqual(keys)
+    await client.messages.cancel(messageId)
+    await client.urlGroups.delete('garbage-body')
   })
 
   it('bulk message cancel honours count (default 100), oldest first', async () => {

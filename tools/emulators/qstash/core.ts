@@ -7,11 +7,13 @@ import { createHash } from 'node:crypto'
 import type { Clock } from './clock'
 import { nextCronTime, parseCron } from './cron'
 import { parseRetryAfter } from './duration'
+import { FlowControls } from './flow-control'
 import { badRequest, isHttpUrl, NAME_PATTERN } from './headers'
 import { newId } from './ids'
 import { defaultBackoffMs, parseRetryDelay, retryDelayMs } from './retry-delay'
 import {
   asCallback,
+  asFlowControl,
   asHeaderMap,
   asMethod,
   asRedact,
@@ -56,12 +58,20 @@ const RESPONSE_BODY_LIMIT = 1024 * 1024
 export class QstashCore {
   /** Called whenever new work may be due now (publish, resume…), so delivery need not wait a tick. */
   onWork: () => void = () => undefined
+  /** Deliveries in flight out of the most allowed (`GET /v2/globalParallelism`); the delivery loop answers. */
+  globalParallelism: () => { parallelismMax: number; parallelismCount: number } = () => ({
+    parallelismMax: 0,
+    parallelismCount: 0,
+  })
+  readonly flow: FlowControls
 
   constructor(
     readonly store: Store,
     readonly clock: Clock,
     readonly keys: KeyRing,
-  ) {}
+  ) {
+    this.flow = new FlowControls(store.db, clock)
+  }
 
   // ---- accepting messages ----
 
@@ -88,6 +98,9 @@ export class QstashCore {
     }
     const queueName = ctx.queueName ?? spec.queueName
     if (queueName) this.store.ensureQueue(queueName, now)
+    if (spec.flowControlKey !== null && spec.flowControl !== null) {
+      this.flow.configure(spec.flowControlKey, spec.flowControl)
+    }
     const targets =
       destination.kind === 'url'
         ? [{ url: destination.url, topicName: null, endpointName: null }]
@@ -106,6 +119,7 @@ export class QstashCore {
         labels: spec.labels,
         callerIp: ctx.callerIp,
         flowControlKey: spec.flowControlKey,
+        flowControl: spec.flowControl,
         redact: spec.redact,
         nextAt,
         method: spec.method,
@@ -305,6 +319,7 @@ export class QstashCore {
       labels: source.labels,
       callerIp: source.callerIp,
       flowControlKey: null,
+      flowControl: null,
       // The callback payload embeds the source's body and headers (`sourceBody`, `sourceHeader`): keep them hidden.
       redact: source.redact,
       nextAt: this.clock.now(),
@@ -342,6 +357,7 @@ export class QstashCore {
       labels: overrides.labels ?? m.labels,
       callerIp: m.callerIp,
       flowControlKey: m.flowControlKey,
+      flowControl: m.flowControl,
       // Redaction stays with the message through the DLQ and its retry (QStash: "redacted fields remain redacted").
       redact: m.redact,
       nextAt: now + this.clock.scale(wait),
@@ -434,6 +450,7 @@ export function scheduleSpec(schedule: ScheduleRecord): PublishSpec {
     labels: Array.isArray(raw.labels) ? raw.labels.filter((l): l is string => typeof l === 'string') : [],
     queueName: stringOrNull(raw.queueName),
     flowControlKey: stringOrNull(raw.flowControlKey),
+    flowControl: asFlowControl(raw.flowControl),
     redact: asRedact(raw.redact),
   }
 }

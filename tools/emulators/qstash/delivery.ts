@@ -1,7 +1,7 @@
 /**
  * The delivery loop: every tick it fires due schedules, then picks due messages from the table
  * (plain messages by due time, queue messages in FIFO order within each queue's parallelism) and
- * delivers them over HTTP with a fresh `Upstash-Signature`.
+ * delivers them over HTTP with a fresh `Upstash-Signature`. Flow-control keys gate both (flow-control.ts).
  *
  * The loop holds no state that is not also in SQLite: a message is marked `active` before its request
  * starts and only leaves that state once the outcome is recorded, so a stop at any point is recovered
@@ -49,6 +49,10 @@ export class Dispatcher {
     this.wake()
   }
 
+  parallelism(): { parallelismMax: number; parallelismCount: number } {
+    return { parallelismMax: this.options.maxConcurrency, parallelismCount: this.inflight.size }
+  }
+
   /** Runs a tick soon (coalesced), e.g. right after a publish with no delay. */
   wake(): void {
     if (this.wakeScheduled || this.stopping) return
@@ -78,8 +82,15 @@ export class Dispatcher {
     const now = this.core.clock.now()
     let capacity = this.options.maxConcurrency - this.inflight.size
     if (capacity <= 0) return
-    for (const message of store.dueMessages(now, capacity)) {
-      if (this.begin(message)) capacity--
+    // Keys held back by flow control are left out of the query, so their wait lists cannot fill the page and starve
+    // other messages; a key that fills up during the pass is skipped and the page read again (a few times at most).
+    for (let pass = 0; pass < 4 && capacity > 0; pass++) {
+      let skipped = false
+      for (const message of store.dueMessages(now, capacity, this.core.flow.blockedKeys(now))) {
+        if (this.begin(message, now)) capacity--
+        else skipped = true
+      }
+      if (!skipped) break
     }
     for (const queueName of store.queuesWithWork()) {
       if (capacity <= 0) return
@@ -89,13 +100,14 @@ export class Dispatcher {
       for (const message of heads) {
         if (capacity <= 0) return
         if (message.state !== 'pending' || message.nextAt > now) continue
-        if (this.begin(message)) capacity--
+        if (this.begin(message, now)) capacity--
       }
     }
   }
 
-  private begin(message: StoredMessage): boolean {
+  private begin(message: StoredMessage, now: number): boolean {
     if (this.inflight.has(message.id)) return false
+    if (!this.core.flow.admit(message, now)) return false
     if (!this.core.store.markActive(message.id)) return false
     const active: StoredMessage = { ...message, state: 'active' }
     this.core.store.addEvent(active, { state: 'ACTIVE', time: this.core.clock.now() })

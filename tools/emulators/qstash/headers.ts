@@ -8,6 +8,7 @@ import { parseDuration } from './duration'
 import { parseRetryDelay, RetryDelayError } from './retry-delay'
 import {
   type CallbackOptions,
+  type FlowControlLimits,
   type HeaderMap,
   HTTP_METHODS,
   type HttpMethod,
@@ -210,9 +211,52 @@ export function parsePublishSpec(headers: HeaderSource, body: Buffer): PublishSp
     contentBasedDeduplication: headers.get('upstash-content-based-deduplication')?.trim().toLowerCase() === 'true',
     labels,
     queueName: queueName === undefined || queueName === '' ? null : queueName,
-    flowControlKey: headers.get('upstash-flow-control-key')?.trim() || null,
+    ...parseFlowControl(headers),
     redact: parseRedactFields(headers.get('upstash-redact-fields')),
   }
+}
+
+/** QStash caps a rate period at one week. */
+const MAX_FLOW_PERIOD_S = 7 * 86_400
+const MAX_FLOW_LIMIT = 1_000_000
+
+/**
+ * `Upstash-Flow-Control-Key` with `Upstash-Flow-Control-Value` (`parallelism=2, rate=10, period=1m`, as the SDK
+ * writes it). One without the other, an unknown setting or a value that is not a positive integer is a 400.
+ */
+export function parseFlowControl(headers: HeaderSource): Pick<PublishSpec, 'flowControlKey' | 'flowControl'> {
+  const key = headers.get('upstash-flow-control-key')?.trim() ?? ''
+  const value = headers.get('upstash-flow-control-value')?.trim() ?? ''
+  if (key === '' && value === '') return { flowControlKey: null, flowControl: null }
+  if (key === '') throw badRequest('Upstash-Flow-Control-Value needs an Upstash-Flow-Control-Key')
+  if (!NAME_PATTERN.test(key)) {
+    throw badRequest('Upstash-Flow-Control-Key may only contain letters, digits, -, _ and . (at most 200)')
+  }
+  if (value === '') throw badRequest('Upstash-Flow-Control-Value must set parallelism or rate')
+  const limits: FlowControlLimits = { parallelism: null, rate: null, period: 1 }
+  for (const token of value.split(',').map((t) => t.trim())) {
+    const [name, raw = ''] = token.split('=').map((part) => part.trim())
+    if (name === 'parallelism' || name === 'rate') {
+      if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_FLOW_LIMIT) {
+        throw badRequest(`Upstash-Flow-Control-Value: ${name} must be a positive integer`)
+      }
+      limits[name] = Number(raw)
+    } else if (name === 'period') {
+      const ms = parseDuration(raw)
+      if (ms === undefined || ms < 1000 || ms > MAX_FLOW_PERIOD_S * 1000) {
+        throw badRequest('Upstash-Flow-Control-Value: period must be a duration from 1s to 7d (e.g. 1s, 5m, 1h)')
+      }
+      limits.period = Math.round(ms / 1000)
+    } else {
+      throw badRequest(
+        `Upstash-Flow-Control-Value: unknown setting ${JSON.stringify(token)} (parallelism, rate, period)`,
+      )
+    }
+  }
+  if (limits.parallelism === null && limits.rate === null) {
+    throw badRequest('Upstash-Flow-Control-Value must set parallelism or rate')
+  }
+  return { flowControlKey: key, flowControl: limits }
 }
 
 /** Queue, schedule and URL-group names: QStash allows letters, digits, `-`, `_`, `.`. */

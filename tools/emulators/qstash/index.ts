@@ -70,6 +70,7 @@ export async function startQstashEmulator(options: QstashEmulatorOptions): Promi
     onError: options.onError ?? ((err: unknown) => console.error('[qstash emulator]', err)),
   })
   core.onWork = () => dispatcher.wake()
+  core.globalParallelism = () => dispatcher.parallelism()
 
   let server: Awaited<ReturnType<typeof listen>>
   try {
@@ -100,4 +101,5 @@ export async function startQstashEmulator(options: QstashEmulatorOptions): Promi
 
 export { CronError, cronMatches, nextCronTime, parseCron } from './cron'
 export { evaluateRetryDelay, parseRetryDelay, RetryDelayError, retryDelayMs } from './retry-delay'
+export { QSTASH_ENDPOINTS } from './server'
 export { signDelivery } from './signing'

@@ -11,6 +11,7 @@ import type { QstashCore } from './core'
 import { type ApiContext, decodeSegment, requireKnownParams } from './routes/context'
 import * as dlq from './routes/dlq'
 import { listEvents } from './routes/events'
+import * as flowControl from './routes/flow-control'
 import { getKeys, rotateKeys } from './routes/keys'
 import * as messages from './routes/messages'
 import { batch, enqueue, publish } from './routes/publish'
@@ -42,6 +43,57 @@ export function createHandler(core: QstashCore, token: string): Handler {
     await route(ctx, req.method ?? 'GET', path)
   }
 }
+
+/**
+ * Every route below as `METHOD /path` (`{…}` = one path segment; a trailing `{destination}` takes the rest of the
+ * target). The support matrix in docs/emulators.md lists each; test/tools/emulators/support-matrix.test.ts probes
+ * the router so that a route added here without a row, or a row without its route, fails.
+ */
+export const QSTASH_ENDPOINTS = [
+  'POST /v2/publish/{destination}',
+  'POST /v2/enqueue/{queueName}/{destination}',
+  'POST /v2/batch',
+  'GET /v2/messages/{messageId}',
+  'DELETE /v2/messages/{messageId}',
+  'DELETE /v2/messages',
+  'POST /v2/queues',
+  'GET /v2/queues',
+  'GET /v2/queues/{queueName}',
+  'DELETE /v2/queues/{queueName}',
+  'POST /v2/queues/{queueName}/pause',
+  'POST /v2/queues/{queueName}/resume',
+  'POST /v2/schedules/{destination}',
+  'GET /v2/schedules',
+  'GET /v2/schedules/{scheduleId}',
+  'DELETE /v2/schedules/{scheduleId}',
+  'PATCH /v2/schedules/{scheduleId}/pause',
+  'PATCH /v2/schedules/{scheduleId}/resume',
+  'POST /v2/schedules/{scheduleId}/pause',
+  'POST /v2/schedules/{scheduleId}/resume',
+  'GET /v2/dlq',
+  'DELETE /v2/dlq',
+  'GET /v2/dlq/{dlqId}',
+  'DELETE /v2/dlq/{dlqId}',
+  'POST /v2/dlq/retry',
+  'POST /v2/dlq/retry/{dlqId}',
+  'GET /v2/events',
+  'GET /v2/logs',
+  'GET /v2/keys',
+  'POST /v2/keys/rotate',
+  'GET /v2/topics',
+  'GET /v2/topics/{urlGroup}',
+  'DELETE /v2/topics/{urlGroup}',
+  'POST /v2/topics/{urlGroup}/endpoints',
+  'DELETE /v2/topics/{urlGroup}/endpoints',
+  'GET /v2/flowControl',
+  'GET /v2/flowControl/{flowControlKey}',
+  'POST /v2/flowControl/{flowControlKey}/pause',
+  'POST /v2/flowControl/{flowControlKey}/resume',
+  'POST /v2/flowControl/{flowControlKey}/pin',
+  'POST /v2/flowControl/{flowControlKey}/unpin',
+  'POST /v2/flowControl/{flowControlKey}/resetRate',
+  'GET /v2/globalParallelism',
+] as const
 
 /** Routes whose tail is a raw destination: matched on the raw target, before any decoding. */
 const RAW_PREFIXES = ['/v2/publish/', '/v2/enqueue/', '/v2/schedules/'] as const
@@ -110,6 +162,16 @@ async function route(ctx: ApiContext, method: string, path: string): Promise<voi
     case 'events':
     case 'logs':
       if (n === 2 && method === 'GET') return listEvents(ctx)
+      break
+    case 'flowControl':
+      if (n === 2 && method === 'GET') return flowControl.listFlowControls(ctx)
+      if (n === 3 && id !== undefined && method === 'GET') return flowControl.getFlowControl(ctx, id)
+      if (n === 4 && id !== undefined && method === 'POST' && flowControl.isFlowControlAction(action)) {
+        return flowControl.flowControlAction(ctx, id, action)
+      }
+      break
+    case 'globalParallelism':
+      if (n === 2 && method === 'GET') return flowControl.getGlobalParallelism(ctx)
       break
     case 'keys':
       if (n === 2 && method === 'GET') return getKeys(ctx)

@@ -12,6 +12,7 @@ import { redactBody, redactHeaders } from './redact'
 import type {
   CallbackOptions,
   EventState,
+  FlowControlLimits,
   HeaderMap,
   HttpMethod,
   MessageKind,
@@ -40,6 +41,7 @@ CREATE TABLE IF NOT EXISTS messages (
   labels TEXT NOT NULL DEFAULT '[]',
   caller_ip TEXT NOT NULL DEFAULT '',
   flow_control_key TEXT,
+  flow_control TEXT,
   created_at INTEGER NOT NULL,
   not_before INTEGER NOT NULL,
   next_at INTEGER NOT NULL,
@@ -56,6 +58,7 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_due ON messages(state, next_at);
 CREATE INDEX IF NOT EXISTS messages_queue ON messages(queue_name, state, seq);
+CREATE INDEX IF NOT EXISTS messages_flow ON messages(flow_control_key, state);
 
 CREATE TABLE IF NOT EXISTS dlq (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -190,6 +193,12 @@ function asStringArray(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
 }
 
+export function asFlowControl(value: unknown): FlowControlLimits | null {
+  if (!isRecord(value)) return null
+  const limit = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null)
+  return { parallelism: limit(value.parallelism), rate: limit(value.rate), period: limit(value.period) ?? 1 }
+}
+
 export function asMethod(value: unknown): HttpMethod {
   return HTTP_METHODS.find((m) => m === value) ?? 'POST'
 }
@@ -223,6 +232,7 @@ function rowToMessage(row: Row): StoredMessage {
     labels: asStringArray(parseJson(optStr(row, 'labels'))),
     callerIp: str(row, 'caller_ip'),
     flowControlKey: optStr(row, 'flow_control_key'),
+    flowControl: asFlowControl(parseJson(optStr(row, 'flow_control'))),
     createdAt: num(row, 'created_at'),
     notBefore: num(row, 'not_before'),
     nextAt: num(row, 'next_at'),
@@ -397,7 +407,8 @@ export interface TopicRecord {
 const EVENT_BODY_LIMIT = 256 * 1024
 
 export class Store {
-  private readonly db: Database.Database
+  /** Shared with flow-control.ts, whose table lives in the same file. */
+  readonly db: Database.Database
 
   constructor(path: string) {
     this.db = new Database(path)
@@ -410,6 +421,10 @@ export class Store {
     // Data files written before `Upstash-Redact-Fields` was honoured lack the column.
     const columns = this.db.prepare('PRAGMA table_info(messages)').all() as { name?: unknown }[]
     if (!columns.some((c) => c.name === 'redact')) this.db.exec('ALTER TABLE messages ADD COLUMN redact TEXT')
+    // …and before flow control was enforced.
+    if (!columns.some((c) => c.name === 'flow_control')) {
+      this.db.exec('ALTER TABLE messages ADD COLUMN flow_control TEXT')
+    }
   }
 
   close(): void {
@@ -445,9 +460,9 @@ export class Store {
     const { host, path } = hostPath(m.url)
     this.run(
       `INSERT INTO messages (id, kind, state, url, host, path, topic_name, endpoint_name, queue_name, schedule_id,
-         labels, caller_ip, flow_control_key, created_at, not_before, next_at, retried, method, headers, body,
-         max_retries, retry_delay, timeout_ms, callback, failure_callback, redact)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         labels, caller_ip, flow_control_key, flow_control, created_at, not_before, next_at, retried, method, headers,
+         body, max_retries, retry_delay, timeout_ms, callback, failure_callback, redact)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       m.id,
       m.kind,
       m.state,
@@ -461,6 +476,7 @@ export class Store {
       JSON.stringify(m.labels),
       m.callerIp,
       m.flowControlKey,
+      m.flowControl ? JSON.stringify(m.flowControl) : null,
       m.createdAt,
       m.notBefore,
       m.nextAt,
@@ -482,12 +498,17 @@ export class Store {
     return row ? rowToMessage(row) : undefined
   }
 
-  /** Due messages outside queues, oldest first. */
-  dueMessages(now: number, limit: number): StoredMessage[] {
+  /** Due messages outside queues, oldest first, leaving out the flow-control keys in `blockedKeys`. */
+  dueMessages(now: number, limit: number, blockedKeys: string[] = []): StoredMessage[] {
+    const unblocked =
+      blockedKeys.length === 0
+        ? ''
+        : `AND (flow_control_key IS NULL OR flow_control_key NOT IN (${blockedKeys.map(() => '?').join(',')}))`
     return this.all(
-      `SELECT * FROM messages WHERE state = 'pending' AND queue_name IS NULL AND next_at <= ?
+      `SELECT * FROM messages WHERE state = 'pending' AND queue_name IS NULL AND next_at <= ? ${unblocked}
        ORDER BY next_at, seq LIMIT ?`,
       now,
+      ...blockedKeys,
       limit,
     ).map(rowToMessage)
   }

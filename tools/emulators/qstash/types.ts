@@ -47,9 +47,23 @@ export interface PublishSpec extends DeliveryOptions {
   labels: string[]
   /** From `Upstash-Queue-Name` (schedules) — the enqueue route sets it from the path instead. */
   queueName: string | null
-  /** Accepted and echoed, not enforced (see docs/emulators/qstash.md). */
+  /** `Upstash-Flow-Control-Key`; its limits (`Upstash-Flow-Control-Value`) are in `flowControl`. */
   flowControlKey: string | null
+  flowControl: FlowControlLimits | null
   redact: RedactSpec | null
+}
+
+/**
+ * `Upstash-Flow-Control-Value: parallelism=2, rate=10, period=1m` — what one message asks of its key. The key's
+ * enforced limits are the latest message's unless pinned (flow-control.ts).
+ */
+export interface FlowControlLimits {
+  /** Deliveries in flight at once; null = unlimited. */
+  parallelism: number | null
+  /** Deliveries started per period; null = unlimited. */
+  rate: number | null
+  /** Rate period in seconds (default 1). */
+  period: number
 }
 
 /** Message kinds: callbacks are messages too (signed, retried), but never get callbacks of their own. */
@@ -96,6 +110,7 @@ export interface StoredMessage {
   callback: CallbackOptions | null
   failureCallback: CallbackOptions | null
   flowControlKey: string | null
+  flowControl: FlowControlLimits | null
   /** Fields shown redacted in the API and event log (`Upstash-Redact-Fields`); null = none. */
   redact: RedactSpec | null
 }

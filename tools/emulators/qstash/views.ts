@@ -5,7 +5,7 @@
 
 import { redactBody, redactHeaders } from './redact'
 import type { DlqRecord, EventRecord, QueueRecord, TopicRecord } from './store'
-import type { CallbackOptions, HeaderMap, RedactSpec, StoredMessage } from './types'
+import type { CallbackOptions, FlowControlLimits, HeaderMap, RedactSpec, StoredMessage } from './types'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
@@ -16,6 +16,20 @@ export function bodyFields(body: Buffer, key = 'body'): Record<string, string> {
     return { [key]: utf8.decode(body) }
   } catch {
     return { [`${key}Base64`]: body.toString('base64') }
+  }
+}
+
+/**
+ * A message's (or schedule's) flow-control limits as QStash reports them: `rate` with its deprecated twin
+ * `ratePerSecond`, `period` in seconds. Absent settings are omitted.
+ */
+function flowControlFields(limits: FlowControlLimits | null): Record<string, unknown> {
+  if (!limits) return {}
+  return {
+    parallelism: limits.parallelism ?? undefined,
+    rate: limits.rate ?? undefined,
+    ratePerSecond: limits.rate ?? undefined,
+    period: limits.rate === null ? undefined : limits.period,
   }
 }
 
@@ -47,6 +61,7 @@ export function messageView(m: StoredMessage): Record<string, unknown> {
     scheduleId: m.scheduleId,
     callerIp: m.callerIp,
     flowControlKey: m.flowControlKey,
+    ...flowControlFields(m.flowControl),
     timeout: m.timeoutMs === null ? undefined : Math.round(m.timeoutMs / 1000),
     ...labelFields(m.labels),
   })
@@ -117,6 +132,7 @@ export interface ScheduleViewInput {
   failureCallback: CallbackOptions | null
   queueName: string | null
   flowControlKey: string | null
+  flowControl: FlowControlLimits | null
   redact: RedactSpec | null
   labels: string[]
   paused: boolean
@@ -143,6 +159,7 @@ export function scheduleView(s: ScheduleViewInput): Record<string, unknown> {
     failureCallback: s.failureCallback?.url,
     queueName: s.queueName,
     flowControlKey: s.flowControlKey,
+    ...flowControlFields(s.flowControl),
     isPaused: s.paused,
     createdAt: s.createdAt,
     lastScheduleTime: s.lastScheduleTime,

@@ -7,9 +7,23 @@
  * server (CONFIG, SHUTDOWN, DEBUG…). Upstash refuses most of these too; the message says why.
  */
 import type { RedisArg, RedisCommand } from './command-args'
+import {
+  BLOCKING,
+  CONNECTION_STATE,
+  FIELD_EXPIRY,
+  PUBSUB_MODE,
+  SERVER_WIDE,
+  TRANSACTION,
+  UPSTASH_ARRAYS,
+  UPSTASH_FAMILIES,
+} from './command-names'
+import { fieldExpiryCommand, purgingHashCommand } from './hash-field-expiry'
 import { type JsonRun, jsonCommand } from './json-commands'
 import { NOSCRIPT_ERROR, type ScriptRegistry } from './lua-scripts'
+import { newerBitop, streamDeleteCommand } from './newer-commands'
 import type { RedisReply } from './reply'
+import type { ScriptPlan } from './script-plan'
+import { exactTrim, isSelfCopy, readWithoutAck, scanWithTypes } from './upstash-differences'
 
 export type PreparedCommand =
   /** Send `name args` to Redis; `transform` adjusts the reply (e.g. SCRIPT LOAD's SHA back to the client's). */
@@ -25,64 +39,12 @@ export interface NamespaceScripts {
   registry: ScriptRegistry
   /** Client-side SHA1s this namespace has loaded (EVAL or SCRIPT LOAD). */
   loaded: Set<string>
+  /**
+   * Set by the first hash-field expiry command: from then on hash commands purge expired fields first
+   * (hash-field-expiry.ts). Until then they go to Redis unwrapped, as fast as before.
+   */
+  fieldExpiryUsed?: boolean
 }
-
-const BLOCKING = new Set([
-  'BLPOP',
-  'BRPOP',
-  'BRPOPLPUSH',
-  'BLMOVE',
-  'BLMPOP',
-  'BZPOPMIN',
-  'BZPOPMAX',
-  'BZMPOP',
-  'WAIT',
-  'WAITAOF',
-])
-const PUBSUB_MODE = new Set([
-  'SUBSCRIBE',
-  'PSUBSCRIBE',
-  'SSUBSCRIBE',
-  'UNSUBSCRIBE',
-  'PUNSUBSCRIBE',
-  'SUNSUBSCRIBE',
-  'MONITOR',
-])
-const CONNECTION_STATE = new Set([
-  'SELECT',
-  'QUIT',
-  'RESET',
-  'AUTH',
-  'HELLO',
-  'CLIENT',
-  'READONLY',
-  'READWRITE',
-  'ASKING',
-])
-const TRANSACTION = new Set(['MULTI', 'EXEC', 'DISCARD', 'WATCH', 'UNWATCH'])
-const SERVER_WIDE = new Set([
-  'SWAPDB',
-  'MOVE',
-  'MIGRATE',
-  'SHUTDOWN',
-  'DEBUG',
-  'REPLICAOF',
-  'SLAVEOF',
-  'SYNC',
-  'PSYNC',
-  'REPLCONF',
-  'FAILOVER',
-  'CONFIG',
-  'SAVE',
-  'BGSAVE',
-  'BGREWRITEAOF',
-  'MODULE',
-  'ACL',
-  'CLUSTER',
-  'FUNCTION',
-  'FCALL',
-  'FCALL_RO',
-])
 
 function reject(name: string, why: string): PreparedCommand {
   return { kind: 'reject', name, error: `ERR Command is not available in the Stratum Redis emulator: '${name}' ${why}` }
@@ -101,6 +63,9 @@ export function prepareCommand(command: RedisCommand, scripts: NamespaceScripts)
   }
   if (PUBSUB_MODE.has(name)) {
     return reject(name, 'needs a dedicated connection; use the SSE endpoints POST /subscribe/… and /psubscribe/…')
+  }
+  if (UPSTASH_ARRAYS.has(name) || UPSTASH_FAMILIES.some((prefix) => name.startsWith(prefix))) {
+    return reject(name, 'is an Upstash-only command the emulator does not implement (see docs/emulators.md)')
   }
   if (name.startsWith('JSON.')) {
     const run = jsonCommand(name, args)
@@ -122,7 +87,19 @@ export function prepareCommand(command: RedisCommand, scripts: NamespaceScripts)
       // An Upstash database is one keyspace: FLUSHALL there empties only this namespace here.
       return { kind: 'send', name: 'FLUSHDB', args }
     case 'COPY':
-      return hasOption(args, 'DB', 2) ? reject(name, 'with DB would cross namespaces') : { kind: 'send', name, args }
+      if (hasOption(args, 'DB', 2)) return reject(name, 'with DB would cross namespaces')
+      return isSelfCopy(args) ? { kind: 'local', name, reply: 0 } : { kind: 'send', name, args }
+    case 'SCAN':
+      return scriptOr(name, args, scanWithTypes(args))
+    case 'XTRIM':
+      return { kind: 'send', name, args: exactTrim(args) ?? args }
+    case 'XREADGROUP':
+      return scriptOr(name, args, readWithoutAck(args))
+    case 'BITOP':
+      return scriptOr(name, args, newerBitop(args))
+    case 'XDELEX':
+    case 'XACKDEL':
+      return runScript(name, streamDeleteCommand(name, args))
     case 'EVAL':
     case 'EVAL_RO':
       return prepareEval(name, args, scripts)
@@ -132,8 +109,24 @@ export function prepareCommand(command: RedisCommand, scripts: NamespaceScripts)
     case 'SCRIPT':
       return prepareScript(args, scripts)
     default:
-      return { kind: 'send', name, args }
+      if (FIELD_EXPIRY.has(name)) {
+        scripts.fieldExpiryUsed = true
+        return runScript(name, fieldExpiryCommand(name, args))
+      }
+      return scripts.fieldExpiryUsed
+        ? scriptOr(name, args, purgingHashCommand(name, args))
+        : { kind: 'send', name, args }
   }
+}
+
+/** An emulated command as one EVAL (atomic, fine inside MULTI), or its argument error answered locally. */
+function runScript(name: string, plan: ScriptPlan): PreparedCommand {
+  if ('error' in plan) return { kind: 'local', name, reply: new Error(plan.error) }
+  return { kind: 'send', name: 'EVAL', args: [plan.script, String(plan.keys.length), ...plan.keys, ...plan.args] }
+}
+
+function scriptOr(name: string, args: RedisArg[], plan: ScriptPlan | undefined): PreparedCommand {
+  return plan ? runScript(name, plan) : { kind: 'send', name, args }
 }
 
 function prepareEval(name: string, args: RedisArg[], scripts: NamespaceScripts): PreparedCommand {

@@ -55,6 +55,9 @@ export const EMULATED_JSON_COMMANDS = [
   'JSON.CLEAR',
 ] as const
 
+/** RedisJSON commands the client can send that are refused (any other `JSON.*` is refused too). */
+export const UNSUPPORTED_JSON_COMMANDS = ['JSON.MERGE', 'JSON.MSET', 'JSON.ARRTRIM', 'JSON.RESP', 'JSON.DEBUG'] as const
+
 const NO_KEY = "ERR could not perform this operation on a key that doesn't exist"
 const WRONG_TYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value'
 /** Runs in Redis: writes ARGV[3] (or deletes when ARGV[2] is '1') only if the key still holds what was read. */

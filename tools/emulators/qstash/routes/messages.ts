@@ -59,9 +59,18 @@ export async function cancelMessages(ctx: ApiContext): Promise<void> {
     } catch {
       throw new HttpError(400, { error: 'request body is not valid JSON' })
     }
-    if (isRecord(parsed) && Array.isArray(parsed.messageIds)) {
-      ids = parsed.messageIds.filter((id): id is string => typeof id === 'string')
+    // A body that names no ids must not fall through to "cancel everything" (routes/context.ts requireKnownParams).
+    const named = isRecord(parsed) ? parsed.messageIds : undefined
+    const valid =
+      isRecord(parsed) &&
+      Object.keys(parsed).every((key) => key === 'messageIds') &&
+      Array.isArray(named) &&
+      named.length > 0 &&
+      named.every((id) => typeof id === 'string' && id !== '')
+    if (!valid || !Array.isArray(named)) {
+      throw new HttpError(400, { error: 'body must be {"messageIds": ["msg_…", …]} with at least one id' })
     }
+    ids = named.filter((id): id is string => typeof id === 'string')
   }
   const cancelled = ctx.core.store.transaction(() => {
     const targets =
