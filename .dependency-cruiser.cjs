@@ -2,9 +2,10 @@
  * The layering of src/, made executable (docs/architecture.md explains it):
  *
  *   core (kernel) ← infra (adapters) ← http (context, router, middleware) ← domains, plugins, views ← app (assembly)
+ *   ← the entries: the Worker's (src/index.ts) and the Node, Bun and Deno hosts' (src/hosts/)
  *
  * A layer imports only from the layers to its left (and from itself); nothing imports the app layer except the
- * Worker entry; and no module takes part in an import cycle, type-only imports included.
+ * entries; nothing imports a host; and no module takes part in an import cycle, type-only imports included.
  * `npm run lint` runs it; test/architecture/layers.test.ts runs it in `npm test` and shows it failing on a wrong import.
  */
 
@@ -54,6 +55,12 @@ module.exports = {
       'Domains work without any plugin: a plugin extends the core through the hooks in src/plugins/types.ts.',
       '^src/domains/',
       '^src/plugins/',
+    ),
+    layer(
+      'nothing-imports-a-host',
+      'The Node, Bun and Deno entries (src/hosts) and the typed client (src/client) sit on top, beside the Worker entry: nothing in the app imports them, so their code never reaches the Worker bundle.',
+      '^src/(core|infra|http|domains|plugins|views|app)/|^src/index\\.ts$',
+      '^src/(hosts|client)/',
     ),
     {
       name: 'no-cycles',

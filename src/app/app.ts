@@ -12,6 +12,7 @@ import type { ApiVersion } from '../core/versioning'
 import { INVALID_VERSION_SEGMENT, versionedPath } from '../core/versioning'
 import { checkAccess } from '../domains/auth/access'
 import { dispatchAfterResponse } from '../domains/events/dispatch'
+import { fileServeRoutes } from '../domains/files/routes.serve'
 import { operaLogCapture, RouteTitles } from '../domains/logs/opera-capture'
 import { deferThroughQstash } from '../domains/logs/opera-deferred'
 import type { OperaLogFallback } from '../domains/logs/opera-write'
@@ -106,6 +107,8 @@ export function createApp(options: AppOptions = {}) {
   app.route('/', pageRoutes(versions))
   // Socket.IO's endpoint (fba's `/ws/socket.io`): the upgrade goes to the realtime hub (docs/realtime.md).
   app.route('/', realtimeRoutes())
+  // Uploaded files, where fba serves them (`/static/upload/<key>`, docs/files.md).
+  app.route('/', fileServeRoutes())
 
   for (const version of versions) {
     const router = versionRouter(version, domains, catalogue)

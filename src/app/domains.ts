@@ -10,6 +10,7 @@ import { dataScopesModule } from '../domains/data-scopes/module'
 import { deptsModule } from '../domains/depts/module'
 import { eventsModule } from '../domains/events/module'
 import { EventRegistry } from '../domains/events/registry'
+import { filesModule } from '../domains/files/module'
 import { healthModule } from '../domains/health/module'
 import { logsModule } from '../domains/logs/module'
 import { menusModule } from '../domains/menus/module'
@@ -23,7 +24,8 @@ import { PLUGIN_SYSTEM_EVENTS } from '../plugins/events'
 import { PLUGINS } from '../plugins/registry'
 import type { PluginManifest } from '../plugins/types'
 
-export const DOMAINS: readonly DomainModule[] = [
+// `as const`: each module keeps its routers' types, from which the typed client reads the API (src/client).
+const MODULES = [
   healthModule,
   eventsModule,
   authModule,
@@ -36,7 +38,12 @@ export const DOMAINS: readonly DomainModule[] = [
   logsModule,
   monitorsModule,
   tasksModule,
-]
+  filesModule,
+] as const satisfies readonly DomainModule[]
+
+export const DOMAINS: readonly DomainModule[] = MODULES
+/** The listed modules, each with its own type (the typed client's source, src/client). */
+export type DomainModules = typeof MODULES
 
 /** What the listed modules and plugins declare, for the routers that work across domains. */
 export function appCatalogue(

@@ -281,6 +281,8 @@ export const configSchema = z
     QSTASH_TIMEOUT_MS: deadline.default(3000),
     /** Deadline of one call to the realtime hub (a push, a kick, the online check); a miss is logged, never a 503. */
     REALTIME_TIMEOUT_MS: deadline.default(2000),
+    /** Deadline of one call to the uploads bucket (R2: storing a file of up to 20 MB, or opening one to serve). */
+    STORAGE_TIMEOUT_MS: deadline.default(10_000),
     /** `Retry-After` (seconds) of a 503 whose dependency is unavailable. */
     UNAVAILABLE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   })

@@ -118,3 +118,9 @@ export class ServiceUnavailableError extends AppError {
   readonly status = 503
   readonly defaultKey = 'error.service_unavailable'
 }
+
+/** A feature this host cannot offer at all (not a passing outage): realtime off Workers (docs/hosts.md). */
+export class NotImplementedError extends AppError {
+  readonly status = 501
+  readonly defaultKey = 'error.not_implemented_on_host'
+}

@@ -40,6 +40,10 @@ export const nullableText = (max?: number) =>
 export const optionalTextQuery = (max: number, description: string) =>
   z.preprocess(blankToUndefined, z.string().max(max).optional()).openapi({ type: 'string', description })
 
+/** An optional integer equality filter; empty means "not given". */
+export const optionalIntQuery = (description: string) =>
+  z.preprocess(blankToUndefined, z.coerce.number().int().optional()).openapi({ type: 'integer', description })
+
 /** An optional 0/1 filter (a status or type flag); empty means "not given". */
 export const optionalFlagQuery = (description: string) =>
   z
@@ -123,3 +127,22 @@ export const imageUrl = (max: number) =>
       format: 'uri-reference',
       description: 'An http(s) URL, a path on this origin, or a data:image/(png|jpeg|gif|webp|avif|bmp);base64 URL',
     })
+
+/**
+ * A datetime in a body as the wire shows it (`YYYY-MM-DD HH:mm:ss`, UTC, core/datetime.ts; a `T` separator is taken
+ * too), read as a `Date` for a `timestamp_ms` column. Generated modules use it for their DATETIME columns.
+ */
+export const dateTimeText = () =>
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$/)
+    .transform((value) => new Date(`${value.replace(' ', 'T')}Z`))
+    .refine((date) => !Number.isNaN(date.getTime()))
+    .openapi({ type: 'string', example: '2026-05-16 12:00:00' })
+
+/** A decimal number as text (`12.50`, `-3`) for a DECIMAL column: kept exact, as Drizzle reads `numeric` as a string. */
+export const decimalText = () =>
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .openapi({ example: '12.50' })

@@ -23,6 +23,8 @@ import type { ResponseHeaders } from './response-headers'
 /** Worker bindings: vars and secrets are validated into `Config`; these are the non-string bindings. */
 export interface Bindings {
   ASSETS?: { fetch(input: Request | string): Promise<Response> }
+  /** Set by the Node, Bun and Deno hosts (src/hosts/): which one serves; absent on Workers (docs/hosts.md). */
+  STRATUM_HOST?: 'node' | 'bun' | 'deno'
   [key: string]: unknown
 }
 

@@ -9,6 +9,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ErrorEnvelopeSchema, envelopeOf, ValidationErrorEnvelopeSchema } from '../core/envelope'
 import { type Access, accessLabel, requireAccess } from './access'
 import type { AppEnv } from './context'
+import { declareBodyLimit } from './middleware/body-limit'
 import { type RouteRateLimit, routeRateLimit, skipDefaultRateLimit } from './middleware/rate-limit'
 import type { Router } from './router'
 
@@ -94,6 +95,11 @@ export type StratumRouteConfig = Omit<RouteConfig, 'security'> & {
    * check and answers 404 for a record outside the caller's data scope.
    */
   dataPermission?: DataPermissionDeclaration
+  /**
+   * The largest body this route takes, in bytes, instead of `BODY_LIMIT_BYTES` (e.g. the file upload's 20 MB videos;
+   * docs/files.md). Shown as `x-body-limit`.
+   */
+  bodyLimit?: number
 }
 
 /** What `dataPermission` declares: the table's SQL name and the middleware that enforces the caller's scope on it. */
@@ -119,6 +125,7 @@ export function defineRoute<const R extends StratumRouteConfig>(config: R) {
     sensitive,
     dataPermission,
     dependencies,
+    bodyLimit,
     ...rest
   } = config
   if (sensitive && typeof access !== 'object')
@@ -129,6 +136,7 @@ export function defineRoute<const R extends StratumRouteConfig>(config: R) {
   const statuses = limited?.rule.failClosed ? [...errors, 503 as const] : errors
   // QStash's deliveries come from a few shared addresses and are signed: a per-IP count would only throttle them.
   if (dependencies === 'none' || access === 'qstash') skipDefaultRateLimit(rest.path)
+  if (bodyLimit !== undefined) declareBodyLimit(rest.method, rest.path, bodyLimit)
   return createRoute({
     ...rest,
     security: access === 'public' ? [] : access === 'qstash' ? [{ qstashSignature: [] }] : [{ bearerAuth: [] }],
@@ -136,6 +144,7 @@ export function defineRoute<const R extends StratumRouteConfig>(config: R) {
     ...(limited ? { 'x-rate-limit': limited.extension } : {}),
     ...(sensitive ? { 'x-sensitive': true } : {}),
     ...(dataPermission ? { 'x-data-permission': dataPermission.table } : {}),
+    ...(bodyLimit !== undefined ? { 'x-body-limit': bodyLimit } : {}),
     middleware: [
       ...(guard ? [guard] : []),
       ...(limited ? [limited.middleware] : []),

@@ -3,14 +3,15 @@
  * handler), never a hang and never a 500.
  *
  * A `Deadline` belongs to one client of one request (clients are built per request, ./services.ts); its length comes
- * from config (`REDIS_TIMEOUT_MS`, `DB_TIMEOUT_MS`, `QSTASH_TIMEOUT_MS`). Every call gets its own timeout signal.
+ * from config (`REDIS_TIMEOUT_MS`, `DB_TIMEOUT_MS`, `QSTASH_TIMEOUT_MS`, `STORAGE_TIMEOUT_MS`). Every call gets its own
+ * timeout signal.
  * Once a call of the request has missed it, later calls of the same request to that service fail at once: a request
  * waits for a stalled service once, not once per call (e.g. the fail-open rate-limit count, then the route's own
  * Redis work).
  */
 import { ServiceUnavailableError } from '../core/errors'
 
-export type Dependency = 'database' | 'redis' | 'qstash'
+export type Dependency = 'database' | 'redis' | 'qstash' | 'storage' | 'email' | 'oauth2' | 'codegen-writer'
 
 /**
  * `timeout`: no answer within the deadline; `unreachable`: the call failed before any answer (refused, reset, DNS);

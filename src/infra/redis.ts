@@ -115,16 +115,99 @@ class PipelinedRedis extends Redis {
   }
 }
 
+/** The requester for `config` over `transport` (default: fetch), bounded by `REDIS_TIMEOUT_MS`; undefined: no Redis. */
+export function redisRequester(
+  config: Config,
+  transport: (url: string) => UpstashTransport = fetchTransport,
+): UpstashRequester | undefined {
+  if (!config.UPSTASH_REDIS_REST_URL || !config.UPSTASH_REDIS_REST_TOKEN) return undefined
+  const deadline = new Deadline('redis', config.REDIS_TIMEOUT_MS)
+  return new UpstashRequester(config.UPSTASH_REDIS_REST_TOKEN, transport(config.UPSTASH_REDIS_REST_URL), deadline)
+}
+
+/**
+ * The SDK's client (auto-pipelined) on a requester, built on first use. Building it allocates a closure per command
+ * the SDK knows, twice (the client and the auto-pipeline's template pipeline): on Workers that costs more CPU than a
+ * cheap request spends anywhere else, and many requests take a client they never call (a service's dependencies are
+ * gathered whether or not its method needs Redis).
+ */
+export function redisOn(requester: Requester): Redis {
+  let client: Redis | undefined
+  const real = (): Redis => {
+    client ??= PipelinedRedis.over(requester)
+    return client
+  }
+  return new Proxy({} as Redis, {
+    get(_, prop) {
+      const target = real()
+      const value: unknown = Reflect.get(target, prop)
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+    },
+    has: (_, prop) => Reflect.has(real(), prop),
+    set: (_, prop, value) => Reflect.set(real(), prop, value),
+  })
+}
+
 /** The Redis client for `config` over `transport` (default: fetch), bounded by `REDIS_TIMEOUT_MS`. */
 export function redisOver(
   config: Config,
   transport: (url: string) => UpstashTransport = fetchTransport,
 ): Redis | undefined {
-  if (!config.UPSTASH_REDIS_REST_URL || !config.UPSTASH_REDIS_REST_TOKEN) return undefined
-  const deadline = new Deadline('redis', config.REDIS_TIMEOUT_MS)
-  return PipelinedRedis.over(
-    new UpstashRequester(config.UPSTASH_REDIS_REST_TOKEN, transport(config.UPSTASH_REDIS_REST_URL), deadline),
-  )
+  const requester = redisRequester(config, transport)
+  return requester && redisOn(requester)
+}
+
+/** One Redis command as the REST API takes it: `['GET', key]`, `['PEXPIRE', key, 1000, 'NX']`. */
+export type RedisCommand = readonly (string | number)[]
+
+/** Sends commands as one pipeline request and answers their results in order (a command's error throws). */
+export type RedisPipeline = (commands: readonly RedisCommand[]) => Promise<unknown[]>
+
+/**
+ * A pipeline straight through the requester, without the SDK's client objects. Building `@upstash/redis`'s client
+ * and a pipeline allocates a closure per command it knows (several hundred, each named by the bundle's keep_names)
+ * — on Workers more CPU than the hot path it serves (docs/benchmarks.md, "The app on workerd"). Results are read as
+ * the SDK reads them: a string holding JSON is parsed (values the SDK wrote as objects), anything else is kept.
+ */
+export function leanPipeline(requester: Requester): RedisPipeline {
+  const send = leanReplies(requester)
+  return async (commands) =>
+    (await send(commands)).map((reply) => {
+      if ('error' in reply) throw reply.error
+      return reply.result
+    })
+}
+
+/** One command's answer in a pipeline: its result, or the error Redis gave for that command alone. */
+export type RedisReply = { result: unknown } | { error: Error }
+
+/**
+ * Sends commands as one pipeline request and answers each command's reply in order: a command's error is its own
+ * reply (Upstash runs the rest of a pipeline after a failed command), a failed request throws.
+ */
+export type RedisReplies = (commands: readonly RedisCommand[]) => Promise<RedisReply[]>
+
+/** `leanPipeline`, keeping each command's error as its reply (infra/redis-batch.ts). */
+export function leanReplies(requester: Requester): RedisReplies {
+  return async (commands) => {
+    const replies = (await requester.request<unknown>({ path: ['pipeline'], body: commands })) as unknown as {
+      result?: unknown
+      error?: string
+    }[]
+    return replies.map((reply) =>
+      reply.error !== undefined
+        ? { error: new errors.UpstashError(reply.error) }
+        : { result: typeof reply.result === 'string' ? parseStored(reply.result) : reply.result },
+    )
+  }
+}
+
+function parseStored(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
 }
 
 export function createRedis(config: Config): Redis | undefined {

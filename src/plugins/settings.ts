@@ -3,10 +3,12 @@
  * user-security settings (core/settings.ts) with its own storage. The request context gets one provider that, when
  * settings are actually read, asks every *enabled* providing plugin in dependency order and merges their overrides
  * (later plugins win per field). Nothing is read on requests that never look at settings.
+ * Likewise the email extension point: a plugin with `emailTransport` (the `email` plugin) sends the app's mail.
  */
 import type { Context } from 'hono'
 import type { Settings, SettingsProvider } from '../core/settings'
 import type { AppEnv } from '../http/context'
+import type { ContextEmailTransport } from '../http/email'
 import type { ContextSettingsProvider } from '../http/settings'
 import { isEffectivelyEnabled, pluginStates } from './state'
 import type { PluginManifest } from './types'
@@ -14,10 +16,42 @@ import type { PluginManifest } from './types'
 type Overrides = Awaited<ReturnType<SettingsProvider>>
 
 /**
- * A per-request hook for the request context, or undefined when no plugin provides settings (then nothing is set
- * and config defaults apply).
+ * The email extension point: the first enabled plugin with `emailTransport` (the `email` plugin) sends the request's
+ * mail (http/email.ts). Plugin states are read only when mail is sent.
+ */
+function pluginEmailTransport(plugins: readonly PluginManifest[]): ContextEmailTransport | undefined {
+  const transports = plugins.filter((p) => p.emailTransport)
+  if (!transports.length) return undefined
+  return async (c) => {
+    const states = await pluginStates(c.get('services'))
+    const enabled = (name: string) => {
+      const plugin = plugins.find((p) => p.name === name)
+      return plugin !== undefined && isEffectivelyEnabled(plugin, states, plugins)
+    }
+    for (const plugin of transports) {
+      if (!plugin.emailTransport || !enabled(plugin.name)) continue
+      const sender = await plugin.emailTransport(c, { enabled })
+      if (sender) return sender
+    }
+    return undefined
+  }
+}
+
+/**
+ * A per-request hook for the request context, or undefined when no plugin provides settings or email (then nothing
+ * is set: config defaults apply, and mail goes to the dev outbox).
  */
 export function pluginRequestContext(plugins: readonly PluginManifest[]): ((c: Context<AppEnv>) => void) | undefined {
+  const emailTransport = pluginEmailTransport(plugins)
+  const settings = pluginSettingsContext(plugins)
+  if (!emailTransport) return settings
+  return (c) => {
+    c.set('emailTransport', emailTransport)
+    settings?.(c)
+  }
+}
+
+function pluginSettingsContext(plugins: readonly PluginManifest[]): ((c: Context<AppEnv>) => void) | undefined {
   const providers = plugins.filter((p) => p.settingsProvider)
   if (!providers.length) return undefined
   // One function per app, set on every request (no per-request closure): it gets the request when settings are read.

@@ -64,6 +64,15 @@ export interface PluginManifest {
     cache?: import('../infra/cache').Cache
     logger?: import('../core/logging').Logger
   }) => SettingsProvider
+  /**
+   * Sends the app's email (the `email` plugin's SMTP, docs/email.md): the transport of a request, or undefined when
+   * none is configured (then the dev outbox, or a 503 in production). Called only when a request sends mail, and
+   * only while the plugin is enabled; `enabled` tells whether another plugin is (e.g. `config`, for its rows).
+   */
+  emailTransport?: (
+    c: import('hono').Context<import('../http/context').AppEnv>,
+    plugins: { enabled(name: string): boolean },
+  ) => Promise<import('../infra/email').EmailSender | undefined>
   /** The plugin's tasks (`defineTask`, docs/tasks.md); they join the app's one task registry. */
   tasks?: readonly AnyTaskDefinition[]
   /** Events the plugin defines (`defineEvent`) and consumers it adds (`onEvent`), docs/events.md. */

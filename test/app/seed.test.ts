@@ -299,7 +299,7 @@ describe('seed', () => {
       // fba's 50 core menus, then the 6 read buttons the logs and monitors modules place by name, the 8 buttons of
       // the two scheduler pages (the tasks module; fba seeds those pages without buttons) and the event DLQ's 2
       // buttons under 任务记录 (the events module).
-      sys_menu: 66,
+      sys_menu: 68,
       sys_role: 1,
       sys_data_rule: 6,
       sys_data_scope: 5,

@@ -91,6 +91,15 @@ describe('layers', () => {
     ).toEqual(['domains-do-not-import-plugins', 'features-do-not-import-the-app'])
   })
 
+  it('nothing in the app imports a host entry (host-only code stays out of the Worker bundle)', async () => {
+    expect(
+      await rulesBroken({
+        'src/hosts/runtime.ts': 'export const port = 8787\n',
+        'src/app/app.ts': "import { port } from '../hosts/runtime'\nexport const p = port\n",
+      }),
+    ).toEqual(['nothing-imports-a-host'])
+  })
+
   it('no import cycles, even within a layer', async () => {
     expect(
       await rulesBroken({

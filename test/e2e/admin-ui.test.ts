@@ -2,6 +2,7 @@
  * The fba admin UI's traffic against `npm run dev`, over real HTTP: captcha → login (refresh cookie) →
  * `users/me` + `auth/codes` + `menus/sidebar` → refresh via the cookie → logout, for the seeded `admin` and `test`.
  */
+import { strFromU8, unzipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import { readSources } from '../../tools/cli/commands/plugin'
 import { devServerForFile } from './helpers/dev-server'
@@ -105,13 +106,11 @@ describe('plugin download against npm run dev', () => {
       headers: { Authorization: `Bearer ${token}`, Origin: UI_ORIGIN },
     })
     expect(res.status).toBe(200)
-    // A STORE-only ZIP holds names and texts as they are.
-    const zip = new TextDecoder().decode(await res.arrayBuffer())
+    const zip = unzipSync(new Uint8Array(await res.arrayBuffer()))
     const shipped = readSources().notice ?? {}
     expect(Object.keys(shipped)).toEqual(expect.arrayContaining(['README.md', 'index.ts']))
     for (const [path, text] of Object.entries(shipped)) {
-      expect(zip).toContain(`notice/${path}`)
-      expect(zip).toContain(text)
+      expect(strFromU8(zip[`notice/${path}`] ?? new Uint8Array())).toBe(text)
     }
     // wrangler.toml `run_worker_first`: the Worker answers, not the static-assets server.
     const open = await fetch(`${dev().url}/_plugin-sources/notice.json`)

@@ -1,7 +1,8 @@
 /** Logging in through the real endpoints, the way the admin UI does. */
-import { expect } from 'vitest'
+import { beforeAll, expect } from 'vitest'
 import type { authRoutes } from '../../src/domains/auth/routes.v1'
 import type { Overrides } from './app'
+import { seedFileDatabase } from './database'
 import { api } from './harness'
 
 export const SEED_PASSWORD = '123456'
@@ -35,4 +36,18 @@ export async function login(username: string, password = SEED_PASSWORD, override
     refreshCookie: refreshCookieFrom(res),
     body,
   }
+}
+
+/**
+ * Seeds this file's database before its tests and signs in the seeded superuser `admin` and the plain user `test`:
+ * the returned tokens are filled by the time the tests run.
+ */
+export function seedAndSignIn(): { admin: string; test: string } {
+  const tokens = { admin: '', test: '' }
+  beforeAll(async () => {
+    await seedFileDatabase()
+    tokens.admin = (await login('admin')).accessToken
+    tokens.test = (await login('test')).accessToken
+  })
+  return tokens
 }

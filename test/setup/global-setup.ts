@@ -38,10 +38,17 @@ export default async function setup(project: TestProject) {
     await stack.stop()
     throw err
   })
+  // The SMTP stand-in's variables stay out of the default bindings (tests read the dev outbox unless they ask for
+  // SMTP, test/plugins/email.test.ts); its address is offered as TEST_SMTP_*.
+  const { EMAIL_TRANSPORT, EMAIL_HOST, EMAIL_PORT, EMAIL_SSL, EMAIL_CONFIG_FROM_ENV, ...vars } = stack.vars
   project.provide('workerBindings', {
-    ...stack.vars,
+    ...vars,
     TEST_LIBSQL_URL: base('libsql'),
     TEST_REDIS_URL: base('redis'),
+    TEST_SMTP_HOST: EMAIL_HOST ?? '',
+    TEST_SMTP_PORT: EMAIL_PORT ?? '',
+    TEST_SMTP_INBOX_URL: base('smtp'),
+    TEST_OAUTH2_URL: base('oauth2'),
     DELIVERY_RELAY_URL: relay.url,
     ...faults.vars,
   })

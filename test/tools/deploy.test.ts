@@ -48,6 +48,15 @@ describe('deploying', () => {
     }
   })
 
+  it('both Workers bind an uploads bucket of their own (docs/files.md), named in README "Deploying"', () => {
+    const buckets: { binding: string; bucket_name?: string }[][] = [undefined, 'production'].map(
+      (env) => readConfig(env).r2_buckets,
+    )
+    for (const bound of buckets) expect(bound.map((b) => b.binding)).toEqual(['UPLOADS'])
+    expect(buckets[0]?.[0]?.bucket_name).not.toBe(buckets[1]?.[0]?.bucket_name)
+    expect(deploying).toContain(`wrangler r2 bucket create ${buckets[1]?.[0]?.bucket_name}`)
+  })
+
   it('`wrangler deploy --dry-run --env production` builds the Worker', () => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,

@@ -1,7 +1,7 @@
 /**
  * `npm run size` (also part of `npm run bench`): the Worker bundle as `wrangler deploy` would upload it. Builds with
  * `wrangler deploy --dry-run --env production` into a temporary folder, prints the raw and gzipped size of the Worker's
- * code against the target (≤ 300 KiB gzipped, docs/benchmarks.md "Worker bundle") and the largest contributors, and
+ * code against the target (≤ 360 KiB gzipped, docs/benchmarks.md "Worker bundle") and the largest contributors, and
  * exits non-zero when the bundle is over the target or holds a module that must stay out of it (zod's translations,
  * drizzle's other dialects, plugin sources: wrangler.toml `[alias]`, src/plugins/sources.ts).
  *
@@ -16,7 +16,7 @@ import { gzipSync } from 'node:zlib'
 import { PROJECT_ROOT } from '../cli/lib/paths'
 
 /** Gzipped size the Worker's code must stay within (KiB, as wrangler and the Workers limits count). */
-export const TARGET_GZIP_KIB = 300
+export const TARGET_GZIP_KIB = 360
 
 /** Inputs that must not reach the bundle, with why (each matched against the metafile's input paths). */
 export const FORBIDDEN_INPUTS: readonly { pattern: RegExp; why: string }[] = [

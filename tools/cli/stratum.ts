@@ -8,29 +8,32 @@
  *   stratum db migrate|seed --production   the deployed database; seed creates the first admin (README "Deploying")
  *   stratum db reset     drop all tables, migrate, seed (not prod) (npm run db:reset)
  *   stratum plugin …     new <name> | add <path> | remove <name> | list | sources (docs/plugins.md)
+ *   stratum gen …        <table> [--version v1|v2] [--dry-run] [--force] | --spec <file.json> (docs/codegen.md)
  */
 // First: on a Node too old for the tools, one line saying so and how to fix it, before anything else loads.
 import './check-node.cjs'
-import { db } from './commands/db'
-import { dev } from './commands/dev'
-import { emulators } from './commands/emulators'
-import { plugin } from './commands/plugin'
 
 const USAGE =
-  'usage: stratum <dev|emulators [--only|--stop libsql|redis|qstash]|db migrate|db seed|db reset|plugin new|add|remove|list|sources>'
+  'usage: stratum <dev|emulators [--only|--stop libsql|redis|qstash]|db migrate|db seed|db reset|plugin new|add|remove|list|sources|gen <table>|gen --spec <file>>'
 
+// Each command loads only its own code (`stratum gen` and `plugin` need not load the whole app, as `db` does).
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv
   switch (command) {
     case 'dev':
-      return dev({ worker: true })
+      return (await import('./commands/dev')).dev({ worker: true })
     case 'emulators':
       // `--only <name>` / `--stop <name>`: one emulator alone (commands/emulators.ts); without flags, all of them.
-      return rest.length ? emulators(rest) : dev({ worker: false })
+      return rest.length
+        ? (await import('./commands/emulators')).emulators(rest)
+        : (await import('./commands/dev')).dev({ worker: false })
     case 'db':
-      return db(rest)
+      return (await import('./commands/db')).db(rest)
     case 'plugin':
-      return plugin(rest)
+      return (await import('./commands/plugin')).plugin(rest)
+    case 'gen':
+      await (await import('./commands/gen')).gen(rest)
+      return
     default:
       console.error(USAGE)
       process.exitCode = 2

@@ -17,6 +17,7 @@ export const enUS = {
   'error.too_many_requests': 'Too many requests, please try again later',
   'error.internal': 'Internal server error',
   'error.service_unavailable': 'Service temporarily unavailable',
+  'error.not_implemented_on_host': '{feature} is not available on this host ({host}); it needs Cloudflare Workers',
   'error.config_invalid': 'Invalid configuration: {detail}',
   'error.demo_mode': 'This operation is not allowed in the demo environment',
   'error.unsupported_version': 'API version {version} is not supported; supported versions: {supported}',

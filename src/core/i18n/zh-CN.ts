@@ -18,6 +18,7 @@ export const zhCN: Record<keyof typeof enUS, string> = {
   'error.too_many_requests': '请求过于频繁，请稍后重试',
   'error.internal': '服务器内部错误',
   'error.service_unavailable': '服务暂时不可用',
+  'error.not_implemented_on_host': '{feature} 在此运行环境（{host}）不可用，需要 Cloudflare Workers',
   'error.config_invalid': '配置无效：{detail}',
   'error.demo_mode': '演示环境下禁止执行此操作',
   'error.unsupported_version': '不支持 API 版本 {version}；支持的版本：{supported}',

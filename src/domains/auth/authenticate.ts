@@ -10,9 +10,9 @@ import type { Config } from '../../core/config'
 import { ForbiddenError, UnauthorizedError } from '../../core/errors'
 import { background } from '../../http/background'
 import type { AppEnv } from '../../http/context'
-import { countDefaultLimit } from '../../http/middleware/rate-limit'
+import { commandList, countDefaultLimit } from '../../http/middleware/rate-limit'
 import type { Db } from '../../infra/db/client'
-import type { Redis } from '../../infra/redis'
+import type { Redis, RedisCommand, RedisPipeline } from '../../infra/redis'
 import { redisKeys } from '../../infra/redis-keys'
 import { required } from '../../infra/services'
 import { type AuthUser, enabledRoles } from './auth-user'
@@ -59,10 +59,21 @@ export interface TokenAuthDeps {
   /** Work that may finish after the answer (caching a snapshot loaded from the database). */
   later: (what: string, work: Promise<unknown>) => void
   /**
+   * The session reads as one lean pipeline request (infra/redis.ts `leanPipeline`: no SDK client is built on the
+   * warm path); without it, the SDK client's pipeline.
+   */
+  pipeline?: () => RedisPipeline
+  /**
    * Commands riding on the session pipeline (HTTP: the default rate limit's counters), so they cost no extra round
    * trip; returns how to judge their results (those after the three reads), or undefined when none were added.
    */
-  ride?: (pipeline: ReturnType<Redis['pipeline']>) => ((results: readonly unknown[]) => void) | undefined
+  ride?: (pipeline: CountingPipeline) => ((results: readonly unknown[]) => void) | undefined
+}
+
+/** What a rider may add to the session pipeline. */
+export interface CountingPipeline {
+  incr(key: string): unknown
+  pexpire(key: string, ms: number, option?: 'NX'): unknown
 }
 
 export interface Authenticated {
@@ -79,16 +90,12 @@ export interface Authenticated {
 export async function authenticateToken(deps: TokenAuthDeps, token: string): Promise<Authenticated> {
   const { config } = deps
   const claims = await verifyToken(config, ACCESS_TYP, token)
-  const redis = deps.redis()
   const keys = redisKeys(config)
-  const pipeline = redis
-    .pipeline()
-    .get<Session>(keys.session(claims.sid))
-    .get<AuthUser>(keys.authUser(claims.userId))
-    .get<number>(keys.authzGeneration())
-  const judgeRiders = deps.ride?.(pipeline)
-  const results = await pipeline.exec()
-  judgeRiders?.(results.slice(3))
+  const results = await readSession(deps, [
+    keys.session(claims.sid),
+    keys.authUser(claims.userId),
+    keys.authzGeneration(),
+  ])
   const [session, cached, generation] = results as [Session | null, AuthUser | null, number | null]
   if (!session || session.accessJti !== claims.jti || session.userId !== claims.userId) {
     throw new UnauthorizedError('auth.session_revoked')
@@ -98,10 +105,27 @@ export async function authenticateToken(deps: TokenAuthDeps, token: string): Pro
   if (!user) {
     user = await loadAuthUser(deps.db(), claims.userId, currentGeneration)
     if (!user) throw new UnauthorizedError('auth.token_invalid')
-    deps.later('cache auth user', redis.set(keys.authUser(user.id), user, { ex: AUTH_USER_CACHE_SECONDS }))
+    deps.later('cache auth user', deps.redis().set(keys.authUser(user.id), user, { ex: AUTH_USER_CACHE_SECONDS }))
   }
   assertActive(user)
   return { user, session, claims }
+}
+
+/** GETs `keys` (and whatever rides along) in one Redis request; answers the GETs' values. */
+async function readSession(deps: TokenAuthDeps, keys: readonly string[]): Promise<unknown[]> {
+  if (deps.pipeline) {
+    const commands: RedisCommand[] = keys.map((key) => ['GET', key])
+    const judgeRiders = deps.ride?.(commandList(commands))
+    const results = await deps.pipeline()(commands)
+    judgeRiders?.(results.slice(keys.length))
+    return results
+  }
+  const pipeline = deps.redis().pipeline()
+  for (const key of keys) pipeline.get(key)
+  const judgeRiders = deps.ride?.(pipeline)
+  const results = await pipeline.exec()
+  judgeRiders?.(results.slice(keys.length))
+  return results
 }
 
 export async function authenticate(c: Context<AppEnv>): Promise<AuthUser> {
@@ -114,6 +138,7 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthUser> {
     {
       config: c.get('config'),
       redis: () => required(services.redis, 'redis'),
+      pipeline: () => required(services.redisPipeline, 'redis'),
       db: () => required(services.db, 'database'),
       later: (what, work) => background(c, what, work),
       // The default rate limit's counters ride along: still one round trip.

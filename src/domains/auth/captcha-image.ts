@@ -5,8 +5,11 @@
  * the result as `data:image/png;base64,<image>`.
  */
 
-/** No 0/O, 1/I/L: characters people confuse on a noisy image. */
-export const CAPTCHA_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
+/**
+ * No 0/O, 1/I/L: characters people confuse on a noisy image. No E: `@upstash/redis` reads a stored value that parses
+ * as JSON as that value, and a code like `2E34` would come back as the number 2e34, never to be solved.
+ */
+export const CAPTCHA_ALPHABET = 'ABCDFGHJKMNPQRSTUVWXYZ23456789'
 
 export interface CaptchaImageOptions {
   width?: number
@@ -19,7 +22,6 @@ const FONT: Record<string, string> = {
   B: '1e11111e11111e',
   C: '0e11101010110e',
   D: '1c12111111121c',
-  E: '1f10101e10101f',
   F: '1f10101e101010',
   G: '0e11101711110f',
   H: '1111111f111111',

@@ -7,6 +7,7 @@ import { base64ToBytes } from '../../core/encoding'
 import { BadRequestError } from '../../core/errors'
 import type { LoginSettings } from '../../core/settings'
 import type { Redis } from '../../infra/redis'
+import type { RedisBatch } from '../../infra/redis-batch'
 import type { RedisKeys } from '../../infra/redis-keys'
 import { randomCaptchaCode, renderCaptchaPng } from './captcha-image'
 
@@ -49,18 +50,28 @@ export async function captchaPng(redis: Redis, keys: RedisKeys, uuid: string): P
 }
 
 /**
- * Checks and consumes a captcha (GETDEL: a code can be tried once). Throws fba's errors: missing input →
- * invalid, unknown/expired uuid → expired, wrong code (case-insensitive) → 40001.
+ * The GETDEL that consumes the captcha `input` names, queued in `batch` (the login's first pipeline), or undefined
+ * when the input names none. Read it with `captchaVerdict`.
  */
-export async function consumeCaptcha(
-  redis: Redis,
+export function queueCaptcha(
+  batch: RedisBatch,
   keys: RedisKeys,
-  uuid: string | null | undefined,
+  input: { uuid?: string | null | undefined; captcha?: string | null | undefined },
+): Promise<unknown> | undefined {
+  return input.uuid && input.captcha ? batch.add(['GETDEL', keys.captcha(input.uuid)]) : undefined
+}
+
+/**
+ * Checks a captcha consumed by `queueCaptcha` (GETDEL: a code can be tried once). Throws fba's errors: missing input →
+ * invalid, unknown/expired uuid → expired, wrong code (case-insensitive) → 40001; a failed Redis request → its 503.
+ */
+export async function captchaVerdict(
+  consumed: Promise<unknown> | undefined,
   answer: string | null | undefined,
 ): Promise<void> {
-  if (!uuid || !answer) throw new BadRequestError('auth.captcha_invalid')
-  const stored = await redis.getdel<string | number>(keys.captcha(uuid))
-  if (stored === null) throw new BadRequestError('auth.captcha_expired')
+  if (!consumed || !answer) throw new BadRequestError('auth.captcha_invalid')
+  const stored = await consumed
+  if (stored === null || stored === undefined) throw new BadRequestError('auth.captcha_expired')
   if (String(stored).toLowerCase() !== answer.trim().toLowerCase()) {
     throw new BadRequestError('auth.captcha_error', { code: CAPTCHA_ERROR_CODE })
   }

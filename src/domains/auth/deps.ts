@@ -7,11 +7,13 @@
 import type { Context } from 'hono'
 import { InternalError } from '../../core/errors'
 import type { Settings } from '../../core/settings'
+import { background } from '../../http/background'
 import { clientInfo } from '../../http/client-info'
 import type { AppEnv } from '../../http/context'
-import { clientIp } from '../../http/middleware/rate-limit'
+import { carryRateLimit, clientIp } from '../../http/middleware/rate-limit'
 import { realtimeOf } from '../../http/realtime'
 import { requestSettings } from '../../http/settings'
+import { RedisBatch } from '../../infra/redis-batch'
 import { redisKeys } from '../../infra/redis-keys'
 import { required } from '../../infra/services'
 import { eventsOf } from '../events/outbox'
@@ -62,6 +64,14 @@ export function authDeps(c: Context<AppEnv>) {
     logger: c.get('logger'),
     /** The request's outbox (`login.failed` goes in the same batch as the attempt's login-log row). */
     events: eventsOf(c),
+    /** Work that may finish after the answer (waitUntil; a failure is logged). */
+    later: (what: string, work: Promise<unknown>) => background(c, what, work),
+    /** A batch of commands that several steps fill and one Redis request sends (infra/redis-batch.ts). */
+    redisBatch: () => new RedisBatch(required(c.get('services').redisReplies, 'redis')),
+    /** Commands as one lean pipeline request (no SDK client built). */
+    redisPipeline: () => required(c.get('services').redisPipeline, 'redis'),
+    /** The route's carried rate limit (`rateLimit.carried`) queued in a batch; answers its judge (rate-limit.ts). */
+    carryRateLimit: (batch: RedisBatch) => carryRateLimit(c, batch),
   }
 }
 

@@ -13,6 +13,7 @@
  */
 import type { LoginSettings, UserSecuritySettings } from '../../core/settings'
 import type { Redis } from '../../infra/redis'
+import type { RedisBatch } from '../../infra/redis-batch'
 import type { RedisKeys } from '../../infra/redis-keys'
 
 export interface LoginGate {
@@ -20,6 +21,27 @@ export interface LoginGate {
   minutesLocked: number
   /** Whether this username needs a captcha because of its failures (whatever the captcha switch says). */
   captchaRequired: boolean
+}
+
+/**
+ * Queues the reads of `client`'s lock on `username` and the username's failure count in `batch` (the login's first
+ * Redis request); answers how to read the gate under the settings in force once the batch is sent. A gate asking for
+ * the captcha also wants `Lockout.markStepUp()`.
+ */
+export function queueGate(
+  batch: RedisBatch,
+  keys: RedisKeys,
+  username: string,
+  client: string,
+): (settings: { login: LoginSettings }) => Promise<LoginGate> {
+  const until = batch.add(['GET', keys.loginClientLock(username, client)])
+  const failures = batch.add(['GET', keys.loginFailures(username)])
+  return async (settings) => {
+    const left = Number((await until) ?? 0) - Date.now()
+    const threshold = settings.login.captchaFailureThreshold
+    const captchaRequired = threshold > 0 && Number((await failures) ?? 0) >= threshold
+    return { minutesLocked: left > 0 ? Math.ceil(left / 60_000) : 0, captchaRequired }
+  }
 }
 
 export class Lockout {
@@ -31,24 +53,12 @@ export class Lockout {
     private readonly client: string,
   ) {}
 
-  /** This client's lock and the username's failure count, in one round trip. */
-  async gate(): Promise<LoginGate> {
-    const [until, failures] = await this.redis
-      .pipeline()
-      .get<number>(this.keys.loginClientLock(this.username, this.client))
-      .get<number>(this.keys.loginFailures(this.username))
-      .exec<[number | null, number | null]>()
-    const left = (until ?? 0) - Date.now()
-    const threshold = this.settings.login.captchaFailureThreshold
-    const captchaRequired = threshold > 0 && (failures ?? 0) >= threshold
-    // Keeps the admin UI showing its captcha field for as long as any account needs one (also when the threshold was
-    // lowered since the failures were counted).
-    if (captchaRequired) await this.markStepUp()
-    return { minutesLocked: left > 0 ? Math.ceil(left / 60_000) : 0, captchaRequired }
-  }
-
-  private async markStepUp(): Promise<void> {
-    await this.redis.set(this.keys.loginCaptchaStepUp(), 1, { ex: this.settings.userSecurity.lockSeconds })
+  /**
+   * Keeps the admin UI showing its captcha field for as long as any account needs one (also when the threshold was
+   * lowered since the failures were counted): `GET /auth/captcha` reports the captcha as enabled while this is set.
+   */
+  markStepUp(): Promise<unknown> {
+    return this.redis.set(this.keys.loginCaptchaStepUp(), 1, { ex: this.settings.userSecurity.lockSeconds })
   }
 
   /** Counts a failure (for this client and for the username); returns true when it locked this client out. */

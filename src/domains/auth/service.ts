@@ -9,10 +9,10 @@ import { loginLogInsert } from '../logs/login-log'
 import { sysUser, type User } from '../users/schema'
 import { loadAuthUser } from './auth-user-loader'
 import { assertActive } from './authenticate'
-import { consumeCaptcha } from './captcha'
+import { captchaVerdict, queueCaptcha } from './captcha'
 import { type AuthDeps, passwordHasher } from './deps'
 import { loginFailed } from './events'
-import { Lockout } from './lockout'
+import { Lockout, queueGate } from './lockout'
 import type { Session } from './sessions'
 import { ACCESS_TYP, REFRESH_TYP, signToken, verifyToken } from './tokens'
 
@@ -93,6 +93,14 @@ export class AuthService {
     throw error
   }
 
+  /**
+   * A password login in three round trips on the critical path (docs/benchmarks.md, "Login"): one Redis request
+   * before the password check (the route's strict rate limit, this client's lock, the username's failures, the
+   * captcha), one database read (the user), one Redis request after it (the session; without multi-login the user's
+   * other sessions end in the same request; this client's failures and lock cleared). The login-log row, the last
+   * login time and dropping the cached snapshot follow after the answer. A failed attempt is logged before its error
+   * goes out.
+   */
   async login(input: {
     username: string
     password: string
@@ -100,16 +108,28 @@ export class AuthService {
     captcha?: string | null
     swagger?: boolean
   }): Promise<LoginResult> {
-    const { db, redis, keys, config } = this.deps
-    const settings = await this.deps.settings()
+    const { db, keys, config, clientKey } = this.deps
     const { username, password } = input
+    // Read alongside the first Redis request: an isolate that has not cached them for a while asks the cache first.
+    const settingsRead = this.deps.settings()
+    settingsRead.catch(() => undefined) // read below; a 429 decided first leaves a failure here unread
+    const batch = this.deps.redisBatch()
+    const judgeRateLimit = await this.deps.carryRateLimit(batch)
     // Known and unknown usernames take the same steps from here on (lockout.ts): the answers, the locks and the work
     // done tell nobody which usernames exist.
-    const lockout = new Lockout(redis, keys, settings, username, this.deps.clientKey)
-    const gate = await lockout.gate()
+    const readGate = queueGate(batch, keys, username, clientKey)
+    // Consumed whenever the input names one: whether it is needed is known only from the gate read in the same
+    // request, and a code may be tried once anyway.
+    const captcha = queueCaptcha(batch, keys, input)
+    await batch.send()
+    await judgeRateLimit()
+    const settings = await settingsRead
+    const lockout = new Lockout(this.deps.redis, keys, settings, username, clientKey)
+    const gate = await readGate(settings)
+    if (gate.captchaRequired) this.deps.later('login captcha step-up', lockout.markStepUp())
     if (settings.login.captchaEnabled || gate.captchaRequired) {
       try {
-        await consumeCaptcha(redis, keys, input.uuid, input.captcha)
+        await captchaVerdict(captcha, input.captcha)
       } catch (err) {
         // Redis not answering is no verdict on the captcha: fail closed with the 503, not a "captcha invalid".
         if (err instanceof ServiceUnavailableError) throw err
@@ -150,30 +170,50 @@ export class AuthService {
       if (remaining <= passwordReminderDays) passwordExpireDaysRemaining = remaining
     }
 
-    const tokens = await this.startSession(user, Boolean(input.swagger))
+    // A success clears this client's failures and lock in the session's request.
+    const tokens = await this.startSession(user, Boolean(input.swagger), lockout.clientKeys())
     const now = new Date()
-    await db.batch([
-      db
-        .update(sysUser)
-        .set({ lastLoginTime: now, ...(verdict.needsRehash ? { password: await hasher.hash(password) } : {}) })
-        .where(eq(sysUser.id, user.id)),
-      loginLogInsert(db, {
-        username,
-        userUuid: user.uuid,
-        success: true,
-        msg: t(this.deps.lang, 'auth.login_success'),
-        client: this.deps.client,
-      }),
-    ])
-    // The cached snapshot carries last_login_time: drop it together with this client's failures and lock.
-    await redis.del(keys.authUser(user.id), ...lockout.clientKeys())
+    const rehash = verdict.needsRehash ? password : undefined
+    this.deps.later('record login', this.recordLogin(user, now, 'auth.login_success', rehash))
     return { ...tokens, user: { ...user, lastLoginTime: now }, passwordExpireDaysRemaining }
   }
 
-  /** A new session (= token family); without multi-login, the user's other sessions end. */
-  private async startSession(user: User, swagger: boolean): Promise<IssuedTokens> {
+  /**
+   * Signs in a user another party vouched for (an OAuth2 provider, plugins/oauth2): the session, tokens, last login
+   * time and login-log row (`logMsg`) of a password login, without the password and captcha steps. A disabled user is
+   * refused like at the password login (403, logged).
+   */
+  async signInVerified(user: User, logMsg: MessageKey): Promise<IssuedTokens> {
+    if (user.status !== 1)
+      return this.fail(user.username, user, 'auth.user_locked', new ForbiddenError('auth.user_locked'))
+    const tokens = await this.startSession(user, false)
+    await this.recordLogin(user, new Date(), logMsg)
+    return tokens
+  }
+
+  /**
+   * A sign-in's login-log row and last login time (and the password rehashed to today's cost, when given), then the
+   * user's cached snapshot dropped: it carries last_login_time, so it goes after the write it would otherwise outlive.
+   */
+  private async recordLogin(user: User, at: Date, logMsg: MessageKey, rehash?: string): Promise<void> {
+    const { db, keys, lang, client, config } = this.deps
+    const password = rehash === undefined ? undefined : await passwordHasher(config.PASSWORD_PEPPER).hash(rehash)
+    await db.batch([
+      db
+        .update(sysUser)
+        .set({ lastLoginTime: at, ...(password === undefined ? {} : { password }) })
+        .where(eq(sysUser.id, user.id)),
+      loginLogInsert(db, { username: user.username, userUuid: user.uuid, success: true, msg: t(lang, logMsg), client }),
+    ])
+    await this.deps.redisPipeline()([['DEL', keys.authUser(user.id)]])
+  }
+
+  /**
+   * A new session (= token family) in one Redis request, with `alsoDelete`; without multi-login the user's other
+   * sessions end in the same request, and their sockets close after the answer.
+   */
+  private async startSession(user: User, swagger: boolean, alsoDelete: readonly string[] = []): Promise<IssuedTokens> {
     const { sessions, config, client } = this.deps
-    if (!user.isMultiLogin) await sessions.revokeAllForUser(user.id)
     const now = Date.now()
     const session: Session = {
       sid: crypto.randomUUID(),
@@ -193,7 +233,9 @@ export class AuthService {
       region: client.region,
       city: client.city,
     }
-    await sessions.save(session)
+    const send = this.deps.redisPipeline()
+    const ended = await sessions.start(send, session, { exclusive: !user.isMultiLogin, alsoDelete })
+    if (ended.length) this.deps.later('close ended sessions', sessions.kick(ended))
     return issueTokens(this.deps, session, !swagger)
   }
 

@@ -9,7 +9,7 @@
  * `revokeAllForUser`, which close that session's (or user's) Socket.IO connections at once (docs/realtime.md, "Kicks").
  */
 import type { Realtime } from '../../infra/realtime'
-import type { Redis } from '../../infra/redis'
+import type { Redis, RedisCommand, RedisPipeline } from '../../infra/redis'
 import type { RedisKeys } from '../../infra/redis-keys'
 
 export interface SessionClient {
@@ -38,6 +38,18 @@ export interface Session extends SessionClient {
   expiresAt: number
 }
 
+/**
+ * Ends every session of a user: KEYS[1] the user's set of session ids, KEYS[2] the online index, ARGV[1] the prefix of
+ * a session's key. Answers the ids it ended.
+ */
+const END_ALL_SESSIONS = `local sids = redis.call('SMEMBERS', KEYS[1])
+for _, sid in ipairs(sids) do
+  redis.call('DEL', ARGV[1] .. sid)
+  redis.call('ZREM', KEYS[2], sid)
+end
+redis.call('DEL', KEYS[1])
+return sids`
+
 /** What the store needs of the push API: closing the sockets of ended sessions (best effort, never throws). */
 export type SessionKicks = Pick<Realtime, 'disconnect'>
 
@@ -47,6 +59,39 @@ export class SessionStore {
     private readonly keys: RedisKeys,
     private readonly realtime: SessionKicks,
   ) {}
+
+  /**
+   * Writes a new session in one lean pipeline request (`send`) together with `alsoDelete` — when `exclusive`, after
+   * ending every other session of the user in the same request (a script reads and empties the user's set in Redis,
+   * so no round trip goes to learning the ids first). Answers the ids of the sessions it ended: their sockets are still
+   * open until `kick` closes them.
+   */
+  async start(
+    send: RedisPipeline,
+    session: Session,
+    options: { exclusive: boolean; alsoDelete?: readonly string[] },
+  ): Promise<string[]> {
+    const ttl = Math.max(1, Math.ceil((session.expiresAt - Date.now()) / 1000))
+    const userSessions = this.keys.userSessions(session.userId)
+    const commands: RedisCommand[] = []
+    if (options.exclusive) {
+      commands.push(['EVAL', END_ALL_SESSIONS, 2, userSessions, this.keys.allSessions(), this.keys.session('')])
+    }
+    commands.push(
+      ['SET', this.keys.session(session.sid), JSON.stringify(session), 'EX', ttl],
+      ['SADD', userSessions, session.sid],
+      ['EXPIRE', userSessions, ttl],
+    )
+    if (!session.swagger) commands.push(['ZADD', this.keys.allSessions(), session.expiresAt, session.sid])
+    if (options.alsoDelete?.length) commands.push(['DEL', ...options.alsoDelete])
+    const [ended] = await send(commands)
+    return options.exclusive && Array.isArray(ended) ? ended.map(String) : []
+  }
+
+  /** Closes the sockets of sessions that `start` ended (best effort, like every kick). */
+  async kick(sids: readonly string[]): Promise<void> {
+    await Promise.all(sids.map((sid) => this.realtime.disconnect({ session: sid })))
+  }
 
   /** Writes (or rewrites) a session and its index entries in one pipeline. */
   async save(session: Session): Promise<void> {

@@ -1,8 +1,8 @@
 /** `/sys/data-scopes/*` (docs/fba-compatibility.md, "Data scopes"). `/all` is registered before `/{pk}`. */
 import type { Context } from 'hono'
-import { toPage } from '../../core/pagination'
 import type { AppEnv } from '../../http/context'
-import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../http/openapi'
+import { crudRoutes } from '../../http/crud'
+import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope } from '../../http/openapi'
 import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
 import {
@@ -22,26 +22,6 @@ import { DataScopeService, dataScopeServiceDeps } from './service'
 
 const TAGS = ['System data scopes']
 
-const all = defineRoute({
-  method: 'get',
-  path: '/sys/data-scopes/all',
-  tags: TAGS,
-  summary: 'Every data scope',
-  access: 'authenticated',
-  responses: { 200: jsonEnvelope(z.array(DataScopeDetailSchema), 'Data scopes') },
-})
-
-const detail = defineRoute({
-  method: 'get',
-  path: '/sys/data-scopes/{pk}',
-  tags: TAGS,
-  summary: 'A data scope',
-  access: 'authenticated',
-  errors: [404],
-  request: { params: DataScopePkParamSchema },
-  responses: { 200: jsonEnvelope(DataScopeDetailSchema, 'Data scope') },
-})
-
 const rules = defineRoute({
   method: 'get',
   path: '/sys/data-scopes/{pk}/rules',
@@ -51,38 +31,6 @@ const rules = defineRoute({
   errors: [404],
   request: { params: DataScopePkParamSchema },
   responses: { 200: jsonEnvelope(DataScopeWithRulesSchema, 'Data scope with rules') },
-})
-
-const list = defineRoute({
-  method: 'get',
-  path: '/sys/data-scopes',
-  tags: TAGS,
-  summary: 'Data scopes, paged (id order)',
-  access: 'authenticated',
-  request: { query: DataScopeListQuerySchema },
-  responses: { 200: jsonEnvelope(PageDataScopeDetailSchema, 'Page of data scopes') },
-})
-
-const create = defineRoute({
-  method: 'post',
-  path: '/sys/data-scopes',
-  tags: TAGS,
-  summary: 'Create a data scope',
-  access: { permission: DATA_SCOPE_PERMS.add },
-  errors: [409],
-  request: jsonBody(DataScopeBodySchema),
-  responses: nullEnvelope('Created'),
-})
-
-const update = defineRoute({
-  method: 'put',
-  path: '/sys/data-scopes/{pk}',
-  tags: TAGS,
-  summary: 'Update a data scope (applies to every user on their next request)',
-  access: { permission: DATA_SCOPE_PERMS.edit },
-  errors: [404, 409],
-  request: { params: DataScopePkParamSchema, ...jsonBody(DataScopeBodySchema) },
-  responses: nullEnvelope('Updated'),
 })
 
 const updateRules = defineRoute({
@@ -96,45 +44,60 @@ const updateRules = defineRoute({
   responses: nullEnvelope('Rules replaced'),
 })
 
-const remove = defineRoute({
-  method: 'delete',
+const service = (c: Context<AppEnv>) => new DataScopeService(dataScopeServiceDeps(c))
+
+const scopes = crudRoutes({
   path: '/sys/data-scopes',
   tags: TAGS,
-  summary: 'Delete data scopes (and their links to roles and rules)',
-  access: { permission: DATA_SCOPE_PERMS.delete },
-  request: jsonBody(DeleteDataScopesBodySchema),
-  responses: nullEnvelope('Deleted'),
+  pk: DataScopePkParamSchema,
+  perms: DATA_SCOPE_PERMS,
+  service,
 })
-
-const service = (c: Context<AppEnv>) => new DataScopeService(dataScopeServiceDeps(c))
 
 export function dataScopeRoutes() {
   return createRouter()
-    .openapi(all, async (c) => ok(c, (await service(c).all()).map(toDataScopeDetail)))
-    .openapi(detail, async (c) => ok(c, toDataScopeDetail(await service(c).detail(c.req.valid('param').pk))))
+    .openapiRoutes([
+      scopes.all({ summary: 'Every data scope', data: DataScopeDetailSchema, description: 'Data scopes' }, async (s) =>
+        (await s.all()).map(toDataScopeDetail),
+      ),
+      scopes.detail(
+        { summary: 'A data scope', data: DataScopeDetailSchema, description: 'Data scope' },
+        async (s, pk) => toDataScopeDetail(await s.detail(pk)),
+      ),
+      scopes.list(
+        {
+          summary: 'Data scopes, paged (id order)',
+          query: DataScopeListQuerySchema,
+          page: PageDataScopeDetailSchema,
+          description: 'Page of data scopes',
+        },
+        (s, query) => s.list(query),
+        toDataScopeDetail,
+      ),
+      scopes.create({
+        summary: 'Create a data scope',
+        errors: [409],
+        body: DataScopeBodySchema,
+        description: 'Created',
+      }),
+      scopes.update({
+        summary: 'Update a data scope (applies to every user on their next request)',
+        errors: [409],
+        body: DataScopeBodySchema,
+        description: 'Updated',
+      }),
+      scopes.remove({
+        summary: 'Delete data scopes (and their links to roles and rules)',
+        body: DeleteDataScopesBodySchema,
+        description: 'Deleted',
+      }),
+    ])
     .openapi(rules, async (c) => {
       const { scope, rules } = await service(c).withRules(c.req.valid('param').pk)
       return ok(c, toDataScopeWithRules(scope, rules))
     })
-    .openapi(list, async (c) => {
-      const query = c.req.valid('query')
-      const { items, total } = await service(c).list(query)
-      return ok(c, toPage(items.map(toDataScopeDetail), total, query, c.req.url))
-    })
-    .openapi(create, async (c) => {
-      await service(c).create(c.req.valid('json'))
-      return ok(c, null)
-    })
-    .openapi(update, async (c) => {
-      await service(c).update(c.req.valid('param').pk, c.req.valid('json'))
-      return ok(c, null)
-    })
     .openapi(updateRules, async (c) => {
       await service(c).updateRules(c.req.valid('param').pk, c.req.valid('json').rules)
-      return ok(c, null)
-    })
-    .openapi(remove, async (c) => {
-      await service(c).delete(c.req.valid('json').pks)
       return ok(c, null)
     })
 }

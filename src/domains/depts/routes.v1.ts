@@ -4,7 +4,8 @@
  */
 import type { Context } from 'hono'
 import type { AppEnv } from '../../http/context'
-import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../http/openapi'
+import { crudRoutes } from '../../http/crud'
+import { defineRoute, jsonEnvelope, z } from '../../http/openapi'
 import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
 import { dataPermission } from '../data-rules/data-permission'
@@ -37,69 +38,41 @@ const tree = defineRoute({
   responses: { 200: jsonEnvelope(z.array(DeptTreeSchema), 'Department tree') },
 })
 
-const detail = defineRoute({
-  method: 'get',
-  path: '/sys/depts/{pk}',
-  tags: TAGS,
-  summary: 'A department',
-  access: 'authenticated',
-  dataPermission: DEPT_RECORDS,
-  errors: [404],
-  request: { params: DeptPkParamSchema },
-  responses: { 200: jsonEnvelope(DeptDetailSchema, 'Department') },
-})
+const service = (c: Context<AppEnv>) => new DeptService(deptServiceDeps(c))
 
-const create = defineRoute({
-  method: 'post',
+const depts = crudRoutes({
   path: '/sys/depts',
   tags: TAGS,
-  summary: 'Create a department',
-  access: { permission: DEPT_PERMS.add },
-  errors: [404, 409],
-  request: jsonBody(DeptBodySchema),
-  responses: nullEnvelope('Created'),
-})
-
-const update = defineRoute({
-  method: 'put',
-  path: '/sys/depts/{pk}',
-  tags: TAGS,
-  summary: 'Update a department (it cannot become its own ancestor)',
-  access: { permission: DEPT_PERMS.edit },
+  pk: DeptPkParamSchema,
+  perms: DEPT_PERMS,
   dataPermission: DEPT_RECORDS,
-  errors: [404, 409],
-  request: { params: DeptPkParamSchema, ...jsonBody(DeptBodySchema) },
-  responses: nullEnvelope('Updated'),
+  service,
 })
-
-const remove = defineRoute({
-  method: 'delete',
-  path: '/sys/depts/{pk}',
-  tags: TAGS,
-  summary: 'Delete a department (logically; refused while it has users or sub-departments)',
-  access: { permission: DEPT_PERMS.delete },
-  dataPermission: DEPT_RECORDS,
-  errors: [404, 409],
-  request: { params: DeptPkParamSchema },
-  responses: nullEnvelope('Deleted'),
-})
-
-const service = (c: Context<AppEnv>) => new DeptService(deptServiceDeps(c))
 
 export function deptRoutes() {
   return createRouter()
     .openapi(tree, async (c) => ok(c, await service(c).tree(c.req.valid('query'), dataPermission(c, sysDept))))
-    .openapi(detail, async (c) => ok(c, toDeptDetail(await service(c).detail(c.req.valid('param').pk))))
-    .openapi(create, async (c) => {
-      await service(c).create(c.req.valid('json'), { permission: dataPermission(c, sysDept) })
-      return ok(c, null)
-    })
-    .openapi(update, async (c) => {
-      await service(c).update(c.req.valid('param').pk, c.req.valid('json'), { permission: dataPermission(c, sysDept) })
-      return ok(c, null)
-    })
-    .openapi(remove, async (c) => {
-      await service(c).delete(c.req.valid('param').pk)
-      return ok(c, null)
-    })
+    .openapiRoutes([
+      depts.detail({ summary: 'A department', data: DeptDetailSchema, description: 'Department' }, async (s, pk) =>
+        toDeptDetail(await s.detail(pk)),
+      ),
+      depts.create(
+        { summary: 'Create a department', errors: [404, 409], body: DeptBodySchema, description: 'Created' },
+        (s, body, c) => s.create(body, { permission: dataPermission(c, sysDept) }),
+      ),
+      depts.update(
+        {
+          summary: 'Update a department (it cannot become its own ancestor)',
+          errors: [409],
+          body: DeptBodySchema,
+          description: 'Updated',
+        },
+        (s, pk, body, c) => s.update(pk, body, { permission: dataPermission(c, sysDept) }),
+      ),
+      depts.removeOne({
+        summary: 'Delete a department (logically; refused while it has users or sub-departments)',
+        errors: [409],
+        description: 'Deleted',
+      }),
+    ])
 }

@@ -3,7 +3,8 @@
  * `sidebar` never reads as an id.
  */
 
-import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../http/openapi'
+import { crudRoutes } from '../../http/crud'
+import { defineRoute, jsonEnvelope, z } from '../../http/openapi'
 import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
 import { type AuthUser, enabledRoles } from '../auth/auth-user'
@@ -23,6 +24,14 @@ import { MenuService, menuServiceDeps } from './service'
 
 const TAGS = ['System menus']
 
+const menus = crudRoutes({
+  path: '/sys/menus',
+  tags: TAGS,
+  pk: MenuPkParamSchema,
+  perms: MENU_PERMS,
+  service: (c) => new MenuService(menuServiceDeps(c)),
+})
+
 const sidebar = defineRoute({
   method: 'get',
   path: '/sys/menus/sidebar',
@@ -30,17 +39,6 @@ const sidebar = defineRoute({
   summary: "The caller's sidebar as a vben 5 route tree (no buttons; [] when the caller's roles have no menus)",
   access: 'authenticated',
   responses: { 200: jsonEnvelope(z.array(SidebarRouteSchema), 'Route tree') },
-})
-
-const detail = defineRoute({
-  method: 'get',
-  path: '/sys/menus/{pk}',
-  tags: TAGS,
-  summary: 'A menu',
-  access: 'authenticated',
-  errors: [404],
-  request: { params: MenuPkParamSchema },
-  responses: { 200: jsonEnvelope(MenuDetailSchema, 'Menu') },
 })
 
 const tree = defineRoute({
@@ -51,39 +49,6 @@ const tree = defineRoute({
   access: 'authenticated',
   request: { query: MenuListQuerySchema },
   responses: { 200: jsonEnvelope(z.array(MenuTreeSchema), 'Menu tree') },
-})
-
-const create = defineRoute({
-  method: 'post',
-  path: '/sys/menus',
-  tags: TAGS,
-  summary: 'Create a menu',
-  access: { permission: MENU_PERMS.add },
-  errors: [404, 409],
-  request: jsonBody(MenuBodySchema),
-  responses: nullEnvelope('Menu created'),
-})
-
-const update = defineRoute({
-  method: 'put',
-  path: '/sys/menus/{pk}',
-  tags: TAGS,
-  summary: 'Update a menu (every field is replaced); its parent may not be itself or one of its descendants',
-  access: { permission: MENU_PERMS.edit },
-  errors: [404, 409],
-  request: { params: MenuPkParamSchema, ...jsonBody(MenuBodySchema) },
-  responses: nullEnvelope('Menu updated'),
-})
-
-const remove = defineRoute({
-  method: 'delete',
-  path: '/sys/menus/{pk}',
-  tags: TAGS,
-  summary: 'Delete a menu without children, and its role links',
-  access: { permission: MENU_PERMS.delete },
-  errors: [404, 409],
-  request: { params: MenuPkParamSchema },
-  responses: nullEnvelope('Menu deleted'),
 })
 
 /** Set by the access middleware on every non-public route. */
@@ -110,18 +75,22 @@ export function menuRoutes() {
       const cache = c.get('services').cache
       return ok(c, cache ? await cache.getOrLoad('sidebar', key, load) : await load())
     })
-    .openapi(detail, async (c) => ok(c, toMenuDetail(await service(c).get(c.req.valid('param').pk))))
     .openapi(tree, async (c) => ok(c, toMenuTree(await service(c).search(c.req.valid('query')))))
-    .openapi(create, async (c) => {
-      await service(c).create(c.req.valid('json'))
-      return ok(c, null)
-    })
-    .openapi(update, async (c) => {
-      await service(c).update(c.req.valid('param').pk, c.req.valid('json'))
-      return ok(c, null)
-    })
-    .openapi(remove, async (c) => {
-      await service(c).delete(c.req.valid('param').pk)
-      return ok(c, null)
-    })
+    .openapiRoutes([
+      menus.detail({ summary: 'A menu', data: MenuDetailSchema, description: 'Menu' }, async (s, pk) =>
+        toMenuDetail(await s.get(pk)),
+      ),
+      menus.create({ summary: 'Create a menu', errors: [404, 409], body: MenuBodySchema, description: 'Menu created' }),
+      menus.update({
+        summary: 'Update a menu (every field is replaced); its parent may not be itself or one of its descendants',
+        errors: [409],
+        body: MenuBodySchema,
+        description: 'Menu updated',
+      }),
+      menus.removeOne({
+        summary: 'Delete a menu without children, and its role links',
+        errors: [409],
+        description: 'Menu deleted',
+      }),
+    ])
 }

@@ -1,10 +1,11 @@
-/** Monitors: online sessions, Redis and the cache. */
+/** Monitors: online sessions, Redis, the cache and the server. */
 import { defineDomain } from '../module'
 import { cacheMonitorRoutes } from './cache'
 import { monitorsMessages } from './messages'
 import { MONITOR_PERMS } from './perms'
 import { redisMonitorRoutes } from './redis'
 import { monitorRoutes } from './routes.v1'
+import { serverMonitorRoutes } from './server'
 
 /** A read permission as a button under one of fba's monitor menus (placed by name; the menus domain seeds those). */
 const button = (name: string, title: string, parent: string, perms: string) =>
@@ -12,13 +13,20 @@ const button = (name: string, title: string, parent: string, perms: string) =>
 
 export const monitorsModule = defineDomain({
   name: 'monitors',
-  routes: { v1: () => monitorRoutes().route('/', redisMonitorRoutes()).route('/', cacheMonitorRoutes()) },
+  routes: {
+    v1: () =>
+      monitorRoutes()
+        .route('/', redisMonitorRoutes())
+        .route('/', cacheMonitorRoutes())
+        .route('/', serverMonitorRoutes()),
+  },
   // The cache and rate-limit views have no page of their own: both live in Redis, so they sit under its menu.
   menus: [
     button('ViewOnline', '查看', 'Online', MONITOR_PERMS.online),
     button('ViewRedis', '查看', 'Redis', MONITOR_PERMS.redis),
     button('ViewCacheStats', '查看缓存统计', 'Redis', MONITOR_PERMS.cache),
     button('ViewRateLimit', '查看限流状态', 'Redis', MONITOR_PERMS.rateLimits),
+    button('ViewServer', '查看', 'Server', MONITOR_PERMS.server),
   ],
   permissions: MONITOR_PERMS,
   messages: monitorsMessages,

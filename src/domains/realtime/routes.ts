@@ -6,7 +6,7 @@
  * the API does not serve (neither this one nor `CORS_ALLOWED_ORIGINS`) gets 403 "Forbidden".
  */
 import { type Context, Hono } from 'hono'
-import { ServiceUnavailableError } from '../../core/errors'
+import { NotImplementedError, ServiceUnavailableError } from '../../core/errors'
 import type { AppEnv } from '../../http/context'
 import { hubFor, hubNamespace } from '../../infra/realtime'
 import { ENDPOINTS_HEADER, endpointsOf } from './endpoints'
@@ -39,8 +39,16 @@ async function upgrade(c: Context<AppEnv>): Promise<Response> {
   if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') return refuse(c, 400, ENGINE_ERRORS.badRequest)
   if (!originAllowed(c)) return refuse(c, 403, ENGINE_ERRORS.forbidden)
   const namespace = hubNamespace(c.env)
-  if (!namespace)
+  if (!namespace) {
+    // The Node, Bun and Deno hosts have no Durable Objects: a permanent 501 there (docs/hosts.md), not an outage.
+    const host = c.env.STRATUM_HOST
+    if (typeof host === 'string')
+      throw new NotImplementedError(undefined, {
+        params: { feature: 'Realtime (Socket.IO)', host },
+        data: { feature: 'realtime', host },
+      })
     throw new ServiceUnavailableError(undefined, { data: { service: 'realtime', reason: 'not configured' } })
+  }
   const headers = new Headers(c.req.raw.headers)
   headers.set(ENDPOINTS_HEADER, JSON.stringify(endpointsOf(c.env)))
   return hubFor(namespace).fetch(new Request(c.req.url, { method: 'GET', headers }))

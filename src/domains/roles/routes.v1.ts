@@ -4,7 +4,7 @@
  * non-superusers, staff).
  */
 
-import { toPage } from '../../core/pagination'
+import { crudRoutes } from '../../http/crud'
 import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../http/openapi'
 import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
@@ -27,13 +27,12 @@ import { RoleService, roleServiceDeps } from './service'
 
 const TAGS = ['System roles']
 
-const all = defineRoute({
-  method: 'get',
-  path: '/sys/roles/all',
+const roles = crudRoutes({
+  path: '/sys/roles',
   tags: TAGS,
-  summary: 'Every role (id order)',
-  access: 'authenticated',
-  responses: { 200: jsonEnvelope(z.array(RoleDetailSchema), 'Roles') },
+  pk: RolePkParamSchema,
+  perms: ROLE_PERMS,
+  service: (c) => new RoleService(roleServiceDeps(c)),
 })
 
 const menus = defineRoute({
@@ -58,49 +57,6 @@ const scopes = defineRoute({
   responses: { 200: jsonEnvelope(z.array(z.number().int()), 'Data-scope ids') },
 })
 
-const detail = defineRoute({
-  method: 'get',
-  path: '/sys/roles/{pk}',
-  tags: TAGS,
-  summary: 'A role with its menus and data scopes',
-  access: 'authenticated',
-  errors: [404],
-  request: { params: RolePkParamSchema },
-  responses: { 200: jsonEnvelope(RoleWithRelationSchema, 'Role') },
-})
-
-const list = defineRoute({
-  method: 'get',
-  path: '/sys/roles',
-  tags: TAGS,
-  summary: 'Roles, paged (id order)',
-  access: 'authenticated',
-  request: { query: RoleListQuerySchema },
-  responses: { 200: jsonEnvelope(PageRoleDetailSchema, 'Page of roles') },
-})
-
-const create = defineRoute({
-  method: 'post',
-  path: '/sys/roles',
-  tags: TAGS,
-  summary: 'Create a role',
-  access: { permission: ROLE_PERMS.add },
-  errors: [409],
-  request: jsonBody(RoleBodySchema),
-  responses: nullEnvelope('Role created'),
-})
-
-const update = defineRoute({
-  method: 'put',
-  path: '/sys/roles/{pk}',
-  tags: TAGS,
-  summary: 'Update a role; takes effect for its users on their next request',
-  access: { permission: ROLE_PERMS.edit },
-  errors: [404, 409],
-  request: { params: RolePkParamSchema, ...jsonBody(RoleBodySchema) },
-  responses: nullEnvelope('Role updated'),
-})
-
 const updateMenus = defineRoute({
   method: 'put',
   path: '/sys/roles/{pk}/menus',
@@ -123,46 +79,48 @@ const updateScopes = defineRoute({
   responses: nullEnvelope('Data scopes replaced'),
 })
 
-const remove = defineRoute({
-  method: 'delete',
-  path: '/sys/roles',
-  tags: TAGS,
-  summary: 'Delete roles with their user, menu and data-scope links (ids already gone are ignored)',
-  access: { permission: ROLE_PERMS.delete },
-  request: jsonBody(DeleteRolesBodySchema),
-  responses: nullEnvelope('Roles deleted'),
-})
-
 export function roleRoutes() {
   const service = (c: Parameters<typeof roleServiceDeps>[0]) => new RoleService(roleServiceDeps(c))
   return createRouter()
-    .openapi(all, async (c) => ok(c, (await service(c).all()).map(toRoleDetail)))
+    .openapiRoutes([
+      roles.all({ summary: 'Every role (id order)', data: RoleDetailSchema, description: 'Roles' }, async (s) =>
+        (await s.all()).map(toRoleDetail),
+      ),
+      roles.detail(
+        { summary: 'A role with its menus and data scopes', data: RoleWithRelationSchema, description: 'Role' },
+        async (s, pk) => toRoleWithRelation(await s.detail(pk)),
+      ),
+      roles.list(
+        {
+          summary: 'Roles, paged (id order)',
+          query: RoleListQuerySchema,
+          page: PageRoleDetailSchema,
+          description: 'Page of roles',
+        },
+        (s, query) => s.list(query),
+        toRoleDetail,
+      ),
+      roles.create({ summary: 'Create a role', errors: [409], body: RoleBodySchema, description: 'Role created' }),
+      roles.update({
+        summary: 'Update a role; takes effect for its users on their next request',
+        errors: [409],
+        body: RoleBodySchema,
+        description: 'Role updated',
+      }),
+      roles.remove({
+        summary: 'Delete roles with their user, menu and data-scope links (ids already gone are ignored)',
+        body: DeleteRolesBodySchema,
+        description: 'Roles deleted',
+      }),
+    ])
     .openapi(menus, async (c) => ok(c, toMenuTree(await service(c).menus(c.req.valid('param').pk))))
     .openapi(scopes, async (c) => ok(c, await service(c).scopeIds(c.req.valid('param').pk)))
-    .openapi(detail, async (c) => ok(c, toRoleWithRelation(await service(c).detail(c.req.valid('param').pk))))
-    .openapi(list, async (c) => {
-      const query = c.req.valid('query')
-      const { items, total } = await service(c).list(query)
-      return ok(c, toPage(items.map(toRoleDetail), total, query, c.req.url))
-    })
-    .openapi(create, async (c) => {
-      await service(c).create(c.req.valid('json'))
-      return ok(c, null)
-    })
-    .openapi(update, async (c) => {
-      await service(c).update(c.req.valid('param').pk, c.req.valid('json'))
-      return ok(c, null)
-    })
     .openapi(updateMenus, async (c) => {
       await service(c).updateMenus(c.req.valid('param').pk, c.req.valid('json').menus)
       return ok(c, null)
     })
     .openapi(updateScopes, async (c) => {
       await service(c).updateScopes(c.req.valid('param').pk, c.req.valid('json').scopes)
-      return ok(c, null)
-    })
-    .openapi(remove, async (c) => {
-      await service(c).delete(c.req.valid('json').pks)
       return ok(c, null)
     })
 }

@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, inArray, ne, type SQL, sql } from 'drizzle-orm'
 import { filter } from '../../infra/db/filters'
-import { Repository, type RepositoryDb } from '../../infra/db/repository'
+import { type ListQuery, Repository, type RepositoryDb } from '../../infra/db/repository'
 import { type Dept, sysDept } from '../depts/schema'
 import { type Role, sysRole } from '../roles/schema'
 import { type NewUser, sysUser, sysUserPasswordHistory, sysUserRole, type User } from './schema'
@@ -93,6 +93,31 @@ export class UserRepository extends Repository<typeof sysUser> {
     return { user: row.user, dept: row.dept, roles: roles.map((r) => r.role) }
   }
 
+  /**
+   * A page of users with their departments and roles, and the total, in one round trip: the roles are selected by the
+   * page's ids as a subquery, so nothing waits for the page to come back first.
+   */
+  async listWithRelations(query: ListQuery): Promise<{ items: UserRelations[]; total: number }> {
+    const window = this.pageWindow(query)
+    const [rows, totals, roles] = await this.db.batch([
+      this.db
+        .select({ user: sysUser, dept: sysDept })
+        .from(sysUser)
+        .leftJoin(sysDept, eq(sysDept.id, sysUser.deptId))
+        .where(window.condition)
+        .orderBy(...window.order)
+        .limit(window.limit)
+        .offset(window.offset),
+      this.totalQuery(window),
+      this.#rolesWhere(inArray(sysUserRole.userId, this.pageIdsQuery(window))),
+    ])
+    const rolesByUser = groupRoles(roles)
+    return {
+      items: rows.map(({ user, dept }) => ({ user, dept, roles: rolesByUser.get(user.id) ?? [] })),
+      total: totals[0]?.total ?? 0,
+    }
+  }
+
   /** Departments and roles of many users (one round trip), in the users' order. */
   async relationsOf(users: readonly User[]): Promise<UserRelations[]> {
     if (!users.length) return []
@@ -105,12 +130,7 @@ export class UserRepository extends Repository<typeof sysUser> {
       this.#rolesOf(users.map((u) => u.id)),
     ])
     const deptById = new Map(depts.map((d) => [d.id, d]))
-    const rolesByUser = new Map<number, Role[]>()
-    for (const { userId, role } of roles) {
-      const list = rolesByUser.get(userId) ?? []
-      list.push(role)
-      rolesByUser.set(userId, list)
-    }
+    const rolesByUser = groupRoles(roles)
     return users.map((user) => ({
       user,
       dept: user.deptId === null ? null : (deptById.get(user.deptId) ?? null),
@@ -175,15 +195,30 @@ export class UserRepository extends Repository<typeof sysUser> {
   }
 
   #rolesOf(userIds: readonly number[]) {
+    return this.#rolesWhere(inArray(sysUserRole.userId, [...userIds]))
+  }
+
+  #rolesWhere(condition: SQL) {
     return this.db
       .select({ userId: sysUserRole.userId, role: sysRole })
       .from(sysUserRole)
       .innerJoin(sysRole, eq(sysRole.id, sysUserRole.roleId))
-      .where(inArray(sysUserRole.userId, [...userIds]))
+      .where(condition)
       .orderBy(sysRole.id)
   }
 
   #notId(id: number | undefined): SQL | undefined {
     return id === undefined ? undefined : ne(sysUser.id, id)
   }
+}
+
+/** Roles by user id, each user's in the order the query gave (role id). */
+function groupRoles(rows: readonly { userId: number; role: Role }[]): Map<number, Role[]> {
+  const byUser = new Map<number, Role[]>()
+  for (const { userId, role } of rows) {
+    const list = byUser.get(userId)
+    if (list) list.push(role)
+    else byUser.set(userId, [role])
+  }
+  return byUser
 }

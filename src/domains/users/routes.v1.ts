@@ -4,7 +4,7 @@
  * `/sys/users/me…` routes are registered before their `/sys/users/{pk}…` twins so `me` never reads as an id.
  */
 
-import { toPage } from '../../core/pagination'
+import { crudRoutes } from '../../http/crud'
 import { emailSender } from '../../http/email'
 import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../http/openapi'
 import { ok } from '../../http/respond'
@@ -39,6 +39,15 @@ const TAGS = ['System users']
 
 /** Every route over other users' records: a user outside the caller's data scope is a 404 (as if unknown). */
 const USER_RECORDS = scopedRecords(sysUser, { notFound: 'user.not_found' })
+
+const users = crudRoutes({
+  path: '/sys/users',
+  tags: TAGS,
+  pk: UserPkParamSchema,
+  perms: USER_PERMS,
+  dataPermission: USER_RECORDS,
+  service: (c) => new UserService(userServiceDeps(c)),
+})
 
 const me = defineRoute({
   method: 'get',
@@ -101,18 +110,6 @@ const emailCaptcha = defineRoute({
   responses: nullEnvelope('Code sent'),
 })
 
-const detail = defineRoute({
-  method: 'get',
-  path: '/sys/users/{pk}',
-  tags: TAGS,
-  summary: 'A user with department and roles',
-  access: 'authenticated',
-  dataPermission: USER_RECORDS,
-  errors: [404],
-  request: { params: UserPkParamSchema },
-  responses: { 200: jsonEnvelope(UserWithRelationSchema, 'User') },
-})
-
 const roles = defineRoute({
   method: 'get',
   path: '/sys/users/{pk}/roles',
@@ -123,40 +120,6 @@ const roles = defineRoute({
   errors: [404],
   request: { params: UserPkParamSchema },
   responses: { 200: jsonEnvelope(z.array(RoleDetailSchema), 'Roles') },
-})
-
-const list = defineRoute({
-  method: 'get',
-  path: '/sys/users',
-  tags: TAGS,
-  summary: 'Users, paged (newest first)',
-  access: 'authenticated',
-  dataPermission: USER_RECORDS,
-  request: { query: UserListQuerySchema },
-  responses: { 200: jsonEnvelope(PageUserWithRelationSchema, 'Page of users') },
-})
-
-const create = defineRoute({
-  method: 'post',
-  path: '/sys/users',
-  tags: TAGS,
-  summary: 'Create a user',
-  access: 'superuser',
-  errors: [404, 409],
-  request: jsonBody(CreateUserBodySchema),
-  responses: { 200: jsonEnvelope(UserWithRelationSchema, 'The new user') },
-})
-
-const update = defineRoute({
-  method: 'put',
-  path: '/sys/users/{pk}',
-  tags: TAGS,
-  summary: 'Update a user (roles are replaced)',
-  access: 'superuser',
-  dataPermission: USER_RECORDS,
-  errors: [404, 409],
-  request: { params: UserPkParamSchema, ...jsonBody(UpdateUserBodySchema) },
-  responses: nullEnvelope('User updated'),
 })
 
 const permissions = defineRoute({
@@ -182,18 +145,6 @@ const resetPassword = defineRoute({
   errors: [404],
   request: { params: UserPkParamSchema, ...jsonBody(ResetPasswordBodySchema) },
   responses: nullEnvelope('Password reset'),
-})
-
-const remove = defineRoute({
-  method: 'delete',
-  path: '/sys/users/{pk}',
-  tags: TAGS,
-  summary: 'Delete a user, its role links and password history; ends its sessions',
-  access: { permission: USER_PERMS.delete },
-  dataPermission: USER_RECORDS,
-  errors: [404],
-  request: { params: UserPkParamSchema },
-  responses: nullEnvelope('User deleted'),
 })
 
 /** Set by the access middleware on every non-public route. */
@@ -227,32 +178,61 @@ export function userRoutes() {
       })
       .openapi(emailCaptcha, async (c) => {
         const { recipients } = c.req.valid('json')
-        const sender = emailSender(c)
+        const sender = await emailSender(c)
         const addresses = typeof recipients === 'string' ? [recipients] : recipients
         await service(c).sendEmailCode(currentUser(c.get('user')).id, addresses, sender)
         return ok(c, null)
       })
-      .openapi(list, async (c) => {
-        const query = c.req.valid('query')
-        const { items, total } = await service(c).list(query, dataPermission(c, sysUser))
-        const page = items.map((r) => toUserWithRelation(r.user, r.dept, r.roles))
-        return ok(c, toPage(page, total, query, c.req.url))
-      })
-      .openapi(create, async (c) => {
-        const created = await service(c).create(c.req.valid('json'))
-        return ok(c, toUserWithRelation(created.user, created.dept, created.roles))
-      })
-      .openapi(detail, async (c) => {
-        const found = await service(c).detail(c.req.valid('param').pk)
-        return ok(c, toUserWithRelation(found.user, found.dept, found.roles))
-      })
+      .openapiRoutes([
+        users.list(
+          {
+            summary: 'Users, paged (newest first)',
+            query: UserListQuerySchema,
+            page: PageUserWithRelationSchema,
+            description: 'Page of users',
+          },
+          (s, query, c) => s.list(query, dataPermission(c, sysUser)),
+          (r) => toUserWithRelation(r.user, r.dept, r.roles),
+        ),
+        users.create(
+          {
+            summary: 'Create a user',
+            access: 'superuser',
+            errors: [404, 409],
+            body: CreateUserBodySchema,
+            data: UserWithRelationSchema,
+            description: 'The new user',
+          },
+          async (s, body) => {
+            const created = await s.create(body)
+            return toUserWithRelation(created.user, created.dept, created.roles)
+          },
+        ),
+        users.detail(
+          { summary: 'A user with department and roles', data: UserWithRelationSchema, description: 'User' },
+          async (s, pk) => {
+            const found = await s.detail(pk)
+            return toUserWithRelation(found.user, found.dept, found.roles)
+          },
+        ),
+        users.update({
+          summary: 'Update a user (roles are replaced)',
+          access: 'superuser',
+          errors: [409],
+          body: UpdateUserBodySchema,
+          description: 'User updated',
+        }),
+        users.removeOne(
+          {
+            summary: 'Delete a user, its role links and password history; ends its sessions',
+            description: 'User deleted',
+          },
+          (s, pk, c) => s.delete(currentUser(c.get('user')), pk),
+        ),
+      ])
       .openapi(roles, async (c) => {
         const found = await service(c).detail(c.req.valid('param').pk)
         return ok(c, found.roles.map(toRoleDetail))
-      })
-      .openapi(update, async (c) => {
-        await service(c).update(c.req.valid('param').pk, c.req.valid('json'))
-        return ok(c, null)
       })
       .openapi(permissions, async (c) => {
         await service(c).togglePermission(
@@ -264,10 +244,6 @@ export function userRoutes() {
       })
       .openapi(resetPassword, async (c) => {
         await service(c).resetPassword(c.req.valid('param').pk, c.req.valid('json').password)
-        return ok(c, null)
-      })
-      .openapi(remove, async (c) => {
-        await service(c).delete(currentUser(c.get('user')), c.req.valid('param').pk)
         return ok(c, null)
       })
   )

@@ -137,8 +137,7 @@ export class UserService {
     permission?: SQL,
   ): Promise<{ items: UserRelations[]; total: number }> {
     const { page, size, ...filters } = query
-    const { items, total } = await this.users.list({ page, size, filters, permission })
-    return { items: await this.users.relationsOf(items), total }
+    return this.users.listWithRelations({ page, size, filters, permission })
   }
 
   // ---- create / update ------------------------------------------------------------------------------------------

@@ -18,7 +18,9 @@ import type { Config, ConfigRate } from '../../core/config'
 import { RATE_LIMIT_CONFIG_DEFAULTS } from '../../core/config'
 import { sha256Hex } from '../../core/encoding'
 import type { Redis } from '../../infra/redis'
+import type { ScriptRunner } from '../../infra/redis-batch'
 import type { AppEnv } from '../context'
+import { defaultLimitCounter } from './rate-limit-local'
 
 export type RateAlgorithm = 'slidingWindow' | 'fixedWindow' | 'tokenBucket'
 
@@ -67,7 +69,15 @@ export interface RateLimitRule {
 }
 
 /** A rule as declared on a route: the name defaults to `METHOD /path`. */
-export type RouteRateLimit = Omit<RateLimitRule, 'name'> & { name?: string }
+export type RouteRateLimit = Omit<RateLimitRule, 'name'> & {
+  name?: string
+  /**
+   * The handler counts the rule in a Redis pipeline of its own making (`carryRateLimit`, middleware/rate-limit.ts),
+   * saving the round trip the middleware would make before it; a request whose handler never runs (a 400 from
+   * validation) is counted after it. Same counters, same verdicts: only where the count travels differs.
+   */
+  carried?: boolean
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Registry
@@ -296,16 +306,20 @@ function algorithmFor(prefix: string, rate: ResolvedRate): Algorithm {
   return algorithm
 }
 
-/** A limiter for one rate of a rule, bound to this request's Redis client. */
+/**
+ * A limiter for one rate of a rule, bound to this request's Redis client — or to a batch's `ScriptRunner`
+ * (infra/redis-batch.ts), whose pipeline then carries the limiter's script (`limit()` calls nothing else).
+ */
 export function buildLimiter(
-  redis: Redis,
+  redis: Redis | ScriptRunner,
   config: Pick<Config, 'REDIS_KEY_PREFIX' | 'RATE_LIMIT_TIMEOUT_MS'>,
   rule: RateLimitRule,
   rate: ResolvedRate,
 ): Ratelimit {
   const prefix = ratePrefix(config, rule, rate)
   return new Ratelimit({
-    redis,
+    // A ScriptRunner has the two methods `limit()` uses (evalsha, and eval after NOSCRIPT), not the SDK's whole type.
+    redis: redis as Redis,
     prefix,
     limiter: algorithmFor(prefix, rate),
     ephemeralCache,
@@ -316,6 +330,20 @@ export function buildLimiter(
 }
 
 export type RateLimitResponse = Awaited<ReturnType<Ratelimit['limit']>>
+
+/**
+ * Whether this isolate already knows `id` is over one of the rates (the limiters' ephemeral cache): such a request is
+ * answered 429 without asking Redis, so a caller about to put other commands in the limiter's pipeline asks first.
+ */
+export function blockedInIsolate(
+  config: Pick<Config, 'REDIS_KEY_PREFIX'>,
+  rule: RateLimitRule,
+  rates: readonly ResolvedRate[],
+  id: string,
+  now = Date.now(),
+): boolean {
+  return rates.some((rate) => (ephemeralCache.get(`${ratePrefix(config, rule, rate)}:${id}`) ?? 0) >= now)
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Admin: inspect and reset one identifier
@@ -357,6 +385,8 @@ export async function resetIdentity(redis: Redis, config: Config, rule: RateLimi
   await Promise.all(
     resolveRates(rule, config).map((rate) => buildLimiter(redis, config, rule, rate).resetUsedTokens(id)),
   )
+  // The default rule's totals this isolate remembers (rate-limit-local.ts); other isolates relearn at their next flush.
+  defaultLimitCounter.forget(`:${id}:`)
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -15,11 +15,15 @@ import { createMiddleware } from 'hono/factory'
 import { ServiceUnavailableError, TooManyRequestsError } from '../../core/errors'
 import { describeError } from '../../core/logging'
 import { urlVersion } from '../../core/versioning'
+import type { RedisCommand } from '../../infra/redis'
+import type { RedisBatch } from '../../infra/redis-batch'
 import { background } from '../background'
 import { connectingIp, UNKNOWN_IP } from '../client-info'
 import type { AppEnv } from '../context'
+import { defaultLimitCounter, sendFlush } from './rate-limit-local'
 import {
   apiKeyDigest,
+  blockedInIsolate,
   buildLimiter,
   describeRule,
   durationMs,
@@ -201,18 +205,106 @@ export function rateLimit(declared: RateLimitRule): MiddlewareHandler<AppEnv> {
  * name and settings share one rule and its counters), middleware and `x-rate-limit` document.
  */
 export function routeRateLimit(limit: RouteRateLimit, method: string, path: string) {
-  const rule: RateLimitRule = { ...limit, name: limit.name ?? `${method.toUpperCase()} ${path}` }
-  return { rule, middleware: rateLimit(rule), extension: describeRule(rule) }
+  const { carried, ...declared } = limit
+  if (carried && !path.includes('{')) carryingPaths.add(path)
+  const rule: RateLimitRule = { ...declared, name: limit.name ?? `${method.toUpperCase()} ${path}` }
+  return { rule, middleware: carried ? carriedRateLimit(rule) : rateLimit(rule), extension: describeRule(rule) }
+}
+
+/** A rule the handler counts in its own pipeline (`RouteRateLimit.carried`), with who the request counts against. */
+interface CarriedRateLimit {
+  rule: RateLimitRule
+  identity: Identity
+}
+
+declare module '../context' {
+  interface Variables {
+    /** The route's carried rule, until the handler takes it into its pipeline (`carryRateLimit`). */
+    carriedRateLimit?: CarriedRateLimit
+  }
+}
+
+/** The middleware of a carried rule: hands the rule to the handler, counts it afterwards if the handler did not. */
+function carriedRateLimit(declared: RateLimitRule): MiddlewareHandler<AppEnv> {
+  assertValidRates(declared)
+  const rule = registerRateLimitRule(declared)
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const carried: CarriedRateLimit = { rule, identity: await identify(c, rule.by) }
+    c.set('carriedRateLimit', carried)
+    await next()
+    // No handler took it (validation answered 400, a gate 404): every request counts, so it is counted now.
+    if (c.get('carriedRateLimit') !== carried) return
+    c.set('carriedRateLimit', undefined)
+    await enforceRateLimit(c, rule)
+  })
+}
+
+/**
+ * Puts the route's carried rule in `batch` (its limiters' scripts join the handler's pipeline), and the default rule's
+ * pending counters if no pipeline took them yet; answers the judge to await once the batch is sent. The judge sets the
+ * `RateLimit-*` headers and throws 429 (503 when a fail-closed rule could not be counted) as the middleware would
+ * have, so the handler acts on nothing else the batch read before it passed. A client this isolate already knows to be
+ * over the carried rule gets its 429 here, before anything is queued or sent.
+ */
+export async function carryRateLimit(c: Context<AppEnv>, batch: RedisBatch): Promise<() => Promise<void>> {
+  // The route's rule first: a 429 decided in the isolate leaves the default count pending, counted after routing.
+  const judgeRule = await carryRule(c, batch)
+  const judgeDefault = carryDefaultLimit(c, batch)
+  return async () => {
+    await judgeDefault?.()
+    await judgeRule?.()
+  }
+}
+
+async function carryRule(c: Context<AppEnv>, batch: RedisBatch): Promise<(() => Promise<void>) | undefined> {
+  const carried = c.get('carriedRateLimit')
+  if (!carried) return undefined
+  c.set('carriedRateLimit', undefined)
+  const { rule, identity } = carried
+  const config = c.get('config')
+  const rates = resolveRates(rule, config)
+  if (!rates.length) return undefined
+  const id = identifierKey(identity)
+  if (blockedInIsolate(config, rule, rates, id)) {
+    await enforceRateLimit(c, rule)
+    return undefined
+  }
+  // `limit()` queues its script in the batch at once (before its first await); the outcomes come after the send.
+  const outcomes = Promise.allSettled(rates.map((rate) => buildLimiter(batch.scripts, config, rule, rate).limit(id)))
+  return async () => {
+    const verdicts = settle(c, rule, identity, await outcomes)
+    if (verdicts.length) applyVerdicts(c, verdicts)
+  }
+}
+
+/** The default rule's pending counters in `batch` (fail open, like `flushDefaultLimit`). */
+function carryDefaultLimit(c: Context<AppEnv>, batch: RedisBatch): (() => Promise<void>) | undefined {
+  const commands: RedisCommand[] = []
+  const judge = countDefaultLimit(c, commandList(commands))
+  if (!judge) return undefined
+  const replies = Promise.all(commands.map((command) => batch.add(command)))
+  replies.catch(() => undefined)
+  return async () => {
+    let results: unknown[]
+    try {
+      results = await replies
+    } catch (err) {
+      return redisUnavailable(c, DEFAULT_RATE_LIMIT_RULE, 'error', err)
+    }
+    judge(results)
+  }
 }
 
 /**
  * The default rule: every `/api/*` request, per client IP, in fixed windows (the same keys as @upstash/ratelimit's
  * fixed window, so the admin endpoints inspect and reset it like any rule).
  *
- * It is not a separate Redis round trip: its counters (`INCR` + `PEXPIRE NX` per window) ride in the one pipeline
- * the request makes anyway — authentication's for requests with a Bearer token (see `domains/auth/authenticate.ts`).
- * A request without credentials counts them alone before routing (public routes have no middleware layer for it);
- * counters nothing took (a public route reached with a token, a 404) are counted after routing.
+ * It is counted in the isolate (rate-limit-local.ts): no Redis round trip on the request path once the isolate knows
+ * the client's window. The first request of a client in a window counts in Redis (`INCR` + `PEXPIRE NX` per window),
+ * riding in the pipeline the request makes anyway — authentication's for requests with a Bearer token (see
+ * `domains/auth/authenticate.ts`); a request without credentials counts alone before routing (public routes have no
+ * middleware layer for it); counters nothing took (a public route reached with a token, a 404) are counted after
+ * routing. Later requests are judged locally and their counts sent in batches after the response.
  */
 export const DEFAULT_RATE_LIMIT_RULE: RateLimitRule = registerRateLimitRule({
   name: 'default',
@@ -244,6 +336,14 @@ function prepareDefaultCount(c: Context<AppEnv>): DefaultCount | undefined {
 
 type CountingPipeline = { incr(key: string): unknown; pexpire(key: string, ms: number, option?: 'NX'): unknown }
 
+/** A `CountingPipeline` that writes its commands into `commands` (for a lean pipeline request). */
+export function commandList(commands: RedisCommand[]): CountingPipeline {
+  return {
+    incr: (key) => commands.push(['INCR', key]),
+    pexpire: (key, ms, option) => commands.push(option ? ['PEXPIRE', key, ms, option] : ['PEXPIRE', key, ms]),
+  }
+}
+
 /**
  * Adds this request's pending default-rule counters to `pipeline` (once per request) and returns how to judge the
  * results — call it with the pipeline results that follow the caller's own commands. Undefined: nothing to count.
@@ -260,8 +360,11 @@ export function countDefaultLimit(
     pipeline.pexpire(key, pending.rates[i]?.windowMs ?? 1000, 'NX')
   })
   return (results) => {
+    const now = Date.now()
     const verdicts = pending.rates.map((rate, i) => {
       const used = Number(results[i * 2] ?? 0)
+      // From now on this isolate judges the window locally (rate-limit-local.ts).
+      defaultLimitCounter.record(pending.keys[i] ?? '', used, pending.resets[i] ?? 0, now)
       return {
         success: used <= rate.limit,
         limit: rate.limit,
@@ -287,12 +390,12 @@ export function countDefaultLimit(
 export async function flushDefaultLimit(c: Context<AppEnv>): Promise<void> {
   // The pending count first: reading `services.redis` builds a client, which a request with nothing to count skips.
   if (!c.get('defaultCount')) return
-  const redis = c.get('services').redis
-  if (!redis) return
-  const pipeline = redis.pipeline()
-  const judge = countDefaultLimit(c, pipeline)
+  const send = c.get('services').redisPipeline
+  if (!send) return
+  const commands: RedisCommand[] = []
+  const judge = countDefaultLimit(c, commandList(commands))
   if (!judge) return
-  const outcome = await withinRateLimitTimeout(c, pipeline.exec())
+  const outcome = await withinRateLimitTimeout(c, send(commands))
   if (outcome.status === 'rejected') return redisUnavailable(c, DEFAULT_RATE_LIMIT_RULE, 'error', outcome.reason)
   if (outcome.status === 'timeout') {
     const ms = c.get('config').RATE_LIMIT_TIMEOUT_MS
@@ -339,19 +442,63 @@ function independent(path: string): boolean {
   return version !== undefined && independentPaths.has(path.slice(version.length + 5))
 }
 
+/**
+ * Paths (below `/api/<version>`) of routes that carry their limit (`carried`, static paths only): their handler's
+ * Redis request takes the default rule's first count too, so it is not counted on its own before routing.
+ */
+const carryingPaths = new Set<string>()
+
+function carrying(path: string): boolean {
+  const version = urlVersion(path)
+  return version !== undefined && carryingPaths.has(path.slice(version.length + 5))
+}
+
 /** The default rule around the rest of an `/api` request (a step of the request pipeline, middleware/pipeline.ts). */
 export function withDefaultRateLimit(c: Context<AppEnv>, next: Next): Promise<void> {
   if (independentPaths.size && independent(c.req.path)) return next()
   const pending = prepareDefaultCount(c)
   if (!pending) return next()
+  if (pending.keys.every((key) => defaultLimitCounter.knows(key))) {
+    judgeLocally(c, pending)
+    return next()
+  }
   c.set('defaultCount', pending)
   return countAround(c, next)
+}
+
+/**
+ * The default rule judged in the isolate, no I/O (rate-limit-local.ts): the window's total is known here from an
+ * earlier request. A due flush of the pending count goes after the response; when it fails the count stays pending
+ * and the request has passed anyway (fail open, like every default-rule failure).
+ */
+function judgeLocally(c: Context<AppEnv>, pending: DefaultCount): void {
+  const now = Date.now()
+  const verdicts: Verdict[] = []
+  pending.rates.forEach((rate, i) => {
+    const key = pending.keys[i] ?? ''
+    const decision = defaultLimitCounter.check(key, rate.limit, rate.windowMs, now)
+    if (decision.kind !== 'local') return
+    const { success, used, flush } = decision
+    verdicts.push({ success, limit: rate.limit, remaining: rate.limit - used, reset: pending.resets[i] ?? 0 })
+    const send = flush && c.get('services').redisPipeline
+    if (flush && send) {
+      const sent = sendFlush(defaultLimitCounter, send, flush, rate.windowMs).catch((err: unknown) =>
+        redisUnavailable(c, DEFAULT_RATE_LIMIT_RULE, 'error', err),
+      )
+      background(c, 'rate limit flush', sent)
+    }
+  })
+  if (verdicts.some((v) => !v.success)) {
+    c.get('logger').info('rate limit exceeded', { rule: DEFAULT_RATE_LIMIT_RULE.name, identifier: `ip:${clientIp(c)}` })
+  }
+  applyVerdicts(c, verdicts)
 }
 
 async function countAround(c: Context<AppEnv>, next: Next): Promise<void> {
   // Without credentials no authentication pipeline will carry the counters: count them before routing, so a public
   // route (or a 401) is judged before its handler runs.
-  if (!c.req.raw.headers.has('Authorization')) await flushDefaultLimit(c)
+  // Nor on a route that carries its limit: its handler's first Redis request takes them (`carryRateLimit`).
+  if (!c.req.raw.headers.has('Authorization') && !carrying(c.req.path)) await flushDefaultLimit(c)
   await next()
   // Counters no pipeline took (a public route reached with a token, a bad token, 404/405): count them now.
   await flushDefaultLimit(c)

@@ -14,6 +14,7 @@ import { negotiateLanguage } from '../../core/i18n'
 import { Logger } from '../../core/logging'
 import { TRACE_HEADER, traceIdFrom } from '../../core/trace'
 import { deprecationHeaders, resolvedVersion } from '../../core/versioning'
+import { countRequest } from '../../infra/server-probe'
 import { createServices, type ServiceFactories } from '../../infra/services'
 import type { AccessCheck } from '../access'
 import type { AppEnv } from '../context'
@@ -67,6 +68,8 @@ export async function withRequestContext(
   options: RequestContextOptions,
   steps: (c: Context<AppEnv>, next: Next) => Promise<void>,
 ): Promise<void> {
+  // The isolate's request count and age, for the server monitor (infra/server-probe.ts).
+  countRequest()
   const traceId = traceIdFrom(c.req.header(TRACE_HEADER))
   const path = c.req.path
   const headers = new ResponseHeaders(secureHeadersFor(path))

@@ -91,6 +91,14 @@ export interface ListResult<T> {
   total: number
 }
 
+/** What selects one page of a list (see `Repository.pageWindow`). */
+export interface PageWindow {
+  condition: SQL | undefined
+  order: OrderTerm[]
+  limit: number
+  offset: number
+}
+
 export const DEFAULT_PAGE = 1
 export const DEFAULT_PAGE_SIZE = 20
 
@@ -160,18 +168,47 @@ export class Repository<TTable extends TableWithId> {
 
   /** One page plus the total number of matching rows, read in one round trip (`db.batch`). */
   async list(query: ListQuery = {}): Promise<ListResult<Row<TTable>>> {
-    const page = Math.max(1, Math.trunc(query.page ?? DEFAULT_PAGE))
-    const size = Math.max(1, Math.trunc(query.size ?? DEFAULT_PAGE_SIZE))
-    const condition = and(query.where, buildFilters(this.filters, query.filters), query.permission)
+    const window = this.pageWindow(query)
     const [items, totals] = await this.db.batch([
       this.#select()
-        .where(condition)
-        .orderBy(...this.order(query.sort))
-        .limit(size)
-        .offset(size * (page - 1)),
-      this.db.select({ total: count() }).from(this.#anyTable).where(condition),
+        .where(window.condition)
+        .orderBy(...window.order)
+        .limit(window.limit)
+        .offset(window.offset),
+      this.totalQuery(window),
     ])
     return { items: items as Row<TTable>[], total: totals[0]?.total ?? 0 }
+  }
+
+  /**
+   * What selects a page of `query` — condition, order, limit, offset — for a subclass that reads the page together
+   * with rows related to it in the same `db.batch` (one round trip per list; see `pageIdsQuery`).
+   */
+  pageWindow(query: ListQuery): PageWindow {
+    const page = Math.max(1, Math.trunc(query.page ?? DEFAULT_PAGE))
+    const size = Math.max(1, Math.trunc(query.size ?? DEFAULT_PAGE_SIZE))
+    return {
+      condition: and(query.where, buildFilters(this.filters, query.filters), query.permission),
+      order: this.order(query.sort),
+      limit: size,
+      offset: size * (page - 1),
+    }
+  }
+
+  /** `SELECT count(*)` of a page window's condition (un-executed, for a batch). */
+  totalQuery(window: PageWindow) {
+    return this.db.select({ total: count() }).from(this.#anyTable).where(window.condition)
+  }
+
+  /** The ids of a page window's rows as a subquery (`inArray(child.parentId, repo.pageIdsQuery(window))`). */
+  pageIdsQuery(window: PageWindow) {
+    return this.db
+      .select({ id: this.table.id })
+      .from(this.#anyTable)
+      .where(window.condition)
+      .orderBy(...window.order)
+      .limit(window.limit)
+      .offset(window.offset)
   }
 
   // ---- single-row writes ----------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import type { Config } from '../../core/config'
 import { Deadline } from '../deadline'
 import { type Redis, redisOver, UpstashRequester, type UpstashTransport } from '../redis'
 import type { ServiceFactories } from '../services'
+import { nodeServerProbe } from './server-probe'
 
 /** The undici transport for one Upstash REST endpoint (a keep-alive pool per origin). */
 export function nodeTransport(url: string): UpstashTransport {
@@ -58,7 +59,8 @@ export function nodeRedis(config: Config): Redis | undefined {
   return redisOver(config, nodeTransport)
 }
 
-/** Service factories for a Node host: everything as in Workers, except Redis's transport. */
+/** Service factories for a Node host: everything as in Workers, except Redis's transport and the server probe. */
 export function nodeServices(): ServiceFactories {
-  return { redis: nodeRedis }
+  // The server monitor reads this machine (./server-probe.ts) instead of reporting what a Worker can.
+  return { redisTransport: nodeTransport, serverProbe: nodeServerProbe }
 }

@@ -4,9 +4,9 @@
  * (./secrets.ts); writes need `sys:config:add|edit|del`.
  */
 import type { Context } from 'hono'
-import { toPage } from '../../core/pagination'
 import type { AppEnv } from '../../http/context'
-import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../http/openapi'
+import { crudRoutes } from '../../http/crud'
+import { defineRoute, jsonBody, nullEnvelope } from '../../http/openapi'
 import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
 import {
@@ -26,51 +26,6 @@ import { ConfigService, configServiceDeps } from './service'
 const TAGS = ['System parameter configs']
 const BASE = '/sys/configs'
 
-const all = defineRoute({
-  method: 'get',
-  path: `${BASE}/all`,
-  tags: TAGS,
-  summary: 'Every config, or those of one type (cached)',
-  access: { permission: CONFIG_PERMS.list },
-  sensitive: true,
-  request: { query: ConfigAllQuerySchema },
-  responses: { 200: jsonEnvelope(z.array(ConfigDetailSchema), 'Configs') },
-})
-
-const detail = defineRoute({
-  method: 'get',
-  path: `${BASE}/{pk}`,
-  tags: TAGS,
-  summary: 'A config (cached)',
-  access: { permission: CONFIG_PERMS.list },
-  sensitive: true,
-  errors: [404],
-  request: { params: ConfigPkParamSchema },
-  responses: { 200: jsonEnvelope(ConfigDetailSchema, 'Config') },
-})
-
-const list = defineRoute({
-  method: 'get',
-  path: BASE,
-  tags: TAGS,
-  summary: 'Configs, paged (newest first)',
-  access: { permission: CONFIG_PERMS.list },
-  sensitive: true,
-  request: { query: ConfigListQuerySchema },
-  responses: { 200: jsonEnvelope(PageConfigDetailSchema, 'Page of configs') },
-})
-
-const create = defineRoute({
-  method: 'post',
-  path: BASE,
-  tags: TAGS,
-  summary: 'Create a config',
-  access: { permission: CONFIG_PERMS.add },
-  errors: [409],
-  request: jsonBody(ConfigBodySchema),
-  responses: nullEnvelope('Created'),
-})
-
 const bulkUpdate = defineRoute({
   method: 'put',
   path: BASE,
@@ -82,52 +37,61 @@ const bulkUpdate = defineRoute({
   responses: nullEnvelope('Updated'),
 })
 
-const update = defineRoute({
-  method: 'put',
-  path: `${BASE}/{pk}`,
-  tags: TAGS,
-  summary: 'Update a config (login settings apply on the next request)',
-  access: { permission: CONFIG_PERMS.edit },
-  errors: [404, 409],
-  request: { params: ConfigPkParamSchema, ...jsonBody(ConfigBodySchema) },
-  responses: nullEnvelope('Updated'),
-})
+const service = (c: Context<AppEnv>) => new ConfigService(configServiceDeps(c))
 
-const remove = defineRoute({
-  method: 'delete',
+/** Reads need `sys:config:list` (sensitive: secret values are masked, ./secrets.ts). */
+const configs = crudRoutes({
   path: BASE,
   tags: TAGS,
-  summary: 'Delete configs (body: a bare array of ids)',
-  access: { permission: CONFIG_PERMS.delete },
-  request: jsonBody(DeleteConfigsBodySchema),
-  responses: nullEnvelope('Deleted'),
+  pk: ConfigPkParamSchema,
+  perms: CONFIG_PERMS,
+  sensitive: true,
+  service,
 })
-
-const service = (c: Context<AppEnv>) => new ConfigService(configServiceDeps(c))
 
 export function configRoutes() {
   return createRouter()
-    .openapi(all, async (c) => ok(c, await service(c).all(c.req.valid('query').type)))
-    .openapi(detail, async (c) => ok(c, await service(c).detail(c.req.valid('param').pk)))
-    .openapi(list, async (c) => {
-      const query = c.req.valid('query')
-      const { items, total } = await service(c).list(query)
-      return ok(c, toPage(items.map(toConfigDetail), total, query, c.req.url))
-    })
-    .openapi(create, async (c) => {
-      await service(c).create(c.req.valid('json'))
-      return ok(c, null)
-    })
+    .openapiRoutes([
+      configs.all(
+        {
+          summary: 'Every config, or those of one type (cached)',
+          query: ConfigAllQuerySchema,
+          data: ConfigDetailSchema,
+          description: 'Configs',
+        },
+        (s, query) => s.all(query.type),
+      ),
+      configs.detail({ summary: 'A config (cached)', data: ConfigDetailSchema, description: 'Config' }, (s, pk) =>
+        s.detail(pk),
+      ),
+      configs.list(
+        {
+          summary: 'Configs, paged (newest first)',
+          query: ConfigListQuerySchema,
+          page: PageConfigDetailSchema,
+          description: 'Page of configs',
+        },
+        (s, query) => s.list(query),
+        toConfigDetail,
+      ),
+      configs.create({ summary: 'Create a config', errors: [409], body: ConfigBodySchema, description: 'Created' }),
+      configs.update({
+        summary: 'Update a config (login settings apply on the next request)',
+        errors: [409],
+        body: ConfigBodySchema,
+        description: 'Updated',
+      }),
+      configs.remove(
+        {
+          summary: 'Delete configs (body: a bare array of ids)',
+          body: DeleteConfigsBodySchema,
+          description: 'Deleted',
+        },
+        (s, pks) => s.delete(pks),
+      ),
+    ])
     .openapi(bulkUpdate, async (c) => {
       await service(c).bulkUpdate(c.req.valid('json'))
-      return ok(c, null)
-    })
-    .openapi(update, async (c) => {
-      await service(c).update(c.req.valid('param').pk, c.req.valid('json'))
-      return ok(c, null)
-    })
-    .openapi(remove, async (c) => {
-      await service(c).delete(c.req.valid('json'))
       return ok(c, null)
     })
 }

@@ -4,9 +4,9 @@
  * signed-in user; writes need the `dict:type:*` / `dict:data:*` permissions.
  */
 import type { Context } from 'hono'
-import { toPage } from '../../core/pagination'
 import type { AppEnv } from '../../http/context'
-import { defineRoute, jsonBody, jsonEnvelope, nullEnvelope, z } from '../../http/openapi'
+import { crudRoutes } from '../../http/crud'
+import { defineRoute, jsonEnvelope, z } from '../../http/openapi'
 import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
 import {
@@ -33,81 +33,6 @@ const DATA_TAGS = ['System dictionary values']
 const TYPES = '/sys/dict-types'
 const DATAS = '/sys/dict-datas'
 
-// ---- types ---------------------------------------------------------------------------------------------------------
-
-const allTypes = defineRoute({
-  method: 'get',
-  path: `${TYPES}/all`,
-  tags: TYPE_TAGS,
-  summary: 'Every dictionary type',
-  access: 'authenticated',
-  responses: { 200: jsonEnvelope(z.array(DictTypeDetailSchema), 'Dictionary types') },
-})
-
-const typeDetail = defineRoute({
-  method: 'get',
-  path: `${TYPES}/{pk}`,
-  tags: TYPE_TAGS,
-  summary: 'A dictionary type',
-  access: 'authenticated',
-  errors: [404],
-  request: { params: DictTypePkParamSchema },
-  responses: { 200: jsonEnvelope(DictTypeDetailSchema, 'Dictionary type') },
-})
-
-const listTypes = defineRoute({
-  method: 'get',
-  path: TYPES,
-  tags: TYPE_TAGS,
-  summary: 'Dictionary types, paged (newest first)',
-  access: 'authenticated',
-  request: { query: DictTypeListQuerySchema },
-  responses: { 200: jsonEnvelope(PageDictTypeDetailSchema, 'Page of dictionary types') },
-})
-
-const createType = defineRoute({
-  method: 'post',
-  path: TYPES,
-  tags: TYPE_TAGS,
-  summary: 'Create a dictionary type',
-  access: { permission: DICT_PERMS.typeAdd },
-  errors: [409],
-  request: jsonBody(DictTypeBodySchema),
-  responses: nullEnvelope('Created'),
-})
-
-const updateType = defineRoute({
-  method: 'put',
-  path: `${TYPES}/{pk}`,
-  tags: TYPE_TAGS,
-  summary: "Update a dictionary type (a new code is carried over to the type's values)",
-  access: { permission: DICT_PERMS.typeEdit },
-  errors: [404, 409],
-  request: { params: DictTypePkParamSchema, ...jsonBody(DictTypeBodySchema) },
-  responses: nullEnvelope('Updated'),
-})
-
-const deleteTypes = defineRoute({
-  method: 'delete',
-  path: TYPES,
-  tags: TYPE_TAGS,
-  summary: 'Delete dictionary types and their values',
-  access: { permission: DICT_PERMS.typeDelete },
-  request: jsonBody(DeletePksBodySchema),
-  responses: nullEnvelope('Deleted'),
-})
-
-// ---- values --------------------------------------------------------------------------------------------------------
-
-const allDatas = defineRoute({
-  method: 'get',
-  path: `${DATAS}/all`,
-  tags: DATA_TAGS,
-  summary: 'Every dictionary value',
-  access: 'authenticated',
-  responses: { 200: jsonEnvelope(z.array(DictDataDetailSchema), 'Dictionary values') },
-})
-
 const datasByTypeCode = defineRoute({
   method: 'get',
   path: `${DATAS}/type-codes/{code}`,
@@ -119,100 +44,81 @@ const datasByTypeCode = defineRoute({
   responses: { 200: jsonEnvelope(z.array(DictDataDetailSchema), 'Dictionary values') },
 })
 
-const dataDetail = defineRoute({
-  method: 'get',
-  path: `${DATAS}/{pk}`,
-  tags: DATA_TAGS,
-  summary: 'A dictionary value (cached)',
-  access: 'authenticated',
-  errors: [404],
-  request: { params: DictDataPkParamSchema },
-  responses: { 200: jsonEnvelope(DictDataDetailSchema, 'Dictionary value') },
-})
-
-const listDatas = defineRoute({
-  method: 'get',
-  path: DATAS,
-  tags: DATA_TAGS,
-  summary: 'Dictionary values, paged (sort order)',
-  access: 'authenticated',
-  request: { query: DictDataListQuerySchema },
-  responses: { 200: jsonEnvelope(PageDictDataDetailSchema, 'Page of dictionary values') },
-})
-
-const createData = defineRoute({
-  method: 'post',
-  path: DATAS,
-  tags: DATA_TAGS,
-  summary: 'Create a dictionary value',
-  access: { permission: DICT_PERMS.dataAdd },
-  errors: [404, 409],
-  request: jsonBody(DictDataBodySchema),
-  responses: nullEnvelope('Created'),
-})
-
-const updateData = defineRoute({
-  method: 'put',
-  path: `${DATAS}/{pk}`,
-  tags: DATA_TAGS,
-  summary: 'Update a dictionary value',
-  access: { permission: DICT_PERMS.dataEdit },
-  errors: [404, 409],
-  request: { params: DictDataPkParamSchema, ...jsonBody(DictDataBodySchema) },
-  responses: nullEnvelope('Updated'),
-})
-
-const deleteDatas = defineRoute({
-  method: 'delete',
-  path: DATAS,
-  tags: DATA_TAGS,
-  summary: 'Delete dictionary values',
-  access: { permission: DICT_PERMS.dataDelete },
-  request: jsonBody(DeletePksBodySchema),
-  responses: nullEnvelope('Deleted'),
-})
-
 const service = (c: Context<AppEnv>) => new DictService(dictServiceDeps(c))
+
+const TYPE_PERMS = { add: DICT_PERMS.typeAdd, edit: DICT_PERMS.typeEdit, delete: DICT_PERMS.typeDelete }
+const DATA_PERMS = { add: DICT_PERMS.dataAdd, edit: DICT_PERMS.dataEdit, delete: DICT_PERMS.dataDelete }
+const types = crudRoutes({ path: TYPES, tags: TYPE_TAGS, pk: DictTypePkParamSchema, perms: TYPE_PERMS, service })
+const datas = crudRoutes({ path: DATAS, tags: DATA_TAGS, pk: DictDataPkParamSchema, perms: DATA_PERMS, service })
 
 export function dictRoutes() {
   return createRouter()
-    .openapi(allTypes, async (c) => ok(c, (await service(c).allTypes()).map(toDictTypeDetail)))
-    .openapi(typeDetail, async (c) => ok(c, toDictTypeDetail(await service(c).type(c.req.valid('param').pk))))
-    .openapi(listTypes, async (c) => {
-      const query = c.req.valid('query')
-      const { items, total } = await service(c).listTypes(query)
-      return ok(c, toPage(items.map(toDictTypeDetail), total, query, c.req.url))
-    })
-    .openapi(createType, async (c) => {
-      await service(c).createType(c.req.valid('json'))
-      return ok(c, null)
-    })
-    .openapi(updateType, async (c) => {
-      await service(c).updateType(c.req.valid('param').pk, c.req.valid('json'))
-      return ok(c, null)
-    })
-    .openapi(deleteTypes, async (c) => {
-      await service(c).deleteTypes(c.req.valid('json').pks)
-      return ok(c, null)
-    })
-    .openapi(allDatas, async (c) => ok(c, (await service(c).allDatas()).map(toDictDataDetail)))
+    .openapiRoutes([
+      types.all(
+        { summary: 'Every dictionary type', data: DictTypeDetailSchema, description: 'Dictionary types' },
+        async (s) => (await s.allTypes()).map(toDictTypeDetail),
+      ),
+      types.detail(
+        { summary: 'A dictionary type', data: DictTypeDetailSchema, description: 'Dictionary type' },
+        async (s, pk) => toDictTypeDetail(await s.type(pk)),
+      ),
+      types.list(
+        {
+          summary: 'Dictionary types, paged (newest first)',
+          query: DictTypeListQuerySchema,
+          page: PageDictTypeDetailSchema,
+          description: 'Page of dictionary types',
+        },
+        (s, query) => s.listTypes(query),
+        toDictTypeDetail,
+      ),
+      types.create(
+        { summary: 'Create a dictionary type', errors: [409], body: DictTypeBodySchema, description: 'Created' },
+        (s, body) => s.createType(body),
+      ),
+      types.update(
+        {
+          summary: "Update a dictionary type (a new code is carried over to the type's values)",
+          errors: [409],
+          body: DictTypeBodySchema,
+          description: 'Updated',
+        },
+        (s, pk, body) => s.updateType(pk, body),
+      ),
+      types.remove(
+        { summary: 'Delete dictionary types and their values', body: DeletePksBodySchema, description: 'Deleted' },
+        (s, { pks }) => s.deleteTypes(pks),
+      ),
+      datas.all(
+        { summary: 'Every dictionary value', data: DictDataDetailSchema, description: 'Dictionary values' },
+        async (s) => (await s.allDatas()).map(toDictDataDetail),
+      ),
+      datas.detail(
+        { summary: 'A dictionary value (cached)', data: DictDataDetailSchema, description: 'Dictionary value' },
+        (s, pk) => s.data(pk),
+      ),
+      datas.list(
+        {
+          summary: 'Dictionary values, paged (sort order)',
+          query: DictDataListQuerySchema,
+          page: PageDictDataDetailSchema,
+          description: 'Page of dictionary values',
+        },
+        (s, query) => s.listDatas(query),
+        toDictDataDetail,
+      ),
+      datas.create(
+        { summary: 'Create a dictionary value', errors: [404, 409], body: DictDataBodySchema, description: 'Created' },
+        (s, body) => s.createData(body),
+      ),
+      datas.update(
+        { summary: 'Update a dictionary value', errors: [409], body: DictDataBodySchema, description: 'Updated' },
+        (s, pk, body) => s.updateData(pk, body),
+      ),
+      datas.remove(
+        { summary: 'Delete dictionary values', body: DeletePksBodySchema, description: 'Deleted' },
+        (s, { pks }) => s.deleteDatas(pks),
+      ),
+    ])
     .openapi(datasByTypeCode, async (c) => ok(c, await service(c).datasByTypeCode(c.req.valid('param').code)))
-    .openapi(dataDetail, async (c) => ok(c, await service(c).data(c.req.valid('param').pk)))
-    .openapi(listDatas, async (c) => {
-      const query = c.req.valid('query')
-      const { items, total } = await service(c).listDatas(query)
-      return ok(c, toPage(items.map(toDictDataDetail), total, query, c.req.url))
-    })
-    .openapi(createData, async (c) => {
-      await service(c).createData(c.req.valid('json'))
-      return ok(c, null)
-    })
-    .openapi(updateData, async (c) => {
-      await service(c).updateData(c.req.valid('param').pk, c.req.valid('json'))
-      return ok(c, null)
-    })
-    .openapi(deleteDatas, async (c) => {
-      await service(c).deleteDatas(c.req.valid('json').pks)
-      return ok(c, null)
-    })
 }

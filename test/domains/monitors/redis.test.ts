@@ -3,7 +3,7 @@
  * rate-limit admin endpoints `GET|DELETE /monitors/rate-limits`.
  */
 import { Redis } from '@upstash/redis/cloudflare'
-import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ServiceUnavailableError } from '../../../src/core/errors'
 import {
   commandStats,
@@ -13,8 +13,7 @@ import {
   redisMonitor,
   type redisMonitorRoutes,
 } from '../../../src/domains/monitors/redis'
-import { login } from '../../helpers/auth'
-import { seedFileDatabase } from '../../helpers/database'
+import { seedAndSignIn } from '../../helpers/auth'
 import { DATETIME, sleep } from '../../helpers/fixtures'
 import { answer, api, type ClientOptions, failure, send } from '../../helpers/harness'
 import { FILE_ID, fileRedis } from '../../helpers/isolation'
@@ -24,14 +23,7 @@ import { attemptLogin } from '../auth/helpers'
 // The reset test may first wait (up to 10 s) for a minute window to start.
 vi.setConfig({ testTimeout: 20_000 })
 
-let adminToken: string
-let testToken: string
-
-beforeAll(async () => {
-  await seedFileDatabase()
-  adminToken = (await login('admin')).accessToken
-  testToken = (await login('test')).accessToken
-})
+const tokens = seedAndSignIn()
 
 const monitors = (token?: string, options?: ClientOptions) => api<typeof redisMonitorRoutes>(token, options).monitors
 
@@ -39,7 +31,7 @@ describe('GET /monitors/redis', () => {
   it("answers fba's shape: info (all strings) and command stats", async () => {
     await fileRedis().set(`monitor-probe-${FILE_ID}`, '1')
     const keysBefore = await fileRedis().dbsize()
-    const res = await monitors(adminToken).redis.$get()
+    const res = await monitors(tokens.admin).redis.$get()
     const keysAfter = await fileRedis().dbsize()
     const { status, body, data } = await answer(res)
     expect(status).toBe(200)
@@ -78,13 +70,13 @@ describe('GET /monitors/redis', () => {
   })
 
   it('localizes the uptime', async () => {
-    const { data } = await answer(monitors(adminToken, { headers: { 'Accept-Language': 'zh-CN' } }).redis.$get())
+    const { data } = await answer(monitors(tokens.admin, { headers: { 'Accept-Language': 'zh-CN' } }).redis.$get())
     expect(data.info.uptime).toMatch(/^\d+ (天|小时|分钟|秒)( \d+ (天|小时|分钟|秒))*$/)
   })
 
   it('needs monitor:redis: 401 anonymous, 403 for the test user, 200 for a holder', async () => {
     expect((await monitors().redis.$get()).status).toBe(401)
-    const denied = await failure(monitors(testToken).redis.$get())
+    const denied = await failure(monitors(tokens.test).redis.$get())
     expect(denied.status).toBe(403)
     expect(denied.body.msg).toBe('Permission denied')
     expect((await monitors(await signedInWith(['monitor:redis'])).redis.$get()).status).toBe(200)
@@ -130,8 +122,8 @@ describe('rate-limit admin endpoints', () => {
     attemptLogin('admin', '123456', { headers: { 'CF-Connecting-IP': clientIp }, overrides })
 
   type Query = { rule: string; identifier: string }
-  const inspect = (query: Query, token = adminToken) => monitors(token, { overrides })['rate-limits'].$get({ query })
-  const reset = (query: Query, token = adminToken) => monitors(token, { overrides })['rate-limits'].$delete({ query })
+  const inspect = (query: Query, token = tokens.admin) => monitors(token, { overrides })['rate-limits'].$get({ query })
+  const reset = (query: Query, token = tokens.admin) => monitors(token, { overrides })['rate-limits'].$delete({ query })
 
   it('shows an identifier blocked under a rule, and a reset lets it log in again', async () => {
     // Stay inside one minute-window of the sliding limit.
@@ -177,7 +169,7 @@ describe('rate-limit admin endpoints', () => {
 
   it('validates the query', async () => {
     const path = '/api/v1/monitors/rate-limits?rule=auth.login'
-    const { status, errors } = await failure(send('GET', path, { token: adminToken, overrides }))
+    const { status, errors } = await failure(send('GET', path, { token: tokens.admin, overrides }))
     expect(status).toBe(422)
     expect(errors[0]?.loc).toEqual(['query', 'identifier'])
   })
@@ -186,8 +178,8 @@ describe('rate-limit admin endpoints', () => {
     const query = { rule: 'auth.login', identifier: ip }
     expect((await monitors()['rate-limits'].$get({ query })).status).toBe(401)
     expect((await monitors()['rate-limits'].$delete({ query })).status).toBe(401)
-    expect((await inspect(query, testToken)).status).toBe(403)
-    expect((await reset(query, testToken)).status).toBe(403)
+    expect((await inspect(query, tokens.test)).status).toBe(403)
+    expect((await reset(query, tokens.test)).status).toBe(403)
     const holder = await signedInWith(['monitor:rate-limit'])
     expect((await inspect(query, holder)).status).toBe(200)
     expect((await reset(query, holder)).status).toBe(403)

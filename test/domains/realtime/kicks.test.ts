@@ -2,7 +2,8 @@
  * Kicks (docs/realtime.md, "Kicks"): every path that ends a login session closes that session's sockets at once —
  * the client gets Socket.IO's DISCONNECT (so it does not reconnect), then the close. The session store does it
  * (src/domains/auth/sessions.ts), so forced logout, logout, password change and reset, disabling, deleting, switching
- * multi-login off and the `users.end-sessions` consumer all kick without code of their own.
+ * multi-login off, a new login without multi-login and the `users.end-sessions` consumer all kick without code of
+ * their own.
  */
 import { env } from 'cloudflare:workers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -119,6 +120,15 @@ describe('a session that ends closes its sockets', () => {
     ).toBe(200)
     await kicked(firstSocket)
     await untouched(secondSocket)
+  })
+
+  it('a new login of a user without multi-login: the sessions it ended, not its own', async () => {
+    const user = await createUser() // multi-login off
+    const { socket } = await connectAs(await login(user.username, user.password))
+    const latest = await login(user.username, user.password)
+    await kicked(socket)
+    const { socket: own } = await connectAs(latest)
+    await untouched(own)
   })
 
   it('request-less code that revokes through the store kicks too (as the users.end-sessions consumer does)', async () => {

@@ -3,12 +3,12 @@
  * 404/422, and permissions (`sys:task:view` to read, `sys:task:del` to delete).
  */
 import { eq, inArray } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { appCatalogue } from '../../../src/app/domains'
 import type { taskResultRoutes } from '../../../src/domains/tasks/routes.results'
 import { type NewTaskResult, type TaskStatus, taskResult } from '../../../src/domains/tasks/schema'
-import { login } from '../../helpers/auth'
-import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { seedAndSignIn } from '../../helpers/auth'
+import { fileDb } from '../../helpers/database'
 import { DATETIME, unique } from '../../helpers/fixtures'
 import { answer, api, failure, send } from '../../helpers/harness'
 import { signedInWith } from '../../helpers/permissions'
@@ -33,23 +33,16 @@ const RESULT_KEYS = [
   'created_time',
 ].sort()
 
-let adminToken: string
-let testToken: string
+const tokens = seedAndSignIn()
 
-beforeAll(async () => {
-  await seedFileDatabase()
-  adminToken = (await login('admin')).accessToken
-  testToken = (await login('test')).accessToken
-})
-
-const tasks = (token = adminToken) => api<typeof taskResultRoutes>(token).tasks
-const results = (token = adminToken) => api<typeof taskResultRoutes>(token)['task-results']
+const tasks = (token = tokens.admin) => api<typeof taskResultRoutes>(token).tasks
+const results = (token = tokens.admin) => api<typeof taskResultRoutes>(token)['task-results']
 type ListQuery = Parameters<ReturnType<typeof results>['$get']>[0]['query']
 
-const list = (query: ListQuery = {}, token = adminToken) => results(token).$get({ query })
-const detail = (pk: number, token = adminToken) => results(token)[':pk'].$get({ param: { pk: String(pk) } })
-const del = (pks: number[], token = adminToken) => results(token).$delete({ json: { pks } })
-const stats = (hours?: string, token = adminToken) => tasks(token).stats.$get({ query: hours ? { hours } : {} })
+const list = (query: ListQuery = {}, token = tokens.admin) => results(token).$get({ query })
+const detail = (pk: number, token = tokens.admin) => results(token)[':pk'].$get({ param: { pk: String(pk) } })
+const del = (pks: number[], token = tokens.admin) => results(token).$delete({ json: { pks } })
+const stats = (hours?: string, token = tokens.admin) => tasks(token).stats.$get({ query: hours ? { hours } : {} })
 
 /** Inserts task_result rows as the submitter and consumer would leave them. */
 async function insertResults(rows: Partial<NewTaskResult>[]) {
@@ -74,7 +67,7 @@ describe('GET /tasks/registered', () => {
   })
 
   it('needs sys:task:view (403 for the test user); 401 without a token', async () => {
-    expect((await failure(tasks(testToken).registered.$get())).status).toBe(403)
+    expect((await failure(tasks(tokens.test).registered.$get())).status).toBe(403)
     expect((await tasks(await signedInWith(['sys:task:exec'])).registered.$get()).status).toBe(403)
     expect((await tasks(await signedInWith(['sys:task:view'])).registered.$get()).status).toBe(200)
     expect((await api<typeof taskResultRoutes>().tasks.registered.$get()).status).toBe(401)
@@ -152,7 +145,7 @@ describe('GET /task-results', () => {
   })
 
   it('needs sys:task:view: 403 for the test user and for a holder of every other task code; validates the query', async () => {
-    expect((await failure(list({}, testToken))).status).toBe(403)
+    expect((await failure(list({}, tokens.test))).status).toBe(403)
     const others = await signedInWith(['sys:task:add', 'sys:task:edit', 'sys:task:del', 'sys:task:exec'])
     const denied = await failure(list({}, others))
     expect(denied.status).toBe(403)
@@ -177,15 +170,15 @@ describe('GET /task-results/{pk}', () => {
     expect(missing.status).toBe(404)
     expect(missing.body.msg).toBe('Task result not found')
     const zh = await failure(
-      send('GET', '/api/v1/task-results/999999', { token: adminToken, headers: { 'Accept-Language': 'zh-CN' } }),
+      send('GET', '/api/v1/task-results/999999', { token: tokens.admin, headers: { 'Accept-Language': 'zh-CN' } }),
     )
     expect(zh.body.msg).toBe('任务结果不存在')
-    expect((await failure(send('GET', '/api/v1/task-results/abc', { token: adminToken }))).status).toBe(422)
+    expect((await failure(send('GET', '/api/v1/task-results/abc', { token: tokens.admin }))).status).toBe(422)
   })
 
   it('needs sys:task:view', async () => {
     const [row] = await insertResults([{}])
-    expect((await detail(row!.id, testToken)).status).toBe(403)
+    expect((await detail(row!.id, tokens.test)).status).toBe(403)
     expect((await detail(row!.id, await signedInWith(['sys:task:del']))).status).toBe(403)
     expect((await detail(row!.id, await signedInWith(['sys:task:view']))).status).toBe(200)
   })
@@ -211,13 +204,13 @@ describe('DELETE /task-results', () => {
 
   it('needs sys:task:del (sys:task:view is not enough); validates the body', async () => {
     const [row] = await insertResults([{}])
-    expect((await del([row!.id], testToken)).status).toBe(403)
+    expect((await del([row!.id], tokens.test)).status).toBe(403)
     expect((await del([row!.id], await signedInWith(['sys:task:view']))).status).toBe(403)
     expect(await fileDb().select().from(taskResult).where(eq(taskResult.id, row!.id))).toHaveLength(1)
     expect((await del([row!.id], await signedInWith(['sys:task:del']))).status).toBe(200)
     expect(await fileDb().select().from(taskResult).where(eq(taskResult.id, row!.id))).toHaveLength(0)
     for (const json of [{}, { pks: [] }, { pks: ['a'] }, { pks: [0] }]) {
-      const { status, errors } = await failure(send('DELETE', '/api/v1/task-results', { token: adminToken, json }))
+      const { status, errors } = await failure(send('DELETE', '/api/v1/task-results', { token: tokens.admin, json }))
       expect(status, JSON.stringify(json)).toBe(422)
       expect(errors[0]?.loc.slice(0, 2)).toEqual(['body', 'pks'])
     }
@@ -259,7 +252,7 @@ describe('GET /tasks/stats', () => {
       expect(bad.status, hours).toBe(422)
       expect(bad.errors[0]?.loc).toEqual(['query', 'hours'])
     }
-    expect((await stats('1', testToken)).status).toBe(403)
+    expect((await stats('1', tokens.test)).status).toBe(403)
     expect((await stats('1', await signedInWith(['sys:task:exec']))).status).toBe(403)
     expect((await stats('1', await signedInWith(['sys:task:view']))).status).toBe(200)
   })

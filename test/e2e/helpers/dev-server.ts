@@ -7,15 +7,21 @@ import { parseDevVars } from '../../../tools/cli/lib/dev-vars'
 import { freePort } from '../../../tools/emulators/shared/http'
 import { startProcess, waitFor } from './processes'
 
-export async function startDevServer(dataDir: string, env: Record<string, string> = {}) {
+/** `cwd`: another checkout to run it in (the code generator's end-to-end test); this repository by default. */
+export async function startDevServer(dataDir: string, env: Record<string, string> = {}, cwd?: string) {
   const port = await freePort()
   const devVars = join(dataDir, '.dev.vars')
-  const proc = startProcess(process.execPath, ['--import', 'tsx', 'tools/cli/stratum.ts', 'dev'], {
-    PORT: String(port),
-    STRATUM_DATA_DIR: dataDir,
-    STRATUM_DEV_VARS: devVars,
-    ...env,
-  })
+  const proc = startProcess(
+    process.execPath,
+    ['--import', 'tsx', 'tools/cli/stratum.ts', 'dev'],
+    {
+      PORT: String(port),
+      STRATUM_DATA_DIR: dataDir,
+      STRATUM_DEV_VARS: devVars,
+      ...env,
+    },
+    cwd,
+  )
   const url = `http://127.0.0.1:${port}`
   try {
     // Generous: on a loaded 2-core CI machine wrangler, workerd and three emulator processes start beside the suite.

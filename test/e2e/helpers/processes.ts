@@ -10,8 +10,9 @@ export interface Started {
   stop: () => Promise<void>
 }
 
-export function startProcess(command: string, args: string[], env: Record<string, string> = {}): Started {
+export function startProcess(command: string, args: string[], env: Record<string, string> = {}, cwd?: string): Started {
   const child = spawn(command, args, {
+    cwd,
     env: { ...process.env, ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

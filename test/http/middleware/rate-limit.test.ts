@@ -177,6 +177,34 @@ describe('POST /auth/login limit (5 per minute per IP, fail closed)', () => {
     expect((await swagger()).status).toBe(429)
     expect((await attemptLogin(ip, short)).status).toBe(429)
   })
+
+  it("judges the default limit in the login's own Redis request: a client counted full elsewhere gets its 429", async () => {
+    await clearOfWindowEdge(60_000, 5000)
+    const ip = freshIp()
+    // Another isolate has already counted this client's window full; this isolate has not seen the client yet.
+    const window = Math.floor(Date.now() / 60_000)
+    await fileRedis().set(`stratum:ratelimit:default:fixed:60s:ip=${ip}:${window}`, 3, { px: 60_000 })
+    const res = await attemptLogin(ip, { ...LOGIN, RATE_LIMIT_DEFAULT: '3/60s' })
+    expect(res.status).toBe(429)
+    expect(res.headers.get('RateLimit-Limit')).toBe('3')
+  })
+
+  it('counts attempts no handler sees (a body failing validation) like the others', async () => {
+    // The login counts its limit in its own first Redis request; a request that never reaches it is counted after.
+    await clearOfWindowEdge(60_000, 5000)
+    const ip = freshIp()
+    const short = { RATE_LIMIT_LOGIN: '2/60s' }
+    const invalid = () =>
+      send('POST', '/api/v1/auth/login', {
+        json: { username: '' },
+        overrides: short,
+        headers: { 'CF-Connecting-IP': ip },
+      })
+    expect((await invalid()).status).toBe(422)
+    expect((await invalid()).status).toBe(422)
+    expect((await attemptLogin(ip, short)).status).toBe(429)
+    expect((await invalid()).status).toBe(429)
+  })
 })
 
 describe('GET /auth/captcha limit', () => {

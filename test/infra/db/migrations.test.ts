@@ -22,7 +22,7 @@ const TABLES = [
 ]
 
 /** Tables of the built-in plugins (config, dict, notice) and the plugin state. */
-const PLUGIN_TABLES = ['sys_config', 'sys_dict_data', 'sys_dict_type', 'sys_notice', 'sys_plugin']
+const PLUGIN_TABLES = ['sys_config', 'sys_dict_data', 'sys_dict_type', 'sys_notice', 'sys_plugin', 'sys_user_social']
 
 beforeAll(migrateFileDatabase)
 

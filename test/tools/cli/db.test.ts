@@ -69,8 +69,8 @@ describe('applyMigrations (drizzle libsql migrator)', () => {
     expect(await applyMigrations(url)).toBe(true)
     const created = await tables(url)
     expect(created).toContain('__drizzle_migrations')
-    // 13 core tables + the built-in plugins' (config, dict ×2, notice) + plugin state
-    expect(created.filter((t) => t.startsWith('sys_'))).toHaveLength(18)
+    // 13 core tables + the built-in plugins' (config, dict ×2, notice, OAuth2's user_social) + plugin state
+    expect(created.filter((t) => t.startsWith('sys_'))).toHaveLength(19)
     const applied = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).length
     expect(await scalar(url, 'select count(*) from __drizzle_migrations')).toBe(applied)
     expect(await applyMigrations(url)).toBe(true)
@@ -83,8 +83,8 @@ describe('stratum db seed', () => {
     const url = freshUrl()
     await applyMigrations(url)
     const first = await seed({ settings: settings(url), ...quiet })
-    // fba's 50 core menus and the 16 buttons modules place by name (test/app/seed.test.ts counts them).
-    expect(first.inserted.sys_menu).toBe(66)
+    // fba's 50 core menus and the 18 buttons modules place by name (test/app/seed.test.ts counts them).
+    expect(first.inserted.sys_menu).toBe(68)
     expect(first.inserted.sys_user).toBe(2)
     const again = await seed({ settings: settings(url), ...quiet })
     expect(Object.values(again.inserted).every((n) => n === 0)).toBe(true)
@@ -310,7 +310,7 @@ describe('the CLI', () => {
         },
       },
     )
-    expect(stdout).toMatch(/seeded .* sys_menu \+66/)
+    expect(stdout).toMatch(/seeded .* sys_menu \+68/)
     expect(await scalar(url, 'select count(*) from sys_user')).toBe(2)
   })
 })

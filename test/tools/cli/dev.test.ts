@@ -1,10 +1,11 @@
 /**
- * `npm run dev` end to end: from a clean data folder it brings up the emulators and wrangler dev, the API answers
- * with every dependency up, Ctrl-C (SIGINT) leaves no process behind, a restart keeps the data, and a setting in its
+ * `npm run dev` end to end: from a clean data folder it brings up the emulators (the SMTP and OAuth2 stand-ins
+ * included) and wrangler dev, the API answers with every dependency up, Ctrl-C (SIGINT) leaves no process behind, a restart keeps the data, and a setting in its
  * environment beats the seeded `config` row for that run.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient } from '@libsql/client'
@@ -51,6 +52,19 @@ const commandOf = (pid: number) => {
 
 const runDev = (env: Record<string, string> = {}) => startDevServer(dataDir, env)
 
+/** The greeting of the SMTP server on `port` (its first line). */
+function smtpBanner(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.setEncoding('utf8')
+    socket.once('data', (line: string) => {
+      socket.end('QUIT\r\n')
+      resolve(line)
+    })
+    socket.once('error', reject)
+  })
+}
+
 /** Whether the login asks for a captcha (`is_enabled` of `GET /auth/captcha`). */
 const captchaOn = async (url: string) =>
   ((await (await fetch(`${url}/api/v1/auth/captcha`)).json()) as { data: { is_enabled: boolean } }).data.is_enabled
@@ -66,6 +80,18 @@ describe('npm run dev', () => {
     expect(first.vars.JWT_SECRET?.length).toBeGreaterThanOrEqual(32)
     expect((await fetch(`${first.url}/docs`)).status).toBe(200)
     expect(await captchaOn(first.url)).toBe(true) // the seeded `config` row
+    // The stand-ins: mail goes to the local SMTP server, GitHub/Google sign-in to the local OAuth2 provider.
+    const smtpPort = Number(first.vars.EMAIL_PORT)
+    expect(first.vars).toMatchObject({
+      EMAIL_TRANSPORT: 'smtp',
+      EMAIL_HOST: '127.0.0.1',
+      EMAIL_CONFIG_FROM_ENV: 'true',
+    })
+    expect(await smtpBanner(smtpPort)).toMatch(/^220 /)
+    const oauth2 = (await (await fetch(`${first.url}/api/v1/oauth2/github`)).json()) as { data: string }
+    expect(oauth2.data.startsWith(first.vars.OAUTH2_GITHUB_AUTHORIZE_URL as string)).toBe(true)
+    const oauth2Port = Number(new URL(oauth2.data).port)
+    expect((await fetch(`http://127.0.0.1:${oauth2Port}/.well-known/openid-configuration`)).status).toBe(200)
 
     const db = createClient({ url: first.vars.TURSO_DATABASE_URL as string })
     await db.execute('create table if not exists dev_probe (v text)')
@@ -80,6 +106,8 @@ describe('npm run dev', () => {
     for (let i = 0; i < 50 && family.some(isAlive); i++) await new Promise((r) => setTimeout(r, 200))
     expect(family.filter(isAlive).map(commandOf)).toEqual([])
     expect(groupAlive(pid)).toBe(false)
+    expect(await smtpBanner(smtpPort).catch((err: NodeJS.ErrnoException) => err.code)).toBe('ECONNREFUSED')
+    expect(await fetch(`http://127.0.0.1:${oauth2Port}/`).catch(() => 'refused')).toBe('refused')
 
     // A setting in the environment of `npm run dev` wins over the seeded row, for that run (README).
     const second = await runDev({ LOGIN_CAPTCHA_ENABLED: 'false' })

@@ -3,15 +3,20 @@
  * `stratum emulators` (npm run emulators): the same without the Worker. Every emulator runs in a child process of its
  * own, supervised here; `stratum emulators --only <name>` / `--stop <name>` run or stop one alone (./emulators.ts).
  *
- * Ports come from env (PORT, STRATUM_LIBSQL_PORT, STRATUM_REDIS_PORT, STRATUM_QSTASH_PORT) or are picked free.
- * A service whose variables are set in the environment (e.g. TURSO_DATABASE_URL for real Turso) is not started.
+ * Ports come from env (PORT, STRATUM_LIBSQL_PORT, STRATUM_REDIS_PORT, STRATUM_QSTASH_PORT, STRATUM_SMTP_PORT,
+ * STRATUM_OAUTH2_PORT) or are picked free. A service whose variables are set in the environment (e.g.
+ * TURSO_DATABASE_URL for real Turso, EMAIL_HOST for a real mail server) is not started.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { configSchema, SETTING_ENV_KEYS } from '../../../src/core/config'
+import { EMAIL_ENV_KEYS } from '../../../src/plugins/email/settings'
+import { OAUTH2_ENV_KEYS } from '../../../src/plugins/oauth2/settings'
 import { freePort } from '../../emulators/shared/http'
+import { startLocalWriter } from '../lib/codegen-writer'
 import { mergeDevVars, readDevVars, settingsFromEnv, writeDevVars } from '../lib/dev-vars'
 import { startEmulatorProcesses } from '../lib/emulator-processes'
+import type { ServiceName } from '../lib/local-stack'
 import { applyMigrations } from '../lib/migrate'
 import { PROJECT_ROOT } from '../lib/paths'
 import { onShutdown } from '../lib/signals'
@@ -26,10 +31,12 @@ export async function dev(options: { worker: boolean }): Promise<void> {
   const dataDir = process.env.STRATUM_DATA_DIR ?? join(PROJECT_ROOT, '.data')
   const devVarsPath = process.env.STRATUM_DEV_VARS ?? join(PROJECT_ROOT, '.dev.vars')
   const env = process.env
-  const skip = new Set<'libsql' | 'redis' | 'qstash'>()
+  const skip = new Set<ServiceName>()
   if (env.TURSO_DATABASE_URL) skip.add('libsql')
   if (env.UPSTASH_REDIS_REST_URL) skip.add('redis')
   if (env.QSTASH_URL || env.QSTASH_TOKEN) skip.add('qstash')
+  if (env.EMAIL_HOST) skip.add('smtp')
+  if (env.OAUTH2_GITHUB_CLIENT_ID || env.OAUTH2_GOOGLE_CLIENT_ID) skip.add('oauth2')
 
   // Each emulator in a process of its own (`stratum emulators --only <name>`): one can be stopped and restarted
   // alone, as in a real outage (README "Local development").
@@ -39,13 +46,18 @@ export async function dev(options: { worker: boolean }): Promise<void> {
       libsql: envPort('STRATUM_LIBSQL_PORT'),
       redis: envPort('STRATUM_REDIS_PORT'),
       qstash: envPort('STRATUM_QSTASH_PORT'),
+      smtp: envPort('STRATUM_SMTP_PORT'),
+      oauth2: envPort('STRATUM_OAUTH2_PORT'),
     },
     skip,
   })
+  // The code generator's "write" button: the Worker has no file system, so this process writes for it (docs/codegen.md).
+  const codeWriter = options.worker ? await startLocalWriter({ root: PROJECT_ROOT }) : undefined
   let worker: ChildProcess | undefined
   const shutdown = onShutdown(async (signal) => {
     console.log(`stratum: ${signal}, stopping…`)
     await stopChild(worker)
+    await codeWriter?.close()
     await stack.stop()
   })
 
@@ -55,9 +67,9 @@ export async function dev(options: { worker: boolean }): Promise<void> {
       readDevVars(devVarsPath),
       // QStash (emulated or real) delivers tasks to this server (docs/tasks.md); an environment PUBLIC_URL wins, e.g.
       // a tunnel's address when real QStash must reach this machine.
-      { ENVIRONMENT: 'development', ...stack.vars, PUBLIC_URL: `http://127.0.0.1:${port}` },
+      { ENVIRONMENT: 'development', ...stack.vars, ...codeWriter?.vars, PUBLIC_URL: `http://127.0.0.1:${port}` },
       env,
-      Object.keys(configSchema.shape),
+      [...Object.keys(configSchema.shape), ...EMAIL_ENV_KEYS, ...OAUTH2_ENV_KEYS],
     )
     // Settings set in this environment beat the seeded `config` rows for this run (README "Local development").
     vars.SETTINGS_FROM_ENV = settingsFromEnv(env, SETTING_ENV_KEYS)
@@ -80,6 +92,9 @@ export async function dev(options: { worker: boolean }): Promise<void> {
   }
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort())]
   args.push('--test-scheduled', '--show-interactive-dev-session=false')
+  // Local state of the Worker's bindings (the uploads bucket, the realtime hub's storage) beside the emulators' data,
+  // so it survives restarts and `rm -rf .data` clears everything (docs/files.md).
+  args.push('--persist-to', join(dataDir, 'wrangler'))
   if (env.STRATUM_DEV_VARS) args.push('--env-file', devVarsPath)
   worker = spawn(join(PROJECT_ROOT, 'node_modules', '.bin', 'wrangler'), args, {
     cwd: PROJECT_ROOT,

@@ -32,6 +32,8 @@ const PORT_ENV: Record<ServiceName, string> = {
   libsql: 'STRATUM_LIBSQL_PORT',
   redis: 'STRATUM_REDIS_PORT',
   qstash: 'STRATUM_QSTASH_PORT',
+  smtp: 'STRATUM_SMTP_PORT',
+  oauth2: 'STRATUM_OAUTH2_PORT',
 }
 
 function readRun(dataDir: string, name: ServiceName): RunRecord | undefined {

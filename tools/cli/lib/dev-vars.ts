@@ -4,24 +4,12 @@
  * environment of `npm run dev` wins over both, so a one-off setting needs no file edit.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { parseEnvFile } from '../../../src/core/env-file'
 
 export type Vars = Record<string, string>
 
-export function parseDevVars(text: string): Vars {
-  const vars: Vars = {}
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim()
-    if (!line || line.startsWith('#')) continue
-    const eq = line.indexOf('=')
-    if (eq <= 0) continue
-    const key = line.slice(0, eq).trim()
-    let value = line.slice(eq + 1).trim()
-    if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0]))
-      value = value.slice(1, -1)
-    vars[key] = value
-  }
-  return vars
-}
+/** The one `.dev.vars` parser, shared with the Node, Bun and Deno hosts (src/core/env-file.ts). */
+export const parseDevVars = parseEnvFile
 
 /**
  * Plain when safe; single quotes otherwise (dotenv, which wrangler uses, takes them literally); double quotes only

@@ -6,7 +6,7 @@
  * values.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startLibsqlEmulator } from '../../emulators/libsql/index'
 import { startQstashEmulator } from '../../emulators/qstash/index'
@@ -26,7 +26,7 @@ export interface Credentials {
 export interface LocalStackOptions {
   /** Persist everything under this folder; omitted → in memory (tests). */
   dataDir?: string
-  ports?: { libsql?: number; redis?: number; qstash?: number }
+  ports?: Partial<Record<ServiceName, number>>
   /** QStash delay/backoff multiplier (1 = real QStash timing). */
   qstashTimeScale?: number
   /** Services whose variables are supplied from elsewhere (e.g. real Turso): not started. */
@@ -59,19 +59,29 @@ export function loadCredentials(dataDir: string | undefined): Credentials {
   if (!dataDir) return newCredentials()
   const path = join(dataDir, 'credentials.json')
   // Keys added to Credentials later are filled in for data folders created before them.
-  const created = {
-    ...newCredentials(),
-    ...(existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Partial<Credentials>) : {}),
+  const stored = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Partial<Credentials>) : {}
+  const created = { ...newCredentials(), ...stored }
+  // Written only when something is new, and atomically: every emulator process reads this file as it starts, all at
+  // once under `npm run dev`, and must never see it half written.
+  if (Object.keys(created).some((key) => !(key in stored))) {
+    mkdirSync(dataDir, { recursive: true })
+    const temp = `${path}.${process.pid}.tmp`
+    writeFileSync(temp, JSON.stringify(created, null, 2), { mode: 0o600 })
+    renameSync(temp, path)
   }
-  mkdirSync(dataDir, { recursive: true })
-  writeFileSync(path, JSON.stringify(created, null, 2), { mode: 0o600 })
   return created
 }
 
-export type ServiceName = 'libsql' | 'redis' | 'qstash'
+export type ServiceName = 'libsql' | 'redis' | 'qstash' | 'smtp' | 'oauth2'
 
-/** In start-up order: nothing should deliver into a service that is not up yet (QStash calls the others' users). */
-export const SERVICES: readonly ServiceName[] = ['libsql', 'redis', 'qstash']
+/**
+ * In start-up order: nothing should deliver into a service that is not up yet (QStash calls the others' users).
+ * `smtp` and `oauth2` are the stand-ins for a mail server and for GitHub/Google sign-in (in memory, even in dev).
+ */
+export const SERVICES: readonly ServiceName[] = ['libsql', 'redis', 'qstash', 'smtp', 'oauth2']
+
+/** The client id and secret the OAuth2 stand-in is used with (it accepts any; these only look like real ones). */
+export const LOCAL_OAUTH2_CLIENT = { id: 'stratum-local', secret: 'stratum-local-secret' } as const
 
 export interface ServiceOptions {
   /** Persist under this folder; omitted → in memory (tests). */
@@ -131,6 +141,43 @@ export async function startService(
           QSTASH_TOKEN: credentials.qstashToken,
           QSTASH_CURRENT_SIGNING_KEY: credentials.qstashCurrentSigningKey,
           QSTASH_NEXT_SIGNING_KEY: credentials.qstashNextSigningKey,
+        },
+      }
+    }
+    // The stand-ins are imported when started: every emulator process loads this module, and need not load their
+    // libraries (smtp-server, mailparser, oauth2-mock-server) to serve libSQL or Redis.
+    case 'smtp': {
+      const { startSmtpEmulator } = await import('../../emulators/smtp/index')
+      const smtp = await startSmtpEmulator({ port })
+      return {
+        emulator: smtp,
+        vars: {
+          EMAIL_TRANSPORT: 'smtp',
+          EMAIL_HOST: '127.0.0.1',
+          EMAIL_PORT: String(smtp.smtpPort),
+          EMAIL_SSL: 'false',
+          // The seeded EMAIL config rows name a real mail server: locally, mail goes to the stand-in whatever they say.
+          EMAIL_CONFIG_FROM_ENV: 'true',
+        },
+      }
+    }
+    case 'oauth2': {
+      const { startOAuth2Emulator } = await import('../../emulators/oauth2/index')
+      const oauth2 = await startOAuth2Emulator({ port })
+      const { url } = oauth2
+      const client = (provider: 'GITHUB' | 'GOOGLE') => ({
+        [`OAUTH2_${provider}_CLIENT_ID`]: `${LOCAL_OAUTH2_CLIENT.id}-${provider.toLowerCase()}`,
+        [`OAUTH2_${provider}_CLIENT_SECRET`]: LOCAL_OAUTH2_CLIENT.secret,
+        [`OAUTH2_${provider}_AUTHORIZE_URL`]: `${url}/authorize`,
+        [`OAUTH2_${provider}_TOKEN_URL`]: `${url}/token`,
+      })
+      return {
+        emulator: oauth2,
+        vars: {
+          ...client('GITHUB'),
+          OAUTH2_GITHUB_API_URL: url,
+          ...client('GOOGLE'),
+          OAUTH2_GOOGLE_USERINFO_URL: `${url}/userinfo`,
         },
       }
     }

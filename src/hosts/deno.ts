@@ -1,0 +1,25 @@
+/**
+ * The Deno host: `npm run start:deno`, i.e. `deno run -A --sloppy-imports --unstable-no-legacy-abort --config
+ * src/hosts/deno.json src/hosts/deno.ts` (docs/hosts.md). The same app as the Worker over `Deno.serve`, with the
+ * Workers service factories (`fetch` is native in Deno) and the `node:os` server probe.
+ */
+import { nodeServerProbe } from '../infra/node/server-probe'
+import { startHost } from './runtime'
+
+/** The part of Deno's API used here (declared locally: Deno's types are not installed). */
+declare const Deno: {
+  serve(
+    options: { port: number; hostname: string; onListen?: () => void },
+    handler: (request: Request, info: { remoteAddr: { hostname: string } }) => Promise<Response>,
+  ): { shutdown(): Promise<void> }
+}
+
+// The server monitor reads the machine through `node:os` and `process`, which Deno provides too.
+await startHost({ name: 'deno', services: { serverProbe: nodeServerProbe } }, (host) => {
+  const server = Deno.serve(
+    // Quiet: the host logs its own `listening` line, as on Node and Bun.
+    { port: host.port, hostname: host.hostname, onListen: () => undefined },
+    (request, info) => host.fetch(request, info.remoteAddr.hostname),
+  )
+  return { close: () => server.shutdown() }
+})
