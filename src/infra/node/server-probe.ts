@@ -61,6 +61,7 @@ async function disk(dir: string): Promise<DiskFacts | undefined> {
 /** Build a probe (each keeps its own previous CPU sample). */
 export function createNodeServerProbe(dirs: readonly string[] = ['/']): ServerProbe {
   let lastMachine: CpuTimes = { busy: 0, total: 0 }
+  let lastUsage: number | undefined
   let lastProcess = { cpuMicros: 0, wallMicros: 0 }
   return {
     async facts() {
@@ -68,8 +69,13 @@ export function createNodeServerProbe(dirs: readonly string[] = ['/']): ServerPr
       const speeds = list.map((c) => c.speed).filter((s) => s > 0)
       const machine = machineCpuTimes()
       const dTotal = machine.total - lastMachine.total
-      const usagePercent = dTotal > 0 ? ((machine.busy - lastMachine.busy) / dTotal) * 100 : undefined
-      lastMachine = machine
+      // The machine's CPU times tick in 10 ms steps: a probe read again within one step repeats its last figure
+      // (the first read gives the usage since boot).
+      if (dTotal > 0) {
+        lastUsage = ((machine.busy - lastMachine.busy) / dTotal) * 100
+        lastMachine = machine
+      }
+      const usagePercent = lastUsage
       const used = process.cpuUsage()
       const cpuMicros = used.user + used.system
       const wallMicros = process.uptime() * 1e6
