@@ -4,7 +4,7 @@
  * validation and the OpenAPI entries.
  */
 import { z } from '@hono/zod-openapi'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app/app'
 import { DOMAINS } from '../../src/app/domains'
 import { NotFoundError } from '../../src/core/errors'
@@ -13,8 +13,7 @@ import { pkParam, pksBody } from '../../src/core/schemas'
 import type { DomainModule } from '../../src/domains/module'
 import { crudRoutes } from '../../src/http/crud'
 import { createRouter } from '../../src/http/router'
-import { login } from '../helpers/auth'
-import { seedFileDatabase } from '../helpers/database'
+import { seedAndSignIn } from '../helpers/auth'
 import { answer, failure, harnessFor } from '../helpers/harness'
 import { openApiDocument } from './openapi-document'
 
@@ -96,72 +95,71 @@ const gadgetModule: DomainModule = { name: 'crud-test', routes: { v1: gadgetRout
 const { api, send } = harnessFor(createApp({ domains: [...DOMAINS, gadgetModule] }))
 const client = (token?: string) => api<typeof gadgetRoutes>(token)['crud-test'].gadgets
 
-beforeAll(seedFileDatabase)
-
-let admin = ''
-let user = ''
-beforeAll(async () => {
-  admin = (await login('admin')).accessToken
-  user = (await login('test')).accessToken
-})
+const tokens = seedAndSignIn()
 
 describe('crudRoutes', () => {
   it('serves create, detail, list (paged, filtered, mapped), all, update and both deletes', async () => {
-    const created = await answer(client(admin).$post({ json: { name: 'alpha' } }))
+    const created = await answer(client(tokens.admin).$post({ json: { name: 'alpha' } }))
     expect(created).toMatchObject({ status: 200, body: { code: 200 } })
     const id = created.data.id
-    await client(admin).$post({ json: { name: 'beta' } })
+    await client(tokens.admin).$post({ json: { name: 'beta' } })
 
-    const detail = await answer(client(user)[':pk'].$get({ param: { pk: String(id) } }))
+    const detail = await answer(client(tokens.test)[':pk'].$get({ param: { pk: String(id) } }))
     expect(detail.data).toEqual({ id, name: 'alpha' })
 
-    const page = await answer(client(user).$get({ query: { name: 'a', page: '1', size: '1' } }))
+    const page = await answer(client(tokens.test).$get({ query: { name: 'a', page: '1', size: '1' } }))
     expect(page.data).toMatchObject({ total: 2, page: 1, size: 1, total_pages: 2, items: [{ name: 'ALPHA' }] })
     expect(page.data.links.next).toBe('/api/v1/crud-test/gadgets?name=a&page=2&size=1')
 
-    const all = await answer(client(user).all.$get())
+    const all = await answer(client(tokens.test).all.$get())
     expect(all.data.map((g) => g.name)).toEqual(['alpha', 'beta'])
 
-    const renamed = await answer(client(admin)[':pk'].$put({ param: { pk: String(id) }, json: { name: 'gamma' } }))
+    const renamed = await answer(
+      client(tokens.admin)[':pk'].$put({ param: { pk: String(id) }, json: { name: 'gamma' } }),
+    )
     expect(renamed).toMatchObject({ status: 200, data: null })
     expect(rows.get(id)?.name).toBe('gamma')
 
-    const removed = await answer(client(admin).$delete({ json: { pks: [id] } }))
+    const removed = await answer(client(tokens.admin).$delete({ json: { pks: [id] } }))
     expect(removed).toMatchObject({ status: 200, data: null })
     expect(rows.has(id)).toBe(false)
 
     const other = [...rows.keys()][0] ?? 0
-    expect((await client(admin)[':pk'].$delete({ param: { pk: String(other) } })).status).toBe(200)
+    expect((await client(tokens.admin)[':pk'].$delete({ param: { pk: String(other) } })).status).toBe(200)
     expect(rows.size).toBe(0)
   })
 
   it('needs the base codes for writes (403 without, 401 signed out) and a signed-in user for reads', async () => {
-    const denied = await failure(client(user).$post({ json: { name: 'nope' } }))
+    const denied = await failure(client(tokens.test).$post({ json: { name: 'nope' } }))
     expect(denied.status).toBe(403)
-    expect((await failure(client(user)[':pk'].$put({ param: { pk: '1' }, json: { name: 'x' } }))).status).toBe(403)
-    expect((await failure(client(user).$delete({ json: { pks: [1] } }))).status).toBe(403)
-    expect((await failure(client(user)[':pk'].$delete({ param: { pk: '1' } }))).status).toBe(403)
+    expect((await failure(client(tokens.test)[':pk'].$put({ param: { pk: '1' }, json: { name: 'x' } }))).status).toBe(
+      403,
+    )
+    expect((await failure(client(tokens.test).$delete({ json: { pks: [1] } }))).status).toBe(403)
+    expect((await failure(client(tokens.test)[':pk'].$delete({ param: { pk: '1' } }))).status).toBe(403)
     expect((await failure(client().$get({ query: {} }))).status).toBe(401)
     expect(rows.size).toBe(0)
   })
 
   it('answers 404 for an unknown record on detail, update and removeOne', async () => {
     for (const res of [
-      client(admin)[':pk'].$get({ param: { pk: '999' } }),
-      client(admin)[':pk'].$put({ param: { pk: '999' }, json: { name: 'x' } }),
-      client(admin)[':pk'].$delete({ param: { pk: '999' } }),
+      client(tokens.admin)[':pk'].$get({ param: { pk: '999' } }),
+      client(tokens.admin)[':pk'].$put({ param: { pk: '999' }, json: { name: 'x' } }),
+      client(tokens.admin)[':pk'].$delete({ param: { pk: '999' } }),
     ]) {
       expect((await failure(res)).status).toBe(404)
     }
   })
 
   it('validates the bulk delete body and the pk with field details (422)', async () => {
-    const bad = await failure(send('DELETE', '/api/v1/crud-test/gadgets', { token: admin, json: { pks: ['x'] } }))
+    const bad = await failure(
+      send('DELETE', '/api/v1/crud-test/gadgets', { token: tokens.admin, json: { pks: ['x'] } }),
+    )
     expect(bad.status).toBe(422)
     expect(bad.errors.map((e) => e.loc)).toEqual([['body', 'pks', 0]])
-    const empty = await failure(send('DELETE', '/api/v1/crud-test/gadgets', { token: admin, json: { pks: [] } }))
+    const empty = await failure(send('DELETE', '/api/v1/crud-test/gadgets', { token: tokens.admin, json: { pks: [] } }))
     expect(empty.status).toBe(422)
-    const pk = await failure(send('GET', '/api/v1/crud-test/gadgets/abc', { token: admin }))
+    const pk = await failure(send('GET', '/api/v1/crud-test/gadgets/abc', { token: tokens.admin }))
     expect(pk.status).toBe(422)
   })
 

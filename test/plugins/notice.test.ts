@@ -6,7 +6,7 @@
 import { env } from 'cloudflare:workers'
 import type { z } from '@hono/zod-openapi'
 import { and, eq, inArray } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { sysMenu } from '../../src/domains/menus/schema'
 import { sysRoleMenu } from '../../src/domains/roles/schema'
 import { sysUser } from '../../src/domains/users/schema'
@@ -16,37 +16,30 @@ import { sysNotice } from '../../src/plugins/notice/schema'
 import { NOTICE_SEED } from '../../src/plugins/notice/seed'
 import type { pluginAdminRoutes } from '../../src/plugins/routes'
 import { pluginSources } from '../../src/plugins/sources'
-import { login } from '../helpers/auth'
-import { fileDb, seedFileDatabase } from '../helpers/database'
+import { login, seedAndSignIn } from '../helpers/auth'
+import { fileDb } from '../helpers/database'
 import { anyDatetime } from '../helpers/fixtures'
 import { answer, api, failure, send } from '../helpers/harness'
 import { fileRedis } from '../helpers/isolation'
 import { openApiDocument } from '../http/openapi-document'
 import { readZip } from './helpers'
 
-beforeAll(seedFileDatabase)
-
-let admin = ''
-let user = ''
-beforeAll(async () => {
-  admin = (await login('admin')).accessToken
-  user = (await login('test')).accessToken
-})
+const tokens = seedAndSignIn()
 
 /** `/sys/notices`, signed in as `token` when given. */
 const notices = (token?: string, headers?: Record<string, string>) =>
   api<typeof noticeRoutes>(token, { headers }).sys.notices
-const byId = (pk: number | string, token = admin) => notices(token)[':pk'].$get({ param: { pk: String(pk) } })
+const byId = (pk: number | string, token = tokens.admin) => notices(token)[':pk'].$get({ param: { pk: String(pk) } })
 
 const page = async (query: Record<string, string> = {}) => {
-  const { status, body, data } = await answer(notices(admin).$get({ query }))
+  const { status, body, data } = await answer(notices(tokens.admin).$get({ query }))
   expect(status, JSON.stringify(body)).toBe(200)
   return data
 }
 
 async function create(title: string, extra: Partial<z.input<typeof NoticeBodySchema>> = {}): Promise<number> {
   const { status, body } = await answer(
-    notices(admin).$post({ json: { title, type: 0, status: 1, content: 'text', ...extra } }),
+    notices(tokens.admin).$post({ json: { title, type: 0, status: 1, content: 'text', ...extra } }),
   )
   expect(status, JSON.stringify(body)).toBe(200)
   expect(body.data).toBeNull()
@@ -126,8 +119,8 @@ describe('GET /sys/notices', () => {
     expect((await page({ title: 'filter', status: '1' })).items.map((n) => n.title)).toEqual(['filter a_notice'])
     expect((await page({ title: 'a_n' })).items.map((n) => n.title)).toEqual(['filter a_notice'])
     expect((await page({ title: 'filter', type: '', status: '' })).total).toBe(2)
-    expect((await notices(admin).$get({ query: { type: '2' } })).status).toBe(422)
-    expect((await notices(admin).$get({ query: { size: '201' } })).status).toBe(422)
+    expect((await notices(tokens.admin).$get({ query: { type: '2' } })).status).toBe(422)
+    expect((await notices(tokens.admin).$get({ query: { size: '201' } })).status).toBe(422)
   })
 })
 
@@ -136,7 +129,9 @@ describe('GET /sys/notices/{pk}', () => {
     const missing = await failure(byId(999999))
     expect(missing.status).toBe(404)
     expect(missing.body).toMatchObject({ code: 404, msg: 'Notice not found', data: null })
-    const zh = await failure(notices(admin, { 'Accept-Language': 'zh-CN' })[':pk'].$get({ param: { pk: '999999' } }))
+    const zh = await failure(
+      notices(tokens.admin, { 'Accept-Language': 'zh-CN' })[':pk'].$get({ param: { pk: '999999' } }),
+    )
     expect(zh.body.msg).toBe('通知公告不存在')
     expect((await byId('abc')).status).toBe(422)
   })
@@ -159,7 +154,7 @@ describe('POST /sys/notices', () => {
 
   it('validates the body', async () => {
     const bad = async (body: unknown) => {
-      const { status, errors } = await failure(send('POST', '/api/v1/sys/notices', { token: admin, json: body }))
+      const { status, errors } = await failure(send('POST', '/api/v1/sys/notices', { token: tokens.admin, json: body }))
       expect(status, JSON.stringify(body)).toBe(422)
       return errors.map((e) => e.loc.join('.'))
     }
@@ -176,7 +171,7 @@ describe('PUT /sys/notices/{pk}', () => {
   it('replaces the fields and stamps updated_time; 404 when missing', async () => {
     const id = await create('to update')
     const update = (pk: number | string, json: z.input<typeof NoticeBodySchema>) =>
-      notices(admin)[':pk'].$put({ param: { pk: String(pk) }, json })
+      notices(tokens.admin)[':pk'].$put({ param: { pk: String(pk) }, json })
     const updated = await update(id, { title: 'updated', type: 1, status: 0, content: 'new' })
     expect(updated.status).toBe(200)
     const { data } = await answer(byId(id))
@@ -185,7 +180,9 @@ describe('PUT /sys/notices/{pk}', () => {
     const missing = await failure(update(999999, { title: 'x', type: 0, status: 1, content: 'c' }))
     expect(missing.status).toBe(404)
     expect(missing.body.msg).toBe('Notice not found')
-    expect((await send('PUT', `/api/v1/sys/notices/${id}`, { token: admin, json: { title: 'x' } })).status).toBe(422)
+    expect((await send('PUT', `/api/v1/sys/notices/${id}`, { token: tokens.admin, json: { title: 'x' } })).status).toBe(
+      422,
+    )
   })
 })
 
@@ -194,16 +191,18 @@ describe('DELETE /sys/notices', () => {
     const a = await create('delete a')
     const b = await create('delete b')
     const keep = await create('delete keep')
-    const { status, body } = await answer(notices(admin).$delete({ json: { pks: [a, b, a, 999999] } }))
+    const { status, body } = await answer(notices(tokens.admin).$delete({ json: { pks: [a, b, a, 999999] } }))
     expect(status).toBe(200)
     expect(body.data).toBeNull()
     expect((await page({ title: 'delete' })).items.map((n) => n.id)).toEqual([keep])
   })
 
   it('validates the body', async () => {
-    expect((await notices(admin).$delete({ json: { pks: [] } })).status).toBe(422)
-    expect((await send('DELETE', '/api/v1/sys/notices', { token: admin, json: [1] })).status).toBe(422)
-    expect((await send('DELETE', '/api/v1/sys/notices', { token: admin, json: { pks: ['x'] } })).status).toBe(422)
+    expect((await notices(tokens.admin).$delete({ json: { pks: [] } })).status).toBe(422)
+    expect((await send('DELETE', '/api/v1/sys/notices', { token: tokens.admin, json: [1] })).status).toBe(422)
+    expect((await send('DELETE', '/api/v1/sys/notices', { token: tokens.admin, json: { pks: ['x'] } })).status).toBe(
+      422,
+    )
   })
 })
 
@@ -220,12 +219,12 @@ describe('permissions', () => {
   })
 
   it('lets the seeded test user read but not write', async () => {
-    expect((await notices(user).$get({ query: {} })).status).toBe(200)
-    expect((await byId(1, user)).status).toBe(200)
+    expect((await notices(tokens.test).$get({ query: {} })).status).toBe(200)
+    expect((await byId(1, tokens.test)).status).toBe(200)
     for (const [label, request] of [
-      ['POST /sys/notices', () => notices(user).$post({ json: body('by test') })],
-      ['PUT /sys/notices/1', () => notices(user)[':pk'].$put({ param: { pk: '1' }, json: body('by test') })],
-      ['DELETE /sys/notices', () => notices(user).$delete({ json: { pks: [1] } })],
+      ['POST /sys/notices', () => notices(tokens.test).$post({ json: body('by test') })],
+      ['PUT /sys/notices/1', () => notices(tokens.test)[':pk'].$put({ param: { pk: '1' }, json: body('by test') })],
+      ['DELETE /sys/notices', () => notices(tokens.test).$delete({ json: { pks: [1] } })],
     ] as const) {
       expect((await request()).status, label).toBe(403)
     }
@@ -265,7 +264,7 @@ describe('permissions', () => {
 describe('while the plugin is disabled', () => {
   it('answers 403 on every notice route, and serves again once re-enabled', async () => {
     const toggle = () =>
-      api<typeof pluginAdminRoutes>(admin).sys.plugins[':plugin'].status.$put({ param: { plugin: 'notice' } })
+      api<typeof pluginAdminRoutes>(tokens.admin).sys.plugins[':plugin'].status.$put({ param: { plugin: 'notice' } })
     expect((await toggle()).status).toBe(200)
     try {
       // The gate answers before validation: the bodies are left empty on purpose.
@@ -277,20 +276,20 @@ describe('while the plugin is disabled', () => {
         ['DELETE', '/sys/notices'],
       ] as const) {
         const json = method === 'GET' ? {} : { json: {} }
-        const { status, body } = await failure(send(method, `/api/v1${path}`, { token: admin, ...json }))
+        const { status, body } = await failure(send(method, `/api/v1${path}`, { token: tokens.admin, ...json }))
         expect(status, `${method} ${path}`).toBe(403)
         expect(body.data).toEqual({ plugin: 'notice' })
       }
     } finally {
       expect((await toggle()).status).toBe(200)
     }
-    expect((await notices(admin).$get({ query: {} })).status).toBe(200)
+    expect((await notices(tokens.admin).$get({ query: {} })).status).toBe(200)
   })
 })
 
 describe('as a plugin', () => {
   it('is listed by GET /sys/plugins as an extend plugin with its routes', async () => {
-    const { data } = await answer(api<typeof pluginAdminRoutes>(admin).sys.plugins.$get())
+    const { data } = await answer(api<typeof pluginAdminRoutes>(tokens.admin).sys.plugins.$get())
     const notice = data.find((p) => p.plugin.name === 'notice')
     expect(notice).toEqual({
       plugin: {
@@ -310,7 +309,9 @@ describe('as a plugin', () => {
   })
 
   it('downloads as a ZIP of its manifest, README and sources as built', async () => {
-    const res = await api<typeof pluginAdminRoutes>(admin).sys.plugins[':plugin'].$get({ param: { plugin: 'notice' } })
+    const res = await api<typeof pluginAdminRoutes>(tokens.admin).sys.plugins[':plugin'].$get({
+      param: { plugin: 'notice' },
+    })
     expect(res.status).toBe(200)
     expect(res.headers.get('Content-Type')).toBe('application/x-zip-compressed')
     expect(res.headers.get('Content-Disposition')).toBe('attachment; filename=notice.zip')
