@@ -54,6 +54,13 @@ describe('MemoRouter', () => {
     expect(memo.match('GET', '/api/health')).toBe(first)
   })
 
+  it('remembers a static route whose path a parametric route also matches', () => {
+    const { memo, trie } = routers()
+    const first = memo.match('GET', '/api/users/me')
+    expect(memo.match('GET', '/api/users/me')).toBe(first)
+    expect(first).toEqual(trie.match('GET', '/api/users/me'))
+  })
+
   it('keeps the method in the memo key', () => {
     const { memo } = routers()
     memo.match('GET', '/api/users')
