@@ -6,7 +6,7 @@
  * Scripts: a `@upstash/ratelimit` limiter given `scripts` as its Redis client queues its EVALSHA here like any other
  * command. After a `NOSCRIPT` reply it retries with EVAL, which — the batch being sent by then — goes out on its own.
  */
-import type { RedisCommand, RedisReplies, RedisReply } from './redis'
+import { type RedisCommand, type RedisReplies, type RedisReply, replyValue } from './redis'
 
 interface Queued {
   command: RedisCommand
@@ -24,12 +24,6 @@ export interface ScriptRunner {
 const argument = (value: unknown): string | number =>
   typeof value === 'number' || typeof value === 'string' ? value : JSON.stringify(value)
 
-function unwrap(reply: RedisReply | undefined): unknown {
-  if (!reply) throw new Error('Redis answered fewer replies than commands')
-  if ('error' in reply) throw reply.error
-  return reply.result
-}
-
 export class RedisBatch {
   #queued: Queued[] = []
   #sent = false
@@ -41,7 +35,7 @@ export class RedisBatch {
    * request). After `send()`, a command goes out alone.
    */
   add(command: RedisCommand): Promise<unknown> {
-    if (this.#sent) return this.replies([command]).then(([reply]) => unwrap(reply))
+    if (this.#sent) return this.replies([command]).then(([reply]) => replyValue(reply))
     const reply = new Promise<unknown>((resolve, reject) => this.#queued.push({ command, resolve, reject }))
     // A part may stop reading once another part's reply decided the request (a 429 comes first): an unread failure
     // is no unhandled rejection. Whoever reads the reply still gets the error.
@@ -64,7 +58,7 @@ export class RedisBatch {
     }
     queued.forEach((q, i) => {
       try {
-        q.resolve(unwrap(replies[i]))
+        q.resolve(replyValue(replies[i]))
       } catch (err) {
         q.reject(err)
       }

@@ -171,15 +171,18 @@ export type RedisPipeline = (commands: readonly RedisCommand[]) => Promise<unkno
  */
 export function leanPipeline(requester: Requester): RedisPipeline {
   const send = leanReplies(requester)
-  return async (commands) =>
-    (await send(commands)).map((reply) => {
-      if ('error' in reply) throw reply.error
-      return reply.result
-    })
+  return async (commands) => (await send(commands)).map(replyValue)
 }
 
 /** One command's answer in a pipeline: its result, or the error Redis gave for that command alone. */
 export type RedisReply = { result: unknown } | { error: Error }
+
+/** A reply's result; throws the command's own error (or when Redis answered fewer replies than commands). */
+export function replyValue(reply: RedisReply | undefined): unknown {
+  if (!reply) throw new Error('Redis answered fewer replies than commands')
+  if ('error' in reply) throw reply.error
+  return reply.result
+}
 
 /**
  * Sends commands as one pipeline request and answers each command's reply in order: a command's error is its own

@@ -13,6 +13,7 @@ import { Hono } from 'hono'
 import { createApp } from '../../src/app/app'
 import { nodeServices } from '../../src/infra/node/upstash-http'
 import { startEmulators } from './lib/emulators'
+import { type Ctx, context } from './lib/serve'
 
 /** Seconds of measured throughput per scenario, split into interleaved rounds. */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
@@ -21,16 +22,6 @@ const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1500)
 const AUTH_PATH = process.env.BENCH_AUTH_PATH ?? '/api/v1/sys/users/me'
 /** Run only the scenarios whose label contains one of these letters, e.g. `BENCH_ONLY=c` (for profiling). */
 const ONLY = process.env.BENCH_ONLY
-
-interface Ctx {
-  waitUntil(p: Promise<unknown>): void
-  passThroughOnException(): void
-  props: Record<string, unknown>
-}
-
-function context(pending: Promise<unknown>[]): Ctx {
-  return { waitUntil: (p) => void pending.push(p), passThroughOnException: () => undefined, props: {} }
-}
 
 type Fetch = (req: Request, env: Record<string, unknown>, ctx: Ctx) => Response | Promise<Response>
 

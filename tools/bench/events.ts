@@ -32,7 +32,7 @@ import type { RepositoryDb } from '../../src/infra/db/repository'
 import { QSTASH_DELIVERY_PATH, type Qstash } from '../../src/infra/qstash'
 import { createServices, required } from '../../src/infra/services'
 import { startEmulators } from './lib/emulators'
-import { serve } from './lib/serve'
+import { context, serve } from './lib/serve'
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1000)
 const CONSUMERS = Number(process.env.BENCH_EVENT_CONSUMERS ?? 2)
@@ -160,8 +160,7 @@ async function main() {
   const served = await serve(async (request) => {
     deliveries.first ??= { at: performance.now(), cpu: threadCpu() }
     const pending: Promise<unknown>[] = []
-    const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} }
-    const response = await app.fetch(request, env, ctx)
+    const response = await app.fetch(request, env, context(pending))
     const body = await response.arrayBuffer()
     await Promise.all(pending)
     deliveries.add(new URL(request.url).pathname, response.status)

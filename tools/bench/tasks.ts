@@ -35,7 +35,7 @@ import { createServices, required, type ServiceFactories } from '../../src/infra
 import { signDelivery } from '../emulators/qstash/signing'
 import { type BenchEmulators, startEmulators } from './lib/emulators'
 import { busyShare, type MachineCpu, machineCpu } from './lib/proc'
-import { serve } from './lib/serve'
+import { context, serve } from './lib/serve'
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 300)
 const SUBMIT_CONCURRENCY = Number(process.env.BENCH_SUBMIT_CONCURRENCY ?? 8)
@@ -215,7 +215,7 @@ async function main() {
     if (phase2.watching && !phase2.first) phase2.first = { at: arrived, cpu: threadCpu(), machine: machineCpu() }
     if (gate) await gate
     const pending: Promise<unknown>[] = []
-    const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} }
+    const ctx = context(pending)
     const tripsBefore = { ...trips }
     const before = threadCpu()
     const response = await app.fetch(request, env, ctx)

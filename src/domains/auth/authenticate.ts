@@ -10,7 +10,7 @@ import type { Config } from '../../core/config'
 import { ForbiddenError, UnauthorizedError } from '../../core/errors'
 import { background } from '../../http/background'
 import type { AppEnv } from '../../http/context'
-import { commandList, countDefaultLimit } from '../../http/middleware/rate-limit'
+import { type CountingPipeline, commandList, countDefaultLimit } from '../../http/middleware/rate-limit'
 import type { Db } from '../../infra/db/client'
 import type { Redis, RedisCommand, RedisPipeline } from '../../infra/redis'
 import { redisKeys } from '../../infra/redis-keys'
@@ -68,12 +68,6 @@ export interface TokenAuthDeps {
    * trip; returns how to judge their results (those after the three reads), or undefined when none were added.
    */
   ride?: (pipeline: CountingPipeline) => ((results: readonly unknown[]) => void) | undefined
-}
-
-/** What a rider may add to the session pipeline. */
-export interface CountingPipeline {
-  incr(key: string): unknown
-  pexpire(key: string, ms: number, option?: 'NX'): unknown
 }
 
 export interface Authenticated {

@@ -53,6 +53,40 @@ export function dlqEntry(message: DlqMessage) {
   }
 }
 
+/**
+ * One page of QStash's DLQ (newest first) addressed to `url`, as `pick` shows each entry; entries it skips (undefined)
+ * are left out, so a page may hold fewer than `size` items while `cursor` still points further.
+ */
+export async function listDlq<O>(
+  qstash: Qstash,
+  url: string,
+  size: number,
+  cursor: string | undefined,
+  pick: (message: DlqMessage) => O | undefined,
+): Promise<{ items: O[]; cursor: string | null }> {
+  const page = await qstash.dlq.listMessages({ count: size, filter: { url }, ...(cursor ? { cursor } : {}) })
+  const items = page.messages.flatMap((message) => {
+    const item = pick(message)
+    return item === undefined ? [] : [item]
+  })
+  return { items, cursor: page.cursor || null }
+}
+
+/** The DLQ entry `dlqId` when it is addressed to `url`. */
+export async function findDlq(qstash: Qstash, url: string, dlqId: string): Promise<DlqMessage | undefined> {
+  const { messages } = await qstash.dlq.listMessages({ dlqIds: [dlqId] })
+  return messages.find((m) => m.dlqId === dlqId && m.url === url)
+}
+
+/** Drops a DLQ entry; one someone else dropped meanwhile is fine (the end state is what was asked for). */
+export async function dropDlq(qstash: Qstash, dlqId: string): Promise<void> {
+  try {
+    await qstash.dlq.delete(dlqId)
+  } catch (err) {
+    if (!(err instanceof QstashError && err.status === 404)) throw err
+  }
+}
+
 /** The event delivery a DLQ message carried, or undefined for anything else (a task, a foreign body). */
 export const eventOf = (message: Pick<DlqMessage, 'body'>): EventDelivery | undefined =>
   deliveryOf(message, EventDeliverySchema)
@@ -87,22 +121,15 @@ export class EventDlq {
    * points further.
    */
   async list(size: number, cursor?: string): Promise<{ items: DlqEventOut[]; cursor: string | null }> {
-    const page = await this.#deps.qstash.dlq.listMessages({
-      count: size,
-      filter: { url: this.#url },
-      ...(cursor ? { cursor } : {}),
-    })
-    const items = page.messages.flatMap((message) => {
+    return listDlq(this.#deps.qstash, this.#url, size, cursor, (message) => {
       const delivery = eventOf(message)
-      return delivery ? [toDlqEvent(message, delivery)] : []
+      return delivery && toDlqEvent(message, delivery)
     })
-    return { items, cursor: page.cursor || null }
   }
 
   /** The entry, when it is an event delivery of this app; 404 `event.dlq_not_found` otherwise. */
   async get(dlqId: string): Promise<{ message: DlqMessage; delivery: EventDelivery }> {
-    const { messages } = await this.#deps.qstash.dlq.listMessages({ dlqIds: [dlqId] })
-    const message = messages.find((m) => m.dlqId === dlqId && m.url === this.#url)
+    const message = await findDlq(this.#deps.qstash, this.#url, dlqId)
     const delivery = message && eventOf(message)
     if (!message || !delivery) throw new NotFoundError('event.dlq_not_found')
     return { message, delivery }
@@ -129,12 +156,7 @@ export class EventDlq {
     const { messageId } = await qstash.publishJSON(
       publishRequest(this.#base, { delivery, retries: consumer.retries }, `dlq:${dlqId}`),
     )
-    try {
-      await qstash.dlq.delete(dlqId)
-    } catch (err) {
-      // Someone else dropped it meanwhile: the end state is what was asked for.
-      if (!(err instanceof QstashError && err.status === 404)) throw err
-    }
+    await dropDlq(qstash, dlqId)
     return { event_id: delivery.event_id, consumer: delivery.consumer, message_id: messageId }
   }
 }

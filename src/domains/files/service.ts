@@ -5,14 +5,14 @@
  */
 import { BadRequestError } from '../../core/errors'
 import type { FileStorage } from '../../infra/storage'
-import { extensionOf, MAX_BYTES, ruleFor } from './rules'
+import { ALLOWED_EXTENSIONS, extensionOf, MAX_BYTES, ruleFor } from './rules'
 import { SNIFF_BYTES, sniff } from './sniff'
 
 /** Where stored files are served (fba's `/static/upload/<file>`): `routes.serve.ts`. */
 export const UPLOAD_URL_PREFIX = '/static/upload/'
 
-/** A stored key: 32 hex digits and an allowed extension; nothing else is ever looked up. */
-export const STORED_KEY = /^[0-9a-f]{32}\.(?:jpe?g|png|gif|webp|mp4|mov|avi|flv)$/
+/** A stored key: 32 hex digits and an allowed extension (./rules.ts); nothing else is ever looked up. */
+export const STORED_KEY = new RegExp(`^[0-9a-f]{32}\\.(?:${ALLOWED_EXTENSIONS.join('|')})$`)
 
 /** The client's name reduced to its last path segment, without control characters, at most 255 characters. */
 export function displayName(name: string): string {

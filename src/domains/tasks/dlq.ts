@@ -3,10 +3,9 @@
  * its DLQ. Listed here are the ones addressed to this app's delivery route that carry a task; retrying one submits
  * the task again from its `task_result` row (a new task id, the original args) and drops the DLQ entry.
  */
-import { QstashError } from '@upstash/qstash'
 import { NotFoundError } from '../../core/errors'
 import type { Qstash } from '../../infra/qstash'
-import { type DlqMessage, deliveryOf, dlqEntry } from '../events/dlq'
+import { type DlqMessage, deliveryOf, dlqEntry, dropDlq, findDlq, listDlq } from '../events/dlq'
 import type { TaskResultRepository } from './repository'
 import type { DlqTaskOut } from './results-dto'
 import { type QstashTaskSubmitter, type TaskDelivery, TaskDeliverySchema } from './submitter'
@@ -30,22 +29,15 @@ export class TaskDlq {
    * out, so a page may hold fewer than `size` items while `cursor` still points further.
    */
   async list(size: number, cursor?: string): Promise<{ items: DlqTaskOut[]; cursor: string | null }> {
-    const page = await this.qstash.dlq.listMessages({
-      count: size,
-      filter: { url: this.url },
-      ...(cursor ? { cursor } : {}),
-    })
-    const items = page.messages.flatMap((message) => {
+    return listDlq(this.qstash, this.url, size, cursor, (message) => {
       const task = taskOf(message)
-      return task ? [toDlqTask(message, task)] : []
+      return task && toDlqTask(message, task)
     })
-    return { items, cursor: page.cursor || null }
   }
 
   /** The entry, when it is one of this app's tasks; 404 `task.dlq_not_found` otherwise. */
   async get(dlqId: string): Promise<{ message: DlqMessage; task: Pick<TaskDelivery, 'task_id' | 'name'> }> {
-    const { messages } = await this.qstash.dlq.listMessages({ dlqIds: [dlqId] })
-    const message = messages.find((m) => m.dlqId === dlqId && m.url === this.url)
+    const message = await findDlq(this.qstash, this.url, dlqId)
     const task = message && taskOf(message)
     if (!message || !task) throw new NotFoundError('task.dlq_not_found')
     return { message, task }
@@ -65,12 +57,7 @@ export class TaskDlq {
       dedupId: `dlq:${dlqId}`,
       ...(row.schedulerId !== null ? { schedulerId: row.schedulerId } : {}),
     })
-    try {
-      await this.qstash.dlq.delete(dlqId)
-    } catch (err) {
-      // Someone else dropped it meanwhile: the end state is what was asked for.
-      if (!(err instanceof QstashError && err.status === 404)) throw err
-    }
+    await dropDlq(this.qstash, dlqId)
     return task_id
   }
 }

@@ -118,26 +118,6 @@ export class UserRepository extends Repository<typeof sysUser> {
     }
   }
 
-  /** Departments and roles of many users (one round trip), in the users' order. */
-  async relationsOf(users: readonly User[]): Promise<UserRelations[]> {
-    if (!users.length) return []
-    const deptIds = [...new Set(users.map((u) => u.deptId).filter((id): id is number => id !== null))]
-    const [depts, roles] = await this.db.batch([
-      this.db
-        .select()
-        .from(sysDept)
-        .where(inArray(sysDept.id, deptIds.length ? deptIds : [-1])),
-      this.#rolesOf(users.map((u) => u.id)),
-    ])
-    const deptById = new Map(depts.map((d) => [d.id, d]))
-    const rolesByUser = groupRoles(roles)
-    return users.map((user) => ({
-      user,
-      dept: user.deptId === null ? null : (deptById.get(user.deptId) ?? null),
-      roles: rolesByUser.get(user.id) ?? [],
-    }))
-  }
-
   /** The user's roles, in id order. */
   async rolesOfUser(userId: number): Promise<Role[]> {
     return (await this.#rolesOf([userId])).map((r) => r.role)

@@ -334,7 +334,11 @@ function prepareDefaultCount(c: Context<AppEnv>): DefaultCount | undefined {
   }
 }
 
-type CountingPipeline = { incr(key: string): unknown; pexpire(key: string, ms: number, option?: 'NX'): unknown }
+/** What the default rule's counters are added to: an SDK pipeline, or `commandList` for a lean request. */
+export type CountingPipeline = {
+  incr(key: string): unknown
+  pexpire(key: string, ms: number, option?: 'NX'): unknown
+}
 
 /** A `CountingPipeline` that writes its commands into `commands` (for a lean pipeline request). */
 export function commandList(commands: RedisCommand[]): CountingPipeline {
@@ -437,9 +441,10 @@ export function skipDefaultRateLimit(path: string): void {
   independentPaths.add(path)
 }
 
-function independent(path: string): boolean {
+/** Whether `paths` (below `/api/<version>`) holds the request path `path` (`/api/v1/x` → `/x`). */
+function listedBelowVersion(paths: ReadonlySet<string>, path: string): boolean {
   const version = urlVersion(path)
-  return version !== undefined && independentPaths.has(path.slice(version.length + 5))
+  return version !== undefined && paths.has(path.slice(version.length + 5))
 }
 
 /**
@@ -448,14 +453,9 @@ function independent(path: string): boolean {
  */
 const carryingPaths = new Set<string>()
 
-function carrying(path: string): boolean {
-  const version = urlVersion(path)
-  return version !== undefined && carryingPaths.has(path.slice(version.length + 5))
-}
-
 /** The default rule around the rest of an `/api` request (a step of the request pipeline, middleware/pipeline.ts). */
 export function withDefaultRateLimit(c: Context<AppEnv>, next: Next): Promise<void> {
-  if (independentPaths.size && independent(c.req.path)) return next()
+  if (independentPaths.size && listedBelowVersion(independentPaths, c.req.path)) return next()
   const pending = prepareDefaultCount(c)
   if (!pending) return next()
   if (pending.keys.every((key) => defaultLimitCounter.knows(key))) {
@@ -498,7 +498,8 @@ async function countAround(c: Context<AppEnv>, next: Next): Promise<void> {
   // Without credentials no authentication pipeline will carry the counters: count them before routing, so a public
   // route (or a 401) is judged before its handler runs.
   // Nor on a route that carries its limit: its handler's first Redis request takes them (`carryRateLimit`).
-  if (!c.req.raw.headers.has('Authorization') && !carrying(c.req.path)) await flushDefaultLimit(c)
+  if (!c.req.raw.headers.has('Authorization') && !listedBelowVersion(carryingPaths, c.req.path))
+    await flushDefaultLimit(c)
   await next()
   // Counters no pipeline took (a public route reached with a token, a bad token, 404/405): count them now.
   await flushDefaultLimit(c)

@@ -9,6 +9,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { BadRequestError, NotFoundError } from '../../core/errors'
 import { sysRole } from '../../domains/roles/schema'
 import { sysUser, sysUserRole, type User } from '../../domains/users/schema'
+import { isUniqueViolation } from '../../infra/db/errors'
 import type { RepositoryDb } from '../../infra/db/repository'
 import type { SocialProfile } from './providers'
 import { type SocialSource, sysUserSocial } from './schema'
@@ -21,13 +22,6 @@ const randomSuffix = (length = 5) => {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'
   const bytes = crypto.getRandomValues(new Uint8Array(length))
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('')
-}
-
-const isUniqueViolation = (err: unknown): boolean => {
-  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
-    if (e instanceof Error && /UNIQUE constraint failed/i.test(e.message)) return true
-  }
-  return false
 }
 
 export class OAuth2Service {

@@ -5,7 +5,7 @@
  */
 import { Redis } from '@upstash/redis'
 import { expect } from 'vitest'
-import type { startDevServer } from './dev-server'
+import type { DevServer } from './dev-server'
 
 /** The admin UI's dev origin, allowed in wrangler.toml. */
 export const UI_ORIGIN = 'http://localhost:5173'
@@ -24,8 +24,6 @@ export interface UiLogin {
   /** The refresh token itself. */
   refreshToken: string
 }
-
-type DevServer = Awaited<ReturnType<typeof startDevServer>>
 
 export function uiClient(server: () => DevServer) {
   async function api<T>(path: string, init: RequestInit & { token?: string; cookie?: string } = {}) {

@@ -5,6 +5,17 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 
+/** The Workers `ExecutionContext` a benchmark hands the app: `waitUntil` promises are collected in `pending`. */
+export interface Ctx {
+  waitUntil(p: Promise<unknown>): void
+  passThroughOnException(): void
+  props: Record<string, unknown>
+}
+
+export function context(pending: Promise<unknown>[]): Ctx {
+  return { waitUntil: (p) => void pending.push(p), passThroughOnException: () => undefined, props: {} }
+}
+
 export interface Served {
   /** `http://127.0.0.1:<port>`. */
   url: string

@@ -4,7 +4,6 @@
  * tools/bench/targets/workerd.ts) and `bare-hono-workerd` (the ceiling); issue 18 adds Node, Bun and Deno the same way.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 
 /** What a target is started with. */
 export interface TargetContext {
@@ -30,14 +29,7 @@ export interface BenchTarget {
 }
 
 /** A free TCP port on 127.0.0.1 (asked of the kernel, then released for the target to take). */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (!address || typeof address === 'string') throw new Error('no free port')
-  return address.port
-}
+export { freePort } from '../../emulators/shared/http'
 
 /** Polls `url` until it answers (any status) or `timeoutMs` passes. */
 export async function waitUntilServing(url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
