@@ -61,7 +61,11 @@ export async function listen(handler: Handler, options: ListenOptions = {}): Pro
     socket.on('close', () => sockets.delete(socket))
   })
   server.on('clientError', (_err, socket) => socket.destroy())
-  server.keepAliveTimeout = 5_000
+  // Longer than any client's idle keep-alive (undici 4 s, workerd's pool), so the client always drops an idle socket
+  // first: a client whose event loop was blocked past the server's timeout (a test's spawnSync) would otherwise send
+  // on a socket the server just closed ("other side closed"). Managed services keep idle connections longer too.
+  server.keepAliveTimeout = 65_000
+  server.headersTimeout = 66_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, host, () => {
