@@ -144,7 +144,7 @@ describe('socket.io-client as the admin UI uses it', () => {
     })
     expect(kick.res.status).toBe(200)
     expect(await reason).toBe('io server disconnect')
-    expect(Date.now() - started).toBeLessThan(1_000)
+    expect(Date.now() - started).toBeLessThan(3_000) // pushed, not found by the 25 s heartbeat; loose for a loaded run
     expect(socket.connected).toBe(false)
   })
 })

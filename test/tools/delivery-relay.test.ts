@@ -144,7 +144,7 @@ describe('polling', () => {
     const started = Date.now()
     const sent = fetch(`${relay.url}/t_wait/late`, { method: 'PUT', body: 'late' })
     const parked = await polled
-    expect(Date.now() - started).toBeLessThan(1_000)
+    expect(Date.now() - started).toBeLessThan(3_000) // handed over, not the 5 s poll running out
     expect(parked?.path).toBe('/late')
     await answer(parked?.id ?? '', 202)
     expect((await sent).status).toBe(202)

@@ -49,7 +49,8 @@ it('gives up at REDIS_TIMEOUT_MS while Redis is stopped, and gets the answer onc
     const err = await redis.get('k').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(DependencyUnavailableError)
     expect(err).toMatchObject({ service: 'redis', reason: 'timeout' })
-    expect(performance.now() - started).toBeLessThan(1000)
+    // Far from 200 ms (a loaded run adds to it) and far from a hang: this checks that the deadline cut it off.
+    expect(performance.now() - started).toBeLessThan(3000)
   } finally {
     process.kill(server.pid, 'SIGCONT')
   }
