@@ -8,6 +8,9 @@ import { z } from 'zod'
 import { DEFAULT_LANG } from './i18n'
 import { toFieldErrors } from './validation'
 
+/** Production Workers refuse PBKDF2 above this count (miniflare doesn't), so a larger one would only fail once deployed. */
+export const PBKDF2_MAX_ITERATIONS = 100_000
+
 const bool = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''])])
   .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes' || v === 'on')
@@ -231,6 +234,17 @@ export const configSchema = z
     RBAC_PERMISSION_EXCLUDE: list.default([]),
     /** Mixed into every password hash; keep it out of the database (secret). */
     PASSWORD_PEPPER: z.string().min(16, 'must be at least 16 characters').optional(),
+    /**
+     * PBKDF2-SHA256 iterations of new password hashes (docs/benchmarks.md, "Login"): the CPU a login costs, linear in
+     * it (~13 ms at 100 000 on the bench machine). 100 000 is also the most Workers accept; lower it to fit the free
+     * plan's 10 ms, never below 10 000. Stored hashes keep their own count and are redone at login when it differs.
+     */
+    PASSWORD_HASH_ITERATIONS: z.coerce
+      .number()
+      .int()
+      .min(10_000)
+      .max(PBKDF2_MAX_ITERATIONS)
+      .default(PBKDF2_MAX_ITERATIONS),
     // Login and user-security defaults; read through core/settings.ts so the config plugin can override them.
     LOGIN_CAPTCHA_ENABLED: bool.default(true),
     LOGIN_CAPTCHA_EXPIRE_SECONDS: z.coerce.number().int().positive().default(300),

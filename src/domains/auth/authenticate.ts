@@ -10,7 +10,7 @@ import type { Config } from '../../core/config'
 import { ForbiddenError, UnauthorizedError } from '../../core/errors'
 import { background } from '../../http/background'
 import type { AppEnv } from '../../http/context'
-import { type CountingPipeline, commandList, countDefaultLimit } from '../../http/middleware/rate-limit'
+import { countDefaultLimit } from '../../http/middleware/rate-limit'
 import type { Db } from '../../infra/db/client'
 import type { Redis, RedisCommand, RedisPipeline } from '../../infra/redis'
 import { redisKeys } from '../../infra/redis-keys'
@@ -60,14 +60,15 @@ export interface TokenAuthDeps {
   later: (what: string, work: Promise<unknown>) => void
   /**
    * The session reads as one lean pipeline request (infra/redis.ts `leanPipeline`: no SDK client is built on the
-   * warm path); without it, the SDK client's pipeline.
+   * warm path), for HTTP requests and realtime CONNECTs alike.
    */
-  pipeline?: () => RedisPipeline
+  pipeline: () => RedisPipeline
   /**
    * Commands riding on the session pipeline (HTTP: the default rate limit's counters), so they cost no extra round
-   * trip; returns how to judge their results (those after the three reads), or undefined when none were added.
+   * trip: adds them to `commands` and returns how to judge their results (those after the three reads), or undefined
+   * when none were added.
    */
-  ride?: (pipeline: CountingPipeline) => ((results: readonly unknown[]) => void) | undefined
+  ride?: (commands: RedisCommand[]) => ((results: readonly unknown[]) => void) | undefined
 }
 
 export interface Authenticated {
@@ -107,17 +108,9 @@ export async function authenticateToken(deps: TokenAuthDeps, token: string): Pro
 
 /** GETs `keys` (and whatever rides along) in one Redis request; answers the GETs' values. */
 async function readSession(deps: TokenAuthDeps, keys: readonly string[]): Promise<unknown[]> {
-  if (deps.pipeline) {
-    const commands: RedisCommand[] = keys.map((key) => ['GET', key])
-    const judgeRiders = deps.ride?.(commandList(commands))
-    const results = await deps.pipeline()(commands)
-    judgeRiders?.(results.slice(keys.length))
-    return results
-  }
-  const pipeline = deps.redis().pipeline()
-  for (const key of keys) pipeline.get(key)
-  const judgeRiders = deps.ride?.(pipeline)
-  const results = await pipeline.exec()
+  const commands: RedisCommand[] = keys.map((key) => ['GET', key])
+  const judgeRiders = deps.ride?.(commands)
+  const results = await deps.pipeline()(commands)
   judgeRiders?.(results.slice(keys.length))
   return results
 }
@@ -136,7 +129,7 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthUser> {
       db: () => required(services.db, 'database'),
       later: (what, work) => background(c, what, work),
       // The default rate limit's counters ride along: still one round trip.
-      ride: (pipeline) => countDefaultLimit(c, pipeline),
+      ride: (commands) => countDefaultLimit(c, commands),
     },
     token,
   )

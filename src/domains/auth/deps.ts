@@ -5,6 +5,7 @@
  * Workers forbid random bytes at module scope).
  */
 import type { Context } from 'hono'
+import type { Config } from '../../core/config'
 import { InternalError } from '../../core/errors'
 import type { Settings } from '../../core/settings'
 import { background } from '../../http/background'
@@ -22,12 +23,15 @@ import { SessionStore } from './sessions'
 
 const hashers = new Map<string, PasswordHasher>()
 
-export function passwordHasher(pepper: string | undefined): PasswordHasher {
+/** The hasher of the configured pepper and iteration count (one per isolate and pair). */
+export function passwordHasher(config: Pick<Config, 'PASSWORD_PEPPER' | 'PASSWORD_HASH_ITERATIONS'>): PasswordHasher {
+  const { PASSWORD_PEPPER: pepper, PASSWORD_HASH_ITERATIONS: iterations } = config
   if (!pepper) throw new InternalError('error.config_invalid', { params: { detail: 'PASSWORD_PEPPER is not set' } })
-  let hasher = hashers.get(pepper)
+  const key = `${iterations}:${pepper}`
+  let hasher = hashers.get(key)
   if (!hasher) {
-    hasher = createPasswordHasher({ pepper })
-    hashers.set(pepper, hasher)
+    hasher = createPasswordHasher({ pepper, iterations })
+    hashers.set(key, hasher)
   }
   return hasher
 }

@@ -8,6 +8,8 @@
  * any length into one fixed-size key.
  */
 
+import { PBKDF2_MAX_ITERATIONS } from '../../core/config'
+
 export interface PasswordHasher {
   hash(plain: string): Promise<string>
   verify(plain: string, stored: string | null | undefined): Promise<{ ok: boolean; needsRehash: boolean }>
@@ -19,9 +21,9 @@ export interface PasswordHasherOptions {
   iterations?: number
 }
 
-/** Production Workers refuse PBKDF2 above this (miniflare doesn't), so a larger count would only fail once deployed. */
-export const PBKDF2_MAX_ITERATIONS = 100_000
-export const DEFAULT_ITERATIONS = 100_000
+export { PBKDF2_MAX_ITERATIONS }
+/** The count `PASSWORD_HASH_ITERATIONS` defaults to. */
+export const DEFAULT_ITERATIONS = PBKDF2_MAX_ITERATIONS
 
 const ALGORITHM = 'pbkdf2_sha256'
 const SALT_BYTES = 16

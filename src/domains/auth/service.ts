@@ -148,7 +148,7 @@ export class AuthService {
     }
 
     const [user] = await db.select().from(sysUser).where(eq(sysUser.username, username)).limit(1)
-    const hasher = passwordHasher(config.PASSWORD_PEPPER)
+    const hasher = passwordHasher(config)
     // An unknown user costs the same PBKDF2 work as a real check: no timing oracle for usernames.
     const verdict = await hasher.verify(password, user?.password ?? null)
     if (!user || !verdict.ok) {
@@ -197,7 +197,7 @@ export class AuthService {
    */
   private async recordLogin(user: User, at: Date, logMsg: MessageKey, rehash?: string): Promise<void> {
     const { db, keys, lang, client, config } = this.deps
-    const password = rehash === undefined ? undefined : await passwordHasher(config.PASSWORD_PEPPER).hash(rehash)
+    const password = rehash === undefined ? undefined : await passwordHasher(config).hash(rehash)
     await db.batch([
       db
         .update(sysUser)

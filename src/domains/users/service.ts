@@ -157,7 +157,7 @@ export class UserService {
     if (!dept) throw new NotFoundError('user.dept_not_found')
     if (roles.length !== roleIds.length) throw new NotFoundError('user.role_not_found')
 
-    const hash = await passwordHasher(this.deps.config.PASSWORD_PEPPER).hash(body.password)
+    const hash = await passwordHasher(this.deps.config).hash(body.password)
     const { db } = this.deps
     const queries = this.users.createQueries(
       {
@@ -273,7 +273,7 @@ export class UserService {
   ): Promise<void> {
     const user = await this.users.get(userId)
     if (!user) throw new NotFoundError('user.not_found')
-    const hasher = passwordHasher(this.deps.config.PASSWORD_PEPPER)
+    const hasher = passwordHasher(this.deps.config)
     if (user.password !== null && !(await hasher.verify(body.old_password, user.password)).ok) {
       throw new BadRequestError('user.old_password_wrong')
     }
@@ -293,7 +293,7 @@ export class UserService {
     const security = await this.deps.security()
     assertPasswordRules(password, security)
     const count = security.passwordHistoryCheckCount
-    const hasher = passwordHasher(this.deps.config.PASSWORD_PEPPER)
+    const hasher = passwordHasher(this.deps.config)
     const recent = recentPasswordHashes(user.password, await this.users.passwordHistory(user.id, count), count)
     await assertNotReused(hasher, password, recent, count)
 

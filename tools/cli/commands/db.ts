@@ -170,7 +170,9 @@ export async function seed(options: DbCommandOptions = {}): Promise<SeedSummary>
   const { url, authToken } = databaseTarget(settings)
   const environment = targetEnvironment(settings, url)
   const passwords = seedPasswords(settings, environment)
-  const hasher = createPasswordHasher({ pepper: passwordPepper(settings) })
+  // The Worker's count (PASSWORD_HASH_ITERATIONS), so its first login does not rehash what the seed wrote.
+  const iterations = settings.PASSWORD_HASH_ITERATIONS ? Number(settings.PASSWORD_HASH_ITERATIONS) : undefined
+  const hasher = createPasswordHasher({ pepper: passwordPepper(settings), iterations })
   const summary = await withDb(url, authToken, (db) =>
     seedDatabase(db, { hashPassword: (plain) => hasher.hash(plain), ...passwords }),
   ).catch((err: unknown) => {
