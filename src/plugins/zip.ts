@@ -3,7 +3,7 @@
  * `GET /code-generation/generations/{pk}`), written by fflate (https://github.com/101arrowz/fflate): DEFLATE,
  * UTF-8 names, one modification time for every entry. Source files are small, so the synchronous writer is fine.
  */
-import { type Zippable, zipSync } from 'fflate'
+import type { Zippable } from 'fflate'
 
 export interface ZipEntry {
   /** Path inside the archive, `/`-separated, e.g. `notice/README.md`. */
@@ -11,8 +11,13 @@ export interface ZipEntry {
   data: string | Uint8Array
 }
 
-/** Builds a ZIP archive of `entries` (in order), every entry dated `modified`. */
-export function createZip(entries: readonly ZipEntry[], modified = new Date()): Uint8Array {
+/**
+ * Builds a ZIP archive of `entries` (in order), every entry dated `modified`. fflate is imported on first use: its
+ * module builds its Huffman tables when evaluated, which would otherwise be part of every isolate's start-up
+ * (docs/benchmarks.md, "Start-up"), for a download few requests make.
+ */
+export async function createZip(entries: readonly ZipEntry[], modified = new Date()): Promise<Uint8Array> {
+  const { zipSync } = await import('fflate')
   const encoder = new TextEncoder()
   const files: Zippable = {}
   for (const entry of entries)

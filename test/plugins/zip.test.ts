@@ -23,17 +23,17 @@ function centralEntries(zip: Uint8Array) {
 }
 
 describe('createZip', () => {
-  it('writes an empty archive', () => {
-    expect(readZip(createZip([]))).toEqual([])
+  it('writes an empty archive', async () => {
+    expect(readZip(await createZip([]))).toEqual([])
   })
 
-  it('stores each entry with its UTF-8 name, readable back in order with its bytes', () => {
+  it('stores each entry with its UTF-8 name, readable back in order with its bytes', async () => {
     const entries = [
       { name: 'demo/README.md', data: '# Demo\n'.repeat(50) },
       { name: 'demo/通知.txt', data: '你好😄' },
       { name: 'demo/raw.bin', data: new Uint8Array([0, 1, 2, 255]) },
     ]
-    const zip = createZip(entries)
+    const zip = await createZip(entries)
     const files = readZip(zip)
     expect(files.map((f) => f.name)).toEqual(entries.map((e) => e.name))
     expect(new TextDecoder().decode(files[0]?.data)).toBe('# Demo\n'.repeat(50))
@@ -43,8 +43,8 @@ describe('createZip', () => {
     expect(centralEntries(zip)[0]?.method).toBe(8)
   })
 
-  it('dates every entry with the modification time (MS-DOS date/time words)', () => {
-    const zip = createZip([{ name: 'a', data: 'x' }], new Date(2026, 4, 16, 12, 30, 44))
+  it('dates every entry with the modification time (MS-DOS date/time words)', async () => {
+    const zip = await createZip([{ name: 'a', data: 'x' }], new Date(2026, 4, 16, 12, 30, 44))
     expect(centralEntries(zip)[0]).toMatchObject({
       time: (12 << 11) | (30 << 5) | 22,
       date: ((2026 - 1980) << 9) | (5 << 5) | 16,

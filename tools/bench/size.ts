@@ -26,6 +26,10 @@ export const FORBIDDEN_INPUTS: readonly { pattern: RegExp; why: string }[] = [
     why: 'unused drizzle dialect (wrangler.toml [alias])',
   },
   { pattern: /_plugin-sources\/|sources\.generated\.json$/, why: 'plugin sources (src/plugins/sources.ts)' },
+  {
+    pattern: /node_modules\/nodemailer\/|src\/infra\/node\/|src\/hosts\//,
+    why: 'Node/Bun/Deno host code (docs/hosts.md)',
+  },
 ]
 
 interface Metafile {

@@ -5,6 +5,7 @@
  */
 import { and, eq } from 'drizzle-orm'
 import type { Db } from '../../infra/db/client'
+import { readBatch } from '../../infra/db/read-batch'
 import { sysDataRule } from '../data-rules/schema'
 import { sysDataScope, sysDataScopeRule } from '../data-scopes/schema'
 import { sysDept } from '../depts/schema'
@@ -28,7 +29,7 @@ function uniqueRules(rows: AuthDataRule[]): AuthDataRule[] {
 }
 
 export async function loadAuthUser(db: Db, userId: number, generation = 0): Promise<AuthUser | null> {
-  const [userRows, roles, roleMenus, allMenus, ruleRows] = await db.batch([
+  const [userRows, roles, roleMenus, allMenus, ruleRows] = await readBatch(db, [
     db
       .select({ user: sysUser, deptName: sysDept.name, deptStatus: sysDept.status, deptDeleted: sysDept.delFlag })
       .from(sysUser)

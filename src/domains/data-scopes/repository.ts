@@ -4,6 +4,7 @@
  */
 import { and, asc, eq, inArray, ne } from 'drizzle-orm'
 import { filter } from '../../infra/db/filters'
+import { readBatch } from '../../infra/db/read-batch'
 import { Repository, type RepositoryDb } from '../../infra/db/repository'
 import { type DataRule, sysDataRule } from '../data-rules/schema'
 import { sysRoleDataScope } from '../roles/schema'
@@ -27,7 +28,7 @@ export class DataScopeRepository extends Repository<typeof sysDataScope> {
 
   /** A scope and its rules (id order), in one round trip. */
   async withRules(id: number): Promise<{ scope: DataScope; rules: DataRule[] } | undefined> {
-    const [scopes, links] = await this.db.batch([
+    const [scopes, links] = await readBatch(this.db, [
       this.db.select().from(sysDataScope).where(eq(sysDataScope.id, id)).limit(1),
       this.db
         .select({ rule: sysDataRule })

@@ -4,6 +4,7 @@
  */
 import { and, asc, eq, ne, type SQL } from 'drizzle-orm'
 import { buildFilters, filter } from '../../infra/db/filters'
+import { readBatch } from '../../infra/db/read-batch'
 import { type PermissionScope, Repository, type RepositoryDb } from '../../infra/db/repository'
 import { sysUser } from '../users/schema'
 import { type Dept, sysDept } from './schema'
@@ -55,7 +56,7 @@ export class DeptRepository extends Repository<typeof sysDept> {
 
   /** Whether any user belongs to the department, and whether it has live children — one round trip. */
   async dependants(id: number): Promise<{ hasUsers: boolean; hasChildren: boolean }> {
-    const [users, children] = await this.db.batch([
+    const [users, children] = await readBatch(this.db, [
       this.db.select({ id: sysUser.id }).from(sysUser).where(eq(sysUser.deptId, id)).limit(1),
       this.db
         .select({ id: sysDept.id })

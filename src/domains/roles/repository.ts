@@ -5,6 +5,7 @@
  */
 import { and, asc, eq, inArray, ne, type SQL } from 'drizzle-orm'
 import { filter } from '../../infra/db/filters'
+import { readBatch } from '../../infra/db/read-batch'
 import { Repository, type RepositoryDb } from '../../infra/db/repository'
 import { type DataScope, sysDataScope } from '../data-scopes/schema'
 import { type Menu, sysMenu } from '../menus/schema'
@@ -35,7 +36,7 @@ export class RoleRepository extends Repository<typeof sysRole> {
 
   /** One role with its menus and data scopes, in one round trip. */
   async withRelations(id: number): Promise<RoleRelations | undefined> {
-    const [roles, menus, scopes] = await this.db.batch([
+    const [roles, menus, scopes] = await readBatch(this.db, [
       this.db.select().from(sysRole).where(eq(sysRole.id, id)),
       this.#menusOf(id),
       this.db
@@ -52,7 +53,7 @@ export class RoleRepository extends Repository<typeof sysRole> {
 
   /** The role (undefined when missing) and its menus, in one round trip. */
   async withMenus(id: number): Promise<{ role: Role; menus: Menu[] } | undefined> {
-    const [roles, menus] = await this.db.batch([
+    const [roles, menus] = await readBatch(this.db, [
       this.db.select().from(sysRole).where(eq(sysRole.id, id)),
       this.#menusOf(id),
     ])
@@ -62,7 +63,7 @@ export class RoleRepository extends Repository<typeof sysRole> {
 
   /** The role (undefined when missing) and the ids of its data scopes, in one round trip. */
   async withScopeIds(id: number): Promise<{ role: Role; scopeIds: number[] } | undefined> {
-    const [roles, links] = await this.db.batch([
+    const [roles, links] = await readBatch(this.db, [
       this.db.select().from(sysRole).where(eq(sysRole.id, id)),
       this.db
         .select({ id: sysRoleDataScope.dataScopeId })

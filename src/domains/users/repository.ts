@@ -5,6 +5,7 @@
  */
 import { and, desc, eq, inArray, ne, type SQL, sql } from 'drizzle-orm'
 import { filter } from '../../infra/db/filters'
+import { readBatch } from '../../infra/db/read-batch'
 import { type ListQuery, Repository, type RepositoryDb } from '../../infra/db/repository'
 import { type Dept, sysDept } from '../depts/schema'
 import { type Role, sysRole } from '../roles/schema'
@@ -57,7 +58,7 @@ export class UserRepository extends Repository<typeof sysUser> {
         .from(sysUser)
         .where(condition ? and(condition, this.#notId(input.exceptId)) : none)
         .limit(1)
-    const [byUsername, byEmail, depts, roles] = await this.db.batch([
+    const [byUsername, byEmail, depts, roles] = await readBatch(this.db, [
       taken(input.username === undefined ? undefined : eq(sysUser.username, input.username)),
       taken(input.email ? eq(sysUser.email, input.email) : undefined),
       this.db
@@ -80,7 +81,7 @@ export class UserRepository extends Repository<typeof sysUser> {
 
   /** One user with its department and roles, in one round trip. */
   async withRelations(id: number): Promise<UserRelations | undefined> {
-    const [rows, roles] = await this.db.batch([
+    const [rows, roles] = await readBatch(this.db, [
       this.db
         .select({ user: sysUser, dept: sysDept })
         .from(sysUser)
@@ -99,7 +100,7 @@ export class UserRepository extends Repository<typeof sysUser> {
    */
   async listWithRelations(query: ListQuery): Promise<{ items: UserRelations[]; total: number }> {
     const window = this.pageWindow(query)
-    const [rows, totals, roles] = await this.db.batch([
+    const [rows, totals, roles] = await readBatch(this.db, [
       this.db
         .select({ user: sysUser, dept: sysDept })
         .from(sysUser)

@@ -11,16 +11,17 @@ import { createClient } from '@libsql/client/web'
 import { drizzle } from 'drizzle-orm/libsql/web'
 import type { Config } from '../../core/config'
 import { Deadline } from '../deadline'
+import { recordTransport } from './read-batch'
 
 export function createDb(config: Config) {
   if (!config.TURSO_DATABASE_URL) return undefined
   const deadline = new Deadline('database', config.DB_TIMEOUT_MS)
-  const client = createClient({
-    url: config.TURSO_DATABASE_URL,
-    authToken: config.TURSO_AUTH_TOKEN,
-    fetch: deadline.fetch(),
-  })
-  return drizzle({ client, casing: 'snake_case' })
+  const fetcher = deadline.fetch()
+  const client = createClient({ url: config.TURSO_DATABASE_URL, authToken: config.TURSO_AUTH_TOKEN, fetch: fetcher })
+  const db = drizzle({ client, casing: 'snake_case' })
+  // Lists read through the same URL, token and deadline without the client (./read-batch.ts).
+  recordTransport(db, config.TURSO_DATABASE_URL, config.TURSO_AUTH_TOKEN, fetcher)
+  return db
 }
 
 export type Db = NonNullable<ReturnType<typeof createDb>>

@@ -24,6 +24,7 @@ import type { LibSQLDatabase } from 'drizzle-orm/libsql/driver-core'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { BadRequestError } from '../../core/errors'
 import { buildFilters, type FilterSpec } from './filters'
+import { readBatch } from './read-batch'
 
 /**
  * A Drizzle libSQL database: the Worker's web driver (`drizzle-orm/libsql/web`) and the Node driver
@@ -169,7 +170,7 @@ export class Repository<TTable extends TableWithId> {
   /** One page plus the total number of matching rows, read in one round trip (`db.batch`). */
   async list(query: ListQuery = {}): Promise<ListResult<Row<TTable>>> {
     const window = this.pageWindow(query)
-    const [items, totals] = await this.db.batch([
+    const [items, totals] = await readBatch(this.db, [
       this.#select()
         .where(window.condition)
         .orderBy(...window.order)

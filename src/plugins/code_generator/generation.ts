@@ -82,7 +82,7 @@ export class GenerationService {
   }
 
   /** The ZIP of the generated files (paths as in the preview). */
-  static zip(files: Readonly<Record<string, string>>, modified = new Date()): Uint8Array {
+  static zip(files: Readonly<Record<string, string>>, modified = new Date()): Promise<Uint8Array> {
     return createZip(
       Object.entries(files).map(([name, data]) => ({ name, data })),
       modified,

@@ -228,7 +228,7 @@ export function codeGeneratorRoutes() {
     .openapi(download, async (c) => {
       const { files } = await generation(c).generate(c.req.valid('param').pk)
       const name = codegenEnvSettings(c.env).CODE_GENERATOR_DOWNLOAD_ZIP_FILENAME
-      return c.body(GenerationService.zip(files) as Uint8Array<ArrayBuffer>, 200, {
+      return c.body((await GenerationService.zip(files)) as Uint8Array<ArrayBuffer>, 200, {
         'Content-Type': 'application/x-zip-compressed',
         'Content-Disposition': `attachment; filename=${name}.zip`,
       })

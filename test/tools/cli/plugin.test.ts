@@ -221,9 +221,9 @@ describe('stratum plugin list', () => {
 describe('plugin downloads', () => {
   const hasUnzip = spawnSync('unzip', ['-v'], { stdio: 'ignore' }).status === 0
 
-  it.skipIf(!hasUnzip)('are ZIPs that Info-ZIP `unzip` tests and extracts', () => {
+  it.skipIf(!hasUnzip)('are ZIPs that Info-ZIP `unzip` tests and extracts', async () => {
     const dir = tempDir()
-    const zip = createZip([
+    const zip = await createZip([
       { name: 'notice/README.md', data: '# Notice\n' },
       { name: 'notice/通知.ts', data: 'export const x = "你好"\n' },
     ])

@@ -1,0 +1,161 @@
+/**
+ * Read-only batches (a list's page, its total and its related rows) sent as one Hrana-over-HTTP request built here,
+ * not through `@libsql/client`. The client turns every row into an object with a property defined per column (and
+ * Drizzle then copies it back into an array): on a 20-row page that is the largest item of the request's CPU
+ * (docs/benchmarks.md, "Where a list's CPU still goes"). Here rows stay the arrays the server sent, which is what
+ * Drizzle's result mapping reads.
+ *
+ * Same wire, deadline and transaction as `db.batch`: the Hrana v2 pipeline the web client uses (`POST v2/pipeline`,
+ * JSON), through the request's deadline-bound `fetch`, the statements between `BEGIN DEFERRED` and `COMMIT` so the
+ * total and the page see one snapshot. Databases this module cannot reach that way (`file:`, `ws:`) go through
+ * `db.batch`.
+ */
+import type { BatchItem, BatchResponse } from 'drizzle-orm/batch'
+import type { LibSQLDatabase } from 'drizzle-orm/libsql'
+
+/** How a request's database handle is reached over HTTP (recorded by `createDb`). */
+export interface HranaTransport {
+  /** `http(s)://…/` with a trailing slash (a `libsql://` URL as the client reads it: HTTPS). */
+  baseUrl: string
+  authToken: string | undefined
+  fetch: typeof fetch
+}
+
+const transports = new WeakMap<object, HranaTransport>()
+
+/** Records how `db` is reached, when it is over HTTP. */
+export function recordTransport(db: object, url: string, authToken: string | undefined, fetcher: typeof fetch): void {
+  const parsed = new URL(url)
+  if (parsed.protocol === 'libsql:') parsed.protocol = parsed.searchParams.get('tls') === '0' ? 'http:' : 'https:'
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return
+  parsed.search = ''
+  if (!parsed.pathname.endsWith('/')) parsed.pathname += '/'
+  transports.set(db, { baseUrl: parsed.href, authToken, fetch: fetcher })
+}
+
+/** Drizzle's prepared form of a query builder: what its own `db.batch` uses (`_prepare`, `getQuery`, `mapResult`). */
+interface Prepared {
+  getQuery(): { sql: string; params: unknown[] }
+  mapResult(response: { rows: unknown[][] }, isFromBatch: boolean): unknown
+}
+
+type HranaValue =
+  | { type: 'null' }
+  | { type: 'integer'; value: string }
+  | { type: 'float'; value: number }
+  | { type: 'text'; value: string }
+  | { type: 'blob'; base64: string }
+
+interface StepResult {
+  rows: HranaValue[][]
+}
+interface HranaError {
+  message: string
+  code?: string | null
+}
+interface PipelineResponse {
+  results: (
+    | {
+        type: 'ok'
+        response: { type: string; result?: { step_results: (StepResult | null)[]; step_errors: (HranaError | null)[] } }
+      }
+    | { type: 'error'; error: HranaError }
+  )[]
+}
+
+/** A failure the database reported, shaped like the client's (`code`: `SQLITE_…`) so db/errors.ts reads it alike. */
+export class ReadBatchError extends Error {
+  readonly code: string | undefined
+  constructor(error: HranaError) {
+    super(`SQLite error: ${error.message}`)
+    this.name = 'ReadBatchError'
+    this.code = error.code ?? undefined
+  }
+}
+
+/**
+ * Runs read-only query builders in one round trip, like `db.batch(queries)` (same results); writes belong in
+ * `db.batch`, which also reports affected rows.
+ */
+export async function readBatch<T extends readonly [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]>(
+  db: Pick<LibSQLDatabase<Record<string, unknown>>, 'batch'>,
+  queries: T,
+): Promise<BatchResponse<T>> {
+  const transport = transports.get(db)
+  if (!transport) return db.batch(queries)
+  const prepared = queries.map((q) => (q as unknown as { _prepare(): Prepared })._prepare())
+  const steps = [
+    { stmt: { sql: 'BEGIN DEFERRED', want_rows: false } },
+    ...prepared.map((p, i) => {
+      const { sql, params } = p.getQuery()
+      return { condition: { type: 'ok', step: i }, stmt: { sql, args: params.map(toHrana), want_rows: true } }
+    }),
+    { condition: { type: 'ok', step: prepared.length }, stmt: { sql: 'COMMIT', want_rows: false } },
+    {
+      condition: { type: 'not', cond: { type: 'ok', step: prepared.length + 1 } },
+      stmt: { sql: 'ROLLBACK', want_rows: false },
+    },
+  ]
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' }
+  if (transport.authToken) headers.Authorization = `Bearer ${transport.authToken}`
+  const res = await transport.fetch(`${transport.baseUrl}v2/pipeline`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ baton: null, requests: [{ type: 'batch', batch: { steps } }, { type: 'close' }] }),
+  })
+  if (!res.ok) throw new ReadBatchError({ message: `HTTP ${res.status}: ${await res.text()}` })
+  const [first] = ((await res.json()) as PipelineResponse).results
+  if (!first || first.type === 'error') throw new ReadBatchError(first?.error ?? { message: 'no result' })
+  const result = first.response.result
+  if (!result) throw new ReadBatchError({ message: `unexpected ${first.response.type} response` })
+  return prepared.map((p, i) => {
+    const error = result.step_errors[i + 1] ?? result.step_errors[0]
+    if (error) throw new ReadBatchError(error)
+    const step = result.step_results[i + 1]
+    if (!step) throw new ReadBatchError({ message: 'statement not executed (transaction rolled back)' })
+    return p.mapResult({ rows: step.rows.map((row) => row.map(fromHrana)) }, true)
+  }) as BatchResponse<T>
+}
+
+/** A query parameter as the Hrana JSON encoding carries it (numbers as floats, as `@libsql/client` sends them). */
+function toHrana(value: unknown): HranaValue {
+  if (value === null || value === undefined) return { type: 'null' }
+  if (typeof value === 'string') return { type: 'text', value }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new RangeError('Only finite numbers can be passed as arguments')
+    return { type: 'float', value }
+  }
+  if (typeof value === 'bigint') return { type: 'integer', value: value.toString() }
+  if (typeof value === 'boolean') return { type: 'integer', value: value ? '1' : '0' }
+  if (value instanceof Date) return { type: 'float', value: value.valueOf() }
+  if (value instanceof ArrayBuffer || value instanceof Uint8Array) {
+    const bytes = value instanceof Uint8Array ? value : new Uint8Array(value)
+    let binary = ''
+    for (const byte of bytes) binary += String.fromCharCode(byte)
+    return { type: 'blob', base64: btoa(binary) }
+  }
+  throw new TypeError(`Unsupported query parameter of type ${typeof value}`)
+}
+
+/** A column value as `@libsql/client` returns it (integers as safe numbers, blobs as ArrayBuffers). */
+function fromHrana(value: HranaValue): unknown {
+  switch (value.type) {
+    case 'null':
+      return null
+    case 'text':
+    case 'float':
+      return value.value
+    case 'integer': {
+      const n = Number(value.value)
+      if (!Number.isSafeInteger(n))
+        throw new RangeError('Received integer which is too large to be safely represented as a JavaScript number')
+      return n
+    }
+    case 'blob': {
+      const binary = atob(value.base64)
+      const bytes = new Uint8Array(binary.length)
+      for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+      return bytes.buffer
+    }
+  }
+}
