@@ -36,9 +36,13 @@ export default defineConfig({
                 RATE_LIMIT_DEFAULT: '100000/60s',
                 RATE_LIMIT_LOGIN: '1000/60s',
                 RATE_LIMIT_CAPTCHA: '1000/60s',
+                // Per user: the sweeps post junk to POST /emails/captcha as admin (profile.test.ts tests the limit).
+                RATE_LIMIT_EMAIL_CAPTCHA: '1000/60s',
                 // Two files run at a time on 2 cores beside workerd and the emulators: a healthy Redis call can miss
-                // production's 1 s deadline there. Tests of the deadline itself set their own (faults, unavailable).
+                // production's 1 s deadlines there (the call's and the rate-limit check's). Tests of the deadlines set their own
+                // (faults, unavailable, rate-limit).
                 REDIS_TIMEOUT_MS: '3000',
+                RATE_LIMIT_TIMEOUT_MS: '3000',
                 ...inject('workerBindings'),
               },
             },

@@ -84,6 +84,7 @@ export const RATE_LIMIT_CONFIG_DEFAULTS = {
   RATE_LIMIT_DEFAULT: '600/60s',
   RATE_LIMIT_LOGIN: '5/60s',
   RATE_LIMIT_CAPTCHA: '5/30s',
+  RATE_LIMIT_EMAIL_CAPTCHA: '3/60s,10/1h',
 } as const
 
 const RATE_SPEC = /^(\d+)\s*\/\s*(\d+)\s*(ms|s|m|h|d)$/
@@ -283,6 +284,8 @@ export const configSchema = z
     RATE_LIMIT_LOGIN: rateList.prefault(RATE_LIMIT_CONFIG_DEFAULTS.RATE_LIMIT_LOGIN),
     /** `GET /auth/captcha` per IP (fail closed), fba's 5 per 30 seconds. */
     RATE_LIMIT_CAPTCHA: rateList.prefault(RATE_LIMIT_CONFIG_DEFAULTS.RATE_LIMIT_CAPTCHA),
+    /** `POST /emails/captcha` per user (fail closed): each call sends mail (fba has no limit there). */
+    RATE_LIMIT_EMAIL_CAPTCHA: rateList.prefault(RATE_LIMIT_CONFIG_DEFAULTS.RATE_LIMIT_EMAIL_CAPTCHA),
     /** A rate-limit check slower than this counts as Redis unavailable (fail-open rules pass, fail-closed get 503); 0 = wait. */
     RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(0).max(30_000).default(1000),
     // Deadlines of outbound calls (docs/decisions.md, "Deadlines"): one request to the service, retries included. A
@@ -325,21 +328,28 @@ export class ConfigError extends Error {
   }
 }
 
-const cache = new WeakMap<object, Config>()
+/**
+ * Reads settings out of the Worker's env with `schema`: parsed once per env object (a WeakMap keyed by it), or one
+ * `ConfigError` naming every bad key. Core config and each plugin's own settings (plugins/env-settings.ts) use it.
+ */
+export function envReader<S extends z.ZodType>(schema: S): (env: object) => z.output<S> {
+  const cache = new WeakMap<object, z.output<S>>()
+  return (env) => {
+    const hit = cache.get(env)
+    if (hit !== undefined) return hit
+    const result = schema.safeParse(env)
+    if (!result.success) {
+      // The same message builder as request validation (zod's raw messages carry our `received:` annotation).
+      const errors = toFieldErrors(result.error.issues, 'config', DEFAULT_LANG)
+      throw new ConfigError(errors.map((e) => `${e.loc.slice(1).join('.') || '(root)'}: ${e.msg}`))
+    }
+    cache.set(env, result.data)
+    return result.data
+  }
+}
 
 /** Parses (once per env object) or throws one `ConfigError` naming every bad key. */
-export function loadConfig(env: object): Config {
-  const hit = cache.get(env)
-  if (hit) return hit
-  const result = configSchema.safeParse(env)
-  if (!result.success) {
-    // The same message builder as request validation (zod's raw messages carry our `received:` annotation).
-    const errors = toFieldErrors(result.error.issues, 'config', DEFAULT_LANG)
-    throw new ConfigError(errors.map((e) => `${e.loc.slice(1).join('.') || '(root)'}: ${e.msg}`))
-  }
-  cache.set(env, result.data)
-  return result.data
-}
+export const loadConfig: (env: object) => Config = envReader(configSchema)
 
 export const isProduction = (config: Config): boolean => config.ENVIRONMENT === 'production'
 

@@ -21,6 +21,20 @@ export function urlVersion(path: string): string | undefined {
   if (end === 6 || (end < path.length && path.charCodeAt(end) !== 47)) return undefined
   return path.slice(5, end)
 }
+
+/**
+ * The path below the version, as routes declare it: `/x` for `/api/v1/x`, and for `/api/x` too (a version given in
+ * the header). Undefined outside `/api/`. The lookups made before routing (the body limit, the default rate limit's
+ * exemptions) key their static paths by it. Routing folds a header version into the path first (`versionedPath`), so
+ * `c.req.path` is normally the URL form; the header form is read the same way so that a caller holding the raw path
+ * gets the same answer. A character scan, like `urlVersion`: it runs on every `/api` request.
+ */
+export function pathBelowVersion(path: string): string | undefined {
+  const version = urlVersion(path)
+  if (version !== undefined) return path.slice(version.length + 5)
+  return path.startsWith('/api/') ? path.slice(4) : undefined
+}
+
 /** Whether a path is in the API (`/api` or below it): versioned, rate-limited by the default rule. */
 export function isApiPath(path: string): boolean {
   return path === '/api' || path.startsWith('/api/')

@@ -1,8 +1,9 @@
 /**
  * The Bun host: `bun src/hosts/bun.ts` (docs/hosts.md). The same app as the Worker over `Bun.serve`, with the
- * Workers service factories (`fetch` is native and fast in Bun) and the `node:os` server probe.
+ * Workers service factories (`fetch` is native and fast in Bun), the `node:os` server probe and nodemailer's SMTP.
  */
 import { nodeServerProbe } from '../infra/node/server-probe'
+import { nodeSmtpTransport } from '../infra/node/smtp-email'
 import { startHost } from './runtime'
 
 /** The part of Bun's API used here (declared locally: Bun's types are not installed). */
@@ -14,8 +15,11 @@ declare const Bun: {
   }): { stop(closeActive?: boolean): Promise<void> }
 }
 
-// The server monitor reads the machine through `node:os` and `process`, which Bun provides too.
-await startHost({ name: 'bun', services: { serverProbe: nodeServerProbe } }, (host) => {
+// The server monitor reads the machine through `node:os` and `process`, and mail leaves through `node:net` and
+// `node:tls` (nodemailer), which Bun provides too.
+const services = { serverProbe: nodeServerProbe, smtpTransport: nodeSmtpTransport }
+
+await startHost({ name: 'bun', services }, (host) => {
   const server = Bun.serve({
     port: host.port,
     hostname: host.hostname,

@@ -1,6 +1,7 @@
 /**
  * The Node host: `npm run start:node` (docs/hosts.md). The same app as the Worker over `@hono/node-server`, with the
- * Node service factories (Redis over an undici keep-alive pool, infra/node/upstash-http.ts).
+ * Node service factories (Redis over an undici keep-alive pool, infra/node/upstash-http.ts; SMTP through nodemailer,
+ * infra/node/smtp-email.ts).
  */
 import { serve } from '@hono/node-server'
 import { nodeServices } from '../infra/node/upstash-http'

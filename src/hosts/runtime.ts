@@ -13,9 +13,9 @@ import { type Config, ConfigError, loadConfig } from '../core/config'
 import { type EnvVars, parseEnvFile } from '../core/env-file'
 import { createLogger, describeError, type Logger } from '../core/logging'
 import type { ServiceFactories } from '../infra/services'
+import type { HostName } from './host-name'
 import { staticAssets } from './static-assets'
-
-export type HostName = 'node' | 'bun' | 'deno'
+import { clientAddress, parseTrustedProxies, type TrustedProxies } from './trusted-proxies'
 
 export interface HostOptions {
   name: HostName
@@ -38,7 +38,10 @@ export interface Host {
   hostname: string
   /** The cron expressions this process fires (app/scheduled.ts; none with `STRATUM_CRON=off`). */
   schedules: readonly string[]
-  /** One request; `clientIp` is the socket's peer address (becomes `CF-Connecting-IP`, as Cloudflare sets it). */
+  /**
+   * One request; `clientIp` is the socket's peer address. It becomes `CF-Connecting-IP`, as Cloudflare sets it — or,
+   * when the peer is one of `TRUSTED_PROXIES`, the client address the proxies forwarded (./trusted-proxies.ts).
+   */
   fetch(request: Request, clientIp: string | undefined): Promise<Response>
   /** Stops the cron timers and waits (at most `timeoutMs`) for the background work still pending. */
   shutdown(timeoutMs?: number): Promise<void>
@@ -64,8 +67,9 @@ const publicDir = (env: NodeJS.ProcessEnv) => env.STRATUM_PUBLIC_DIR ?? join(pro
 
 /**
  * Builds the host, or throws `ConfigError` with the same one message listing every bad key as a Worker would answer
- * with (core/config.ts). The environment wins over the file, as it does for `npm run dev`. The app is loaded only
- * once the config passed, so a bad one fails in a moment rather than after loading every module.
+ * with (core/config.ts), plus the host's own `TRUSTED_PROXIES`. The environment wins over the file, as it does for
+ * `npm run dev`. The app is loaded only once the config passed, so a bad one fails in a moment rather than after
+ * loading every module.
  */
 export async function createHost(options: HostOptions): Promise<Host> {
   const fileVars = envFile(process.argv, process.env)
@@ -77,7 +81,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ASSETS: assets,
     STRATUM_HOST: options.name,
   }
-  const config = loadConfig(env)
+  const { config, proxies } = hostConfig(env)
   const logger = createLogger({ host: options.name }, config.LOG_LEVEL)
   const [{ createApp }, { runScheduled, scheduledJobs }] = await Promise.all([
     import('../app/app'),
@@ -114,7 +118,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     fetch: async (request, clientIp) => {
       const path = new URL(request.url).pathname
       if ((request.method === 'GET' || request.method === 'HEAD') && assets.serves(path)) return assets.fetch(request)
-      return app.fetch(withClientIp(request, clientIp), env, context())
+      const client = clientAddress(clientIp, () => request.headers.get('x-forwarded-for'), proxies)
+      return app.fetch(withClientIp(request, client), env, context())
     },
     async shutdown(timeoutMs = 10_000) {
       for (const cron of crons) cron.stop()
@@ -128,9 +133,24 @@ export async function createHost(options: HostOptions): Promise<Host> {
   }
 }
 
+/** The app's config and the host's trusted proxies, or one `ConfigError` naming every bad key of both. */
+function hostConfig(env: Record<string, unknown>): { config: Config; proxies: TrustedProxies } {
+  const setting = env.TRUSTED_PROXIES
+  const { proxies, problems } = parseTrustedProxies(typeof setting === 'string' ? setting : undefined)
+  let config: Config | undefined
+  try {
+    config = loadConfig(env)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    problems.unshift(...err.problems)
+  }
+  if (!config || problems.length) throw new ConfigError(problems)
+  return { config, proxies }
+}
+
 /**
- * `CF-Connecting-IP` as Cloudflare sets it: the peer address, overwriting whatever the client sent (the app trusts only
- * that header, http/client-info.ts). Behind a reverse proxy this is the proxy's address (docs/hosts.md).
+ * `CF-Connecting-IP` as Cloudflare sets it: the client address, overwriting whatever the client sent (the app trusts
+ * only that header, http/client-info.ts): the socket's peer, or behind a trusted proxy the address it forwarded.
  */
 function withClientIp(request: Request, clientIp: string | undefined): Request {
   const ip = clientIp?.replace(/^::ffff:/, '')

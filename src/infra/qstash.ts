@@ -11,10 +11,14 @@ import { Deadline } from './deadline'
 
 /**
  * Where QStash delivers, below `PUBLIC_URL`: one signed route for every kind of delivery (tasks, events) and one for
- * QStash's failure callbacks (src/domains/tasks/routes.deliveries.ts).
+ * QStash's failure callbacks (src/domains/tasks/routes.deliveries.ts, which declares them below `/api/v1` as
+ * `QSTASH_*_ROUTE`). Literal types throughout: a route's path type is what the typed client (src/client) reads, and a
+ * plain `string` there would hide the router's routes from it.
  */
-export const QSTASH_DELIVERY_PATH = '/api/v1/qstash/deliveries'
-export const QSTASH_FAILURE_PATH = '/api/v1/qstash/failures'
+export const QSTASH_DELIVERY_ROUTE = '/qstash/deliveries'
+export const QSTASH_FAILURE_ROUTE = '/qstash/failures'
+export const QSTASH_DELIVERY_PATH = `/api/v1${QSTASH_DELIVERY_ROUTE}` as const
+export const QSTASH_FAILURE_PATH = `/api/v1${QSTASH_FAILURE_ROUTE}` as const
 
 export function createQstash(config: Config): Client | undefined {
   if (!config.QSTASH_TOKEN) return undefined

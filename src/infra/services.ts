@@ -20,6 +20,7 @@ import {
   type UpstashTransport,
 } from './redis'
 import { type ServerProbe, workersServerProbe } from './server-probe'
+import { type SmtpTransport, workersSmtpTransport } from './smtp-email'
 
 const UNSET = Symbol('unset')
 
@@ -37,6 +38,11 @@ export interface ServiceFactories {
    * `nodeServerProbe` (infra/node/server-probe.ts; `nodeServices()` includes it).
    */
   serverProbe?: ServerProbe
+  /**
+   * How SMTP mail leaves the host (./smtp-email.ts); default `worker-mailer` over `cloudflare:sockets`, which only
+   * Workers have. The Node, Bun and Deno hosts pass `nodeSmtpTransport` (infra/node/smtp-email.ts).
+   */
+  smtpTransport?: SmtpTransport
 }
 
 export class Services {
@@ -101,6 +107,11 @@ export class Services {
   /** The host's probe for the server monitor (no I/O until asked). */
   get serverProbe(): ServerProbe {
     return this.factories.serverProbe ?? workersServerProbe
+  }
+
+  /** The host's SMTP transport for the `email` plugin (no I/O until a message is sent). */
+  get smtpTransport(): SmtpTransport {
+    return this.factories.smtpTransport ?? workersSmtpTransport
   }
 
   /** Two-level cache over Redis (undefined without Redis). */

@@ -1,11 +1,15 @@
 /**
- * The production email transport: SMTP over Cloudflare's TCP sockets (`cloudflare:sockets`, through `worker-mailer`,
- * which also builds the MIME message). One connection per message — a Worker keeps no pool between requests — and
- * the whole exchange (connect, TLS, login, send) runs under one deadline (`EMAIL_TIMEOUT_MS`): a slow or silent
- * server is a 503, never a hung request. Which sender a request uses is chosen in http/email.ts.
+ * The production email transport: SMTP, one connection per message, the whole exchange (connect, TLS, login, send)
+ * under one deadline (`EMAIL_TIMEOUT_MS`): a slow or silent server is a 503, never a hung request. Which sender a
+ * request uses is chosen in http/email.ts.
+ *
+ * How the bytes leave the host is a port, `SmtpTransport`, with one implementation per host, chosen through
+ * `ServiceFactories.smtpTransport` (./services.ts) as the server probe is: Workers (here) speak SMTP over Cloudflare's
+ * TCP sockets (`cloudflare:sockets`) through `worker-mailer`, which also builds the MIME message; the Node, Bun and
+ * Deno hosts over `node:net`/`node:tls` through nodemailer (infra/node/smtp-email.ts). Same settings, same behaviour.
  *
  * `worker-mailer` is loaded on the first send: it imports `cloudflare:sockets`, which only the Workers runtime has,
- * so Node tools that load the app's modules (the CLI, the Node host) must not import it eagerly.
+ * so Node tools that load the app's modules (the CLI, the hosts) must not import it eagerly.
  */
 import type { Deadline } from './deadline'
 import type { EmailMessage, EmailSender } from './email'
@@ -24,16 +28,22 @@ export interface SmtpOptions {
   fromName: string
 }
 
-export class SmtpEmailSender implements EmailSender {
-  constructor(
-    private readonly options: SmtpOptions,
-    private readonly deadline: Deadline,
-  ) {}
+/** How one message reaches an SMTP server from this host. */
+export interface SmtpTransport {
+  /**
+   * Sends `message` over one connection within `deadline`; a failure (refused, unreachable, rejected, too slow) is
+   * thrown as the deadline's `DependencyUnavailableError` (a 503 for `email`).
+   */
+  send(options: SmtpOptions, message: EmailMessage, deadline: Deadline): Promise<void>
+}
 
-  async send(message: EmailMessage): Promise<void> {
-    const { host, port, ssl, username, password, from, fromName } = this.options
-    const ms = this.deadline.ms
-    await this.deadline.run(async () => {
+/** Workers: `worker-mailer` over `cloudflare:sockets`. */
+export const workersSmtpTransport: SmtpTransport = {
+  async send(options, message, deadline) {
+    const { host, port, ssl, username, password, from, fromName } = options
+    const ms = deadline.ms
+    // It takes no signal: its own timeouts end the socket, the deadline ends our wait.
+    await deadline.run(async () => {
       const { LogLevel, WorkerMailer } = await import('worker-mailer')
       await WorkerMailer.send(
         {
@@ -56,5 +66,17 @@ export class SmtpEmailSender implements EmailSender {
         },
       )
     })
+  },
+}
+
+export class SmtpEmailSender implements EmailSender {
+  constructor(
+    private readonly options: SmtpOptions,
+    private readonly deadline: Deadline,
+    private readonly transport: SmtpTransport = workersSmtpTransport,
+  ) {}
+
+  send(message: EmailMessage): Promise<void> {
+    return this.transport.send(this.options, message, this.deadline)
   }
 }

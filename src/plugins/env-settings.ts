@@ -4,22 +4,13 @@
  * naming every bad key, as core/config.ts does.
  */
 import type { z } from '@hono/zod-openapi'
-import { ConfigError } from '../core/config'
+import { envReader } from '../core/config'
 
 /** `true`/`false` and the usual spellings, as core config reads booleans. */
 export const envBool = (value: unknown): boolean =>
   value === true || (typeof value === 'string' && ['true', '1', 'yes', 'on'].includes(value.trim().toLowerCase()))
 
+/** The plugin's settings of an env, parsed once per env object (core/config.ts `envReader`). */
 export function envSettings<S extends z.ZodObject>(schema: S): (env: object) => z.infer<S> {
-  const cache = new WeakMap<object, z.infer<S>>()
-  return (env) => {
-    const hit = cache.get(env)
-    if (hit) return hit
-    const result = schema.safeParse(env)
-    if (!result.success) {
-      throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
-    }
-    cache.set(env, result.data)
-    return result.data
-  }
+  return envReader(schema)
 }

@@ -11,6 +11,7 @@ import type { authRoutes } from '../../src/domains/auth/routes.v1'
 import { flushThreshold, LocalCounter, sendFlush } from '../../src/http/middleware/rate-limit-local'
 import { Deadline } from '../../src/infra/deadline'
 import { fetchTransport, leanPipeline, UpstashRequester } from '../../src/infra/redis'
+import { refreshWith } from '../domains/auth/helpers'
 import { usersApi } from '../domains/users/helpers'
 import { login, SEED_PASSWORD } from '../helpers/auth'
 import { fileDb, seedFileDatabase } from '../helpers/database'
@@ -77,6 +78,14 @@ describe('login', () => {
     // (waitUntil, which the harness waits for): the login-log row and last login time, then the cached snapshot
     // dropped. The next test shows the answer does not wait for those.
     expect(spent).toEqual({ db: 1 + 1, redis: 2 + 1 })
+  })
+
+  it('POST /auth/refresh: the session read, the user from the database, the rotated session written', async () => {
+    const { refreshCookie } = await login('test', SEED_PASSWORD, noDefaultLimit)
+    const spent = await roundTrips(async () => {
+      expect((await refreshWith(refreshCookie, noDefaultLimit)).status).toBe(200)
+    })
+    expect(spent).toEqual({ db: 1, redis: 2 })
   })
 
   it("a client's first request in the window (default limit on) costs no more: the login's request counts it", async () => {

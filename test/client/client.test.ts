@@ -3,6 +3,7 @@
  * routers. The type assertions here are checked by `npm run typecheck` (test/** is in tsconfig.json): renaming a
  * path, a parameter or an answer's field makes this file fail to compile, which is the point of the client.
  */
+import type { InferRequestType, InferResponseType } from 'hono/client'
 import { stratumClient } from 'stratum/client'
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { call } from '../helpers/app'
@@ -35,6 +36,17 @@ describe('stratumClient', () => {
     expect(body.data.api_version).toBe('v2')
     // @ts-expect-error v2 serves no user routes
     expect(v2.sys).toBeDefined() // hc builds any path at runtime; only the types know v2 has none
+  })
+
+  it("has the task domain's QStash delivery routes, typed (they answer only signed calls)", async () => {
+    const v1 = stratumClient('http://localhost', { fetch: fetchApp })
+    const { deliveries, failures } = v1.qstash
+    // Compile-time: these fail to typecheck if the tasks router's type is widened again (its routes then vanish).
+    expectTypeOf<InferResponseType<typeof deliveries.$post, 200>['data']['ran']>().toEqualTypeOf<boolean>()
+    expectTypeOf<InferRequestType<typeof failures.$post>['json']['sourceBody']>().toEqualTypeOf<string>()
+    const res = await deliveries.$post({ json: { kind: 'task', task_id: 'not-signed', name: 'task_demo' } })
+    expect(res.status).toBe(401)
+    await res.arrayBuffer()
   })
 
   it('sends no Authorization header without a token (a protected route answers 401)', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig, PRODUCTION_REQUIRED_KEYS } from '../../src/core/config'
 import type { healthRoutes } from '../../src/domains/health/routes'
+import { codegenEnvSettings } from '../../src/plugins/code_generator/settings'
 import { api, failure } from '../helpers/harness'
 import { expectLogs } from '../helpers/logs'
 
@@ -107,5 +108,27 @@ describe('config', () => {
     expect(body.msg).toContain('BODY_LIMIT_BYTES')
     expect(body.msg).toContain('LOG_LEVEL')
     expect(body.trace_id).toBeTruthy()
+  })
+})
+
+describe("a plugin's settings (plugins/env-settings.ts)", () => {
+  it('are read like core config: once per env object, and every bad key named in the same words', () => {
+    const env = { CODEGEN_WRITER_TIMEOUT_MS: '5000' }
+    expect(codegenEnvSettings(env)).toBe(codegenEnvSettings(env))
+    expect(codegenEnvSettings({ ...env })).not.toBe(codegenEnvSettings(env))
+    const problems = (bad: object) => {
+      try {
+        codegenEnvSettings(bad)
+      } catch (err) {
+        if (err instanceof ConfigError) return err.problems
+        throw err
+      }
+      return []
+    }
+    // The validation texts of a request's fields (core/validation.ts), not zod's raw ones.
+    expect(problems({ CODEGEN_WRITER_TIMEOUT_MS: '5', CODEGEN_WRITER_URL: 'not a url' })).toEqual([
+      'CODEGEN_WRITER_URL: Invalid url',
+      'CODEGEN_WRITER_TIMEOUT_MS: Must be greater than or equal to 100',
+    ])
   })
 })

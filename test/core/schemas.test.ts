@@ -2,14 +2,13 @@
  * The shared name and image-URL helpers (src/core/schemas.ts), and every name field of the admin API that uses
  * them: NUL, unpaired surrogates and bidi overrides are a 422, never stored.
  */
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { isImageUrl, isSafeText, nameText } from '../../src/core/schemas'
-import { login } from '../helpers/auth'
-import { seedFileDatabase } from '../helpers/database'
+import { seedAndSignIn } from '../helpers/auth'
 import { unique } from '../helpers/fixtures'
 import { failure, send } from '../helpers/harness'
 
-beforeAll(seedFileDatabase)
+const tokens = seedAndSignIn(['admin'])
 
 /** One of each kind the helper refuses, in the middle of an otherwise fine name. */
 const UNSAFE = {
@@ -55,11 +54,6 @@ describe('isImageUrl', () => {
 })
 
 describe('every name the admin UI renders', () => {
-  let token: string
-  beforeAll(async () => {
-    token = (await login('admin')).accessToken
-  })
-
   /** A valid body for each create route, and the name fields in it. */
   const routes = () =>
     [
@@ -102,7 +96,9 @@ describe('every name the admin UI renders', () => {
     for (const { path, body, fields } of routes()) {
       for (const field of fields) {
         for (const [kind, value] of Object.entries(UNSAFE)) {
-          const { status, errors } = await failure(send('POST', path, { token, json: { ...body, [field]: value } }))
+          const { status, errors } = await failure(
+            send('POST', path, { token: tokens.admin, json: { ...body, [field]: value } }),
+          )
           expect(status, `${path} ${field} ${kind}`).toBe(422)
           expect(errors[0], `${path} ${field} ${kind}`).toMatchObject({
             loc: ['body', field],
@@ -115,14 +111,17 @@ describe('every name the admin UI renders', () => {
 
   it('still creates each with an ordinary name', async () => {
     for (const { path, body } of routes()) {
-      const res = await send('POST', path, { token, json: body })
+      const res = await send('POST', path, { token: tokens.admin, json: body })
       expect(res.status, `${path} ${await res.clone().text()}`).toBe(200)
     }
   })
 
   it('refuses them in the caller’s own nickname and in the login name too', async () => {
     const nickname = await failure(
-      send('PUT', '/api/v1/sys/users/me/nickname', { token, json: { nickname: UNSAFE['right-to-left override'] } }),
+      send('PUT', '/api/v1/sys/users/me/nickname', {
+        token: tokens.admin,
+        json: { nickname: UNSAFE['right-to-left override'] },
+      }),
     )
     expect(nickname.status).toBe(422)
     const loginName = await failure(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { urlVersion } from '../../src/core/versioning'
+import { pathBelowVersion, urlVersion } from '../../src/core/versioning'
 import type { healthRoutes } from '../../src/domains/health/routes'
 import type { Overrides } from '../helpers/app'
 import { answer, api, failure, send } from '../helpers/harness'
@@ -33,6 +33,25 @@ describe('urlVersion', () => {
     '/api/health',
   ])('finds no version in %s', (path) => {
     expect(urlVersion(path)).toBeUndefined()
+  })
+})
+
+describe('pathBelowVersion', () => {
+  it.each([
+    ['/api/v1/health/ping', '/health/ping'],
+    ['/api/v12/sys/files/upload', '/sys/files/upload'],
+    // The version in a header: the same path below it.
+    ['/api/health/ping', '/health/ping'],
+    ['/api/sys/files/upload', '/sys/files/upload'],
+    ['/api/v1', ''],
+    // Not a version segment: routing folds a header version in front of it, so it is part of the path.
+    ['/api/v1x/y', '/v1x/y'],
+  ])('reads %s as %s', (path, below) => {
+    expect(pathBelowVersion(path)).toBe(below)
+  })
+
+  it.each(['/api', '/apis/v1/x', '/docs', '/health/ping'])('finds nothing below a version in %s', (path) => {
+    expect(pathBelowVersion(path)).toBeUndefined()
   })
 })
 

@@ -2,16 +2,17 @@
  * One black-box HTTP smoke suite, run against every host of the same app (docs/hosts.md): Workers (`npm run dev`,
  * wrangler dev), Node, Bun and Deno — all pointed at the same local emulators through the env file `npm run dev`
  * wrote. Each host is started once; the checks are the same for all: health, docs and static files, login with a
- * captcha, `/users/me` with its rate-limit headers, a permission denial, a CRUD round trip with a task QStash
- * delivers back to that host, and (off Workers) realtime's documented 501. Bad configuration stops every host at start
- * with the same one message.
+ * captcha, `/users/me` with its rate-limit headers, a permission denial, an email code over SMTP to the stand-in, a
+ * CRUD round trip with a task QStash delivers back to that host, and (off Workers) realtime's documented 501. Bad
+ * configuration stops every host at start with the same one message.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../src/core/config'
+import { parseTrustedProxies } from '../../src/hosts/trusted-proxies'
 import { writeDevVars } from '../../tools/cli/lib/dev-vars'
 import type { HostName } from '../../tools/hosts/runtimes'
 import { devServerForFile } from './helpers/dev-server'
@@ -23,6 +24,7 @@ const dev = devServerForFile('stratum-hosts-', {
   RATE_LIMIT_LOGIN: '1000/60s',
   RATE_LIMIT_CAPTCHA: '1000/60s',
   RATE_LIMIT_DEFAULT: '5000/60s',
+  RATE_LIMIT_EMAIL_CAPTCHA: '1000/60s',
 })
 
 const OTHER_HOSTS: HostName[] = ['node', 'bun', 'deno']
@@ -32,7 +34,9 @@ const running = new Map<string, RunningHost>()
 
 beforeAll(async () => {
   // wrangler.toml's `[vars]` are the Worker's alone: other hosts take those settings from their env (docs/hosts.md).
-  writeDevVars(envFile, { ...dev().vars, CORS_ALLOWED_ORIGINS: UI_ORIGIN })
+  // The suite's requests come from 127.0.0.1, trusted as a proxy: a request without X-Forwarded-For still counts as
+  // 127.0.0.1, one with it as the address forwarded.
+  writeDevVars(envFile, { ...dev().vars, CORS_ALLOWED_ORIGINS: UI_ORIGIN, TRUSTED_PROXIES: '127.0.0.1' })
   // Side by side: each waits mostly for its own start-up.
   const started = await Promise.allSettled(OTHER_HOSTS.map((name) => startHost(name, envFile)))
   for (const result of started) if (result.status === 'fulfilled') running.set(result.value.name, result.value)
@@ -67,6 +71,12 @@ interface Scheduler {
   name: string
   enabled: boolean
   crontab: string
+}
+/** A message as the SMTP stand-in lists it (tools/emulators/smtp). */
+interface ReceivedMail {
+  to: string[]
+  subject: string
+  text: string
 }
 interface TaskResult {
   task_id: string
@@ -116,6 +126,23 @@ describe.each(['workers', ...OTHER_HOSTS])('the %s host', (host) => {
     expect(denied.res.status, JSON.stringify(denied.body)).toBe(403)
   })
 
+  it('mails an email-change code over SMTP to the stand-in (worker-mailer on Workers, nodemailer elsewhere)', async () => {
+    const { token } = await uiLogin('admin')
+    const address = `smoke-${host}-${Date.now()}@example.com`
+    const sent = await api('/api/v1/emails/captcha', {
+      method: 'POST',
+      token,
+      body: JSON.stringify({ recipients: address }),
+    })
+    expect(sent.res.status, JSON.stringify(sent.body)).toBe(200)
+    // The stand-in `npm run dev` started (its run record names its inbox), not the dev outbox: a real SMTP exchange.
+    const { url: inbox } = JSON.parse(readFileSync(join(dev().dataDir, 'run', 'smtp.json'), 'utf8')) as { url: string }
+    const mails = (await (await fetch(`${inbox}/messages?to=${encodeURIComponent(address)}`)).json()) as ReceivedMail[]
+    expect(mails).toHaveLength(1)
+    expect(mails[0]?.subject).toContain('Stratum')
+    expect(mails[0]?.text).toMatch(/\b\d{6}\b/)
+  })
+
   it('creates, reads, updates, runs (QStash → this host) and deletes a schedule', async () => {
     const { token } = await uiLogin('admin')
     const name = `smoke ${host} ${Date.now()}`
@@ -159,6 +186,24 @@ describe.each(['workers', ...OTHER_HOSTS])('the %s host', (host) => {
     expect((await api(`/api/v1/schedulers/${id}`, { token })).res.status).toBe(404)
   })
 
+  it('counts a request behind a trusted proxy as the forwarded client (TRUSTED_PROXIES; never on Workers)', async () => {
+    // Two clients the limits have not seen, each behind the proxy (127.0.0.1), with a spoofed entry to their left.
+    const fresh = () => `198.18.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`
+    const remaining = async () => {
+      const { res } = await api('/api/v1/openapi.json', { headers: { 'X-Forwarded-For': `6.6.6.6, ${fresh()}` } })
+      return Number(res.headers.get('ratelimit-remaining'))
+    }
+    const first = await remaining()
+    const second = await remaining()
+    if (host === 'workers') {
+      // Cloudflare's CF-Connecting-IP only: both requests are the same client's, counted one after the other.
+      expect(second).toBe(first - 1)
+    } else {
+      // Each is its first request in the window, in its own bucket.
+      expect([first, second]).toEqual([4999, 4999])
+    }
+  })
+
   it.skipIf(host === 'workers')(
     'answers realtime with the documented 501 (no Durable Objects off Workers)',
     async () => {
@@ -184,7 +229,7 @@ describe('bad configuration', () => {
   it('stops every non-Workers host at start with the same one message listing every bad key', async () => {
     const empty = join(dir, 'empty.vars')
     writeFileSync(empty, '')
-    const bad = { LOG_LEVEL: 'loud', RATE_LIMIT_LOGIN: 'often', DB_TIMEOUT_MS: '0' }
+    const bad = { LOG_LEVEL: 'loud', RATE_LIMIT_LOGIN: 'often', DB_TIMEOUT_MS: '0', TRUSTED_PROXIES: 'nginx' }
     const runs = await Promise.all(OTHER_HOSTS.map((name) => runHostToExit(name, empty, bad)))
     const messages = runs.map((run, i) => {
       expect(run.code, run.output).toBe(1)
@@ -193,7 +238,8 @@ describe('bad configuration', () => {
     })
     for (const key of Object.keys(bad)) expect(messages[0]).toContain(`${key}: `)
     expect(new Set(messages).size).toBe(1)
-    // The Worker's message for the same env (it answers its first request with it): the same config schema's.
-    expect(messages[0]).toBe(configProblem(bad))
+    // The Worker's message for the same env (it answers its first request with it): the same config schema's, then
+    // the hosts' own TRUSTED_PROXIES (a Worker never reads it).
+    expect(messages[0]).toBe(`${configProblem(bad)}; ${parseTrustedProxies(bad.TRUSTED_PROXIES).problems.join('; ')}`)
   })
 })

@@ -11,8 +11,7 @@ import { ServiceUnavailableError } from '../../src/core/errors'
 import { Deadline, DependencyUnavailableError } from '../../src/infra/deadline'
 import { createQstash } from '../../src/infra/qstash'
 import { type UpstashReply, UpstashRequester, type UpstashTransport } from '../../src/infra/redis'
-import { login } from '../helpers/auth'
-import { seedFileDatabase } from '../helpers/database'
+import { seedAndSignIn } from '../helpers/auth'
 import { failure, send } from '../helpers/harness'
 import { expectLogs } from '../helpers/logs'
 import { mountTestRoutes } from '../helpers/test-routes'
@@ -20,14 +19,11 @@ import { openApiDocument } from './openapi-document'
 
 const NOWHERE = 'http://127.0.0.1:9'
 
-let token = ''
+const tokens = seedAndSignIn(['admin'], { prepare: mountTestRoutes })
 
 beforeAll(async () => {
-  mountTestRoutes()
-  await seedFileDatabase()
-  token = (await login('admin')).accessToken
   // Cache the user snapshot, so a later request authenticates from Redis alone.
-  expect((await send('GET', '/api/v1/sys/users/me', { token })).status).toBe(200)
+  expect((await send('GET', '/api/v1/sys/users/me', { token: tokens.admin })).status).toBe(200)
 })
 
 describe('an unreachable dependency is a 503 with Retry-After', () => {
@@ -36,7 +32,10 @@ describe('an unreachable dependency is a 503 with Retry-After', () => {
   })
 
   it('Redis: authentication fails closed with 503, not 500', async () => {
-    const res = await send('GET', '/api/v1/sys/users/me', { token, overrides: { UPSTASH_REDIS_REST_URL: NOWHERE } })
+    const res = await send('GET', '/api/v1/sys/users/me', {
+      token: tokens.admin,
+      overrides: { UPSTASH_REDIS_REST_URL: NOWHERE },
+    })
     expect(res.headers.get('Retry-After')).toBe('5')
     const { status, body } = await failure(res)
     expect(status).toBe(503)
@@ -46,7 +45,7 @@ describe('an unreachable dependency is a 503 with Retry-After', () => {
 
   it('the database: a route that reads it answers 503, not 500', async () => {
     const overrides = { TURSO_DATABASE_URL: `${NOWHERE}/`, UNAVAILABLE_RETRY_AFTER_SECONDS: '11' }
-    const res = await send('GET', '/api/v1/sys/roles', { token, overrides })
+    const res = await send('GET', '/api/v1/sys/roles', { token: tokens.admin, overrides })
     expect(res.headers.get('Retry-After')).toBe('11')
     const { status, body } = await failure(res)
     expect(status).toBe(503)

@@ -12,8 +12,8 @@ import type { ConfigBodySchema, ConfigBulkItemSchema } from '../../src/plugins/c
 import type { configRoutes } from '../../src/plugins/config/routes.v1'
 import { sysConfig } from '../../src/plugins/config/schema'
 import { SECRET_MASK } from '../../src/plugins/config/secrets'
-import { login } from '../helpers/auth'
-import { enableSeededSettingsGroups, fileDb, seedFileDatabase } from '../helpers/database'
+import { seedAndSignIn } from '../helpers/auth'
+import { enableSeededSettingsGroups, fileDb } from '../helpers/database'
 import { anyDatetime, DATETIME, RELAXED_AUTH_LIMITS, unique } from '../helpers/fixtures'
 import { answer, api, failure, send } from '../helpers/harness'
 import { signedInWith } from '../helpers/permissions'
@@ -52,13 +52,8 @@ const SEEDED = [
   ['LOGIN', 'LOGIN_CAPTCHA_ENABLED', 'true'],
 ]
 
-let admin: string
-let tester: string
-/** Signed in with a role holding the Config page and its `sys:config:list` button only. */
-let reader: string
-
-beforeAll(async () => {
-  await seedFileDatabase()
+/** Before signing in: the untouched seed read, then the LOGIN settings group switched off. */
+async function arrange(): Promise<void> {
   await enableSeededSettingsGroups()
   const db = fileDb()
   // Check the untouched seed before this file switches the settings groups off (see below).
@@ -75,8 +70,13 @@ beforeAll(async () => {
   // The seeded LOGIN rows turn the captcha on; this file logs in directly, as the env says (config-settings.test.ts
   // covers the settings themselves).
   await db.update(sysConfig).set({ value: '0' }).where(eq(sysConfig.key, 'LOGIN_CONFIG_STATUS'))
-  admin = (await login('admin', undefined, RELAXED_AUTH_LIMITS)).accessToken
-  tester = (await login('test', undefined, RELAXED_AUTH_LIMITS)).accessToken
+}
+
+const tokens = seedAndSignIn(['admin', 'test'], { overrides: RELAXED_AUTH_LIMITS, prepare: arrange })
+/** Signed in with a role holding the Config page and its `sys:config:list` button only. */
+let reader: string
+
+beforeAll(async () => {
   reader = await signedInWith(['sys:config:list'], { menus: ['PluginConfig'] })
 })
 
@@ -87,10 +87,10 @@ const newKey = (prefix = 'KEY') => unique(prefix, '_').toUpperCase()
 /** `/sys/configs`, signed in as `token` when given. */
 const configs = (token?: string, headers?: Record<string, string>) =>
   api<typeof configRoutes>(token, { headers }).sys.configs
-const detail = (pk: number | string, token = admin) => configs(token)[':pk'].$get({ param: { pk: String(pk) } })
+const detail = (pk: number | string, token = tokens.admin) => configs(token)[':pk'].$get({ param: { pk: String(pk) } })
 const update = (pk: number | string, json: ConfigInput) =>
-  configs(admin)[':pk'].$put({ param: { pk: String(pk) }, json })
-const allOf = (type?: string) => configs(admin).all.$get({ query: type === undefined ? {} : { type } })
+  configs(tokens.admin)[':pk'].$put({ param: { pk: String(pk) }, json })
+const allOf = (type?: string) => configs(tokens.admin).all.$get({ query: type === undefined ? {} : { type } })
 
 type ConfigInput = z.input<typeof ConfigBodySchema>
 type BulkItem = z.input<typeof ConfigBulkItemSchema>
@@ -107,7 +107,7 @@ const configBody = (fields: Partial<ConfigInput> = {}) => ({
 
 async function createConfig(fields: Partial<ConfigInput> = {}) {
   const body = configBody(fields)
-  const created = await answer(configs(admin).$post({ json: body }))
+  const created = await answer(configs(tokens.admin).$post({ json: body }))
   expect(created.status, JSON.stringify(created.body)).toBe(200)
   const [row] = await fileDb().select().from(sysConfig).where(eq(sysConfig.key, body.key))
   return row!
@@ -187,10 +187,10 @@ describe('access', () => {
   })
 
   it('lets the seeded test user neither read nor write (configs hold credentials)', async () => {
-    const asTester = configs(tester)
+    const asTester = configs(tokens.test)
     for (const request of [
       () => asTester.all.$get({ query: {} }),
-      () => detail(1, tester),
+      () => detail(1, tokens.test),
       () => asTester.$get({ query: {} }),
     ]) {
       expect((await request()).status).toBe(403)
@@ -221,7 +221,7 @@ describe('secrets', () => {
     const one = (await answer(detail(row.id))).data.value
     const ofType = (await answer(allOf(row.type ?? undefined))).data.find((r) => r.id === row.id)?.value
     const all = (await answer(allOf())).data.find((r) => r.id === row.id)?.value
-    const page = await answer(configs(admin).$get({ query: { name: row.name, size: '200' } }))
+    const page = await answer(configs(tokens.admin).$get({ query: { name: row.name, size: '200' } }))
     return [one, ofType, all, page.data.items.find((r) => r.id === row.id)?.value]
   }
 
@@ -257,7 +257,7 @@ describe('secrets', () => {
     const { id: _, created_time: __, updated_time: ___, ...form } = read
     expect((await update(row.id, { ...form, remark: 'edited' })).status).toBe(200)
     expect(await rowById(row.id)).toMatchObject({ value: 'original-token', remark: 'edited' })
-    expect((await configs(admin).$put({ json: [{ ...form, id: row.id, name: 'renamed' }] })).status).toBe(200)
+    expect((await configs(tokens.admin).$put({ json: [{ ...form, id: row.id, name: 'renamed' }] })).status).toBe(200)
     expect(await rowById(row.id)).toMatchObject({ value: 'original-token', name: 'renamed' })
     expect((await update(row.id, { ...form, value: 'rotated-token' })).status).toBe(200)
     expect((await rowById(row.id))?.value).toBe('rotated-token')
@@ -310,7 +310,9 @@ describe('reads', () => {
     const missing = await failure(detail(99999))
     expect(missing.status).toBe(404)
     expect(missing.body.msg).toBe('Parameter config not found')
-    const zh = await failure(configs(admin, { 'Accept-Language': 'zh-CN' })[':pk'].$get({ param: { pk: '99999' } }))
+    const zh = await failure(
+      configs(tokens.admin, { 'Accept-Language': 'zh-CN' })[':pk'].$get({ param: { pk: '99999' } }),
+    )
     expect(zh.body.msg).toBe('参数配置不存在')
     expect((await detail('x')).status).toBe(422)
   })
@@ -319,16 +321,16 @@ describe('reads', () => {
     const type = newKey('PAGED')
     const older = await createConfig({ type, name: 'older' })
     const newer = await createConfig({ type, name: 'newer' })
-    const page = await answer(configs(admin).$get({ query: { type: type.slice(0, -2) } }))
+    const page = await answer(configs(tokens.admin).$get({ query: { type: type.slice(0, -2) } }))
     expect(page.status).toBe(200)
     expect(page.data).toMatchObject({ total: 2, page: 1, size: 20, total_pages: 1 })
     const items = page.data.items
     expect(items.map((i) => i.id)).toEqual([newer.id, older.id])
     for (const i of items) expect(Object.keys(i).sort()).toEqual(CONFIG_KEYS)
 
-    const byName = (await answer(configs(admin).$get({ query: { type, name: 'wer' } }))).data
+    const byName = (await answer(configs(tokens.admin).$get({ query: { type, name: 'wer' } }))).data
     expect(byName.items.map((i) => i.id)).toEqual([newer.id])
-    const second = await answer(configs(admin).$get({ query: { type, page: '2', size: '1' } }))
+    const second = await answer(configs(tokens.admin).$get({ query: { type, page: '2', size: '1' } }))
     expect(second.data.items.map((i) => i.id)).toEqual([older.id])
     expect(second.data.links.prev).toBe(`/api/v1/sys/configs?type=${type}&page=1&size=1`)
   })
@@ -338,38 +340,42 @@ describe('create and update', () => {
   it('POST creates a config; a taken key is a 409 naming it', async () => {
     const key = newKey()
     const created = await answer(
-      configs(admin).$post({ json: configBody({ key, type: null, value: '', remark: 'r', is_frontend: true }) }),
+      configs(tokens.admin).$post({ json: configBody({ key, type: null, value: '', remark: 'r', is_frontend: true }) }),
     )
     expect(created.status).toBe(200)
     expect(created.body).toMatchObject({ code: 200, data: null })
     const [row] = await fileDb().select().from(sysConfig).where(eq(sysConfig.key, key))
     expect(row).toMatchObject({ name: '测试参数', type: null, value: '', remark: 'r', isFrontend: true })
 
-    const dup = await failure(configs(admin).$post({ json: configBody({ key }) }))
+    const dup = await failure(configs(tokens.admin).$post({ json: configBody({ key }) }))
     expect(dup.status).toBe(409)
     expect(dup.body.msg).toBe(`Parameter config ${key} already exists`)
   })
 
   it('POST validates the body, including the values of the settings keys', async () => {
     const { key: _, ...noKey } = configBody()
-    const missing = await failure(send('POST', BASE, { token: admin, json: noKey }))
+    const missing = await failure(send('POST', BASE, { token: tokens.admin, json: noKey }))
     expect(missing.status).toBe(422)
     expect(missing.errors[0]?.loc).toEqual(['body', 'key'])
-    const noFlag = await failure(send('POST', BASE, { token: admin, json: { name: 'n', key: newKey(), value: 'v' } }))
+    const noFlag = await failure(
+      send('POST', BASE, { token: tokens.admin, json: { name: 'n', key: newKey(), value: 'v' } }),
+    )
     expect(noFlag.errors[0]?.loc).toEqual(['body', 'is_frontend'])
-    const longName = await failure(configs(admin).$post({ json: configBody({ name: 'x'.repeat(33) }) }))
+    const longName = await failure(configs(tokens.admin).$post({ json: configBody({ name: 'x'.repeat(33) }) }))
     expect(longName.errors[0]?.loc).toEqual(['body', 'name'])
 
     // A typed key's value must parse (it would otherwise silently fall back to its default).
     const bad = await failure(
-      configs(admin).$post({ json: configBody({ key: 'LOGIN_CAPTCHA_EXPIRE_SECONDS', value: 'soon' }) }),
+      configs(tokens.admin).$post({ json: configBody({ key: 'LOGIN_CAPTCHA_EXPIRE_SECONDS', value: 'soon' }) }),
     )
     expect(bad.status).toBe(422)
     expect(bad.errors).toEqual([
       { loc: ['body', 'value'], msg: 'must be a whole number of at least 1', type: 'value_error' },
     ])
     // Other keys take any value (`toString` is not a setting, whatever Object.prototype says).
-    expect((await configs(admin).$post({ json: configBody({ key: 'toString', value: 'anything' }) })).status).toBe(200)
+    expect(
+      (await configs(tokens.admin).$post({ json: configBody({ key: 'toString', value: 'anything' }) })).status,
+    ).toBe(200)
   })
 
   it('PUT /{pk} updates a config: 404 unknown, 409 on a key another config holds', async () => {
@@ -394,7 +400,7 @@ describe('create and update', () => {
 })
 
 describe('bulk update (PUT /sys/configs)', () => {
-  const bulk = (items: BulkItem[]) => configs(admin).$put({ json: items })
+  const bulk = (items: BulkItem[]) => configs(tokens.admin).$put({ json: items })
 
   it('updates every listed config in one go', async () => {
     const a = await createConfig()
@@ -440,9 +446,9 @@ describe('bulk update (PUT /sys/configs)', () => {
   it('validates the body: an array of items with ids; typed values must parse', async () => {
     const a = await createConfig()
     expect((await bulk([])).status).toBe(200)
-    expect((await send('PUT', BASE, { token: admin, json: { pks: [a.id] } })).status).toBe(422)
+    expect((await send('PUT', BASE, { token: tokens.admin, json: { pks: [a.id] } })).status).toBe(422)
     const { id: _, ...noId } = bulkItem(a)
-    const missingId = await failure(send('PUT', BASE, { token: admin, json: [noId] }))
+    const missingId = await failure(send('PUT', BASE, { token: tokens.admin, json: [noId] }))
     expect(missingId.status).toBe(422)
     expect(missingId.errors[0]?.loc).toEqual(['body', 0, 'id'])
     const twice = await failure(bulk([bulkItem(a), bulkItem(a)]))
@@ -461,7 +467,7 @@ describe('delete (DELETE /sys/configs)', () => {
   it('takes a bare array of ids; unknown ids are ignored', async () => {
     const a = await createConfig()
     const b = await createConfig()
-    const { status, body } = await answer(configs(admin).$delete({ json: [a.id, 99999] }))
+    const { status, body } = await answer(configs(tokens.admin).$delete({ json: [a.id, 99999] }))
     expect(status).toBe(200)
     expect(body.data).toBeNull()
     expect(await rowById(a.id)).toBeUndefined()
@@ -471,8 +477,8 @@ describe('delete (DELETE /sys/configs)', () => {
 
   it('rejects the `{pks}` shape and an empty list', async () => {
     const a = await createConfig()
-    expect((await send('DELETE', BASE, { token: admin, json: { pks: [a.id] } })).status).toBe(422)
-    expect((await configs(admin).$delete({ json: [] })).status).toBe(422)
+    expect((await send('DELETE', BASE, { token: tokens.admin, json: { pks: [a.id] } })).status).toBe(422)
+    expect((await configs(tokens.admin).$delete({ json: [] })).status).toBe(422)
     expect(await rowById(a.id)).toBeDefined()
   })
 })
@@ -504,9 +510,9 @@ describe('cache', () => {
     await update(a.id, configBody({ type, key: `${type}_A`, value: '2' }))
     expect(await keys()).toEqual([`${type}_A=2`])
     const fresh = (await rowById(a.id))!
-    await configs(admin).$put({ json: [bulkItem(fresh, { value: '3' })] })
+    await configs(tokens.admin).$put({ json: [bulkItem(fresh, { value: '3' })] })
     expect(await keys()).toEqual([`${type}_A=3`])
-    await configs(admin).$delete({ json: [a.id] })
+    await configs(tokens.admin).$delete({ json: [a.id] })
     expect(await keys()).toEqual([])
   })
 })

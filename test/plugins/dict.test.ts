@@ -4,15 +4,14 @@
  */
 import type { z } from '@hono/zod-openapi'
 import { eq, inArray } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { sysMenu } from '../../src/domains/menus/schema'
-import { sysConfig } from '../../src/plugins/config/schema'
 import { dictPlugin } from '../../src/plugins/dict'
 import type { DictDataBodySchema, DictTypeBodySchema } from '../../src/plugins/dict/dto'
 import type { dictRoutes } from '../../src/plugins/dict/routes.v1'
 import { sysDictData, sysDictType } from '../../src/plugins/dict/schema'
-import { login } from '../helpers/auth'
-import { fileDb, seedFileDatabase } from '../helpers/database'
+import { seedAndSignIn } from '../helpers/auth'
+import { fileDb } from '../helpers/database'
 import { anyDatetime, DATETIME, RELAXED_AUTH_LIMITS, unique } from '../helpers/fixtures'
 import { answer, api, failure, send } from '../helpers/harness'
 
@@ -49,38 +48,26 @@ const SEEDED_CODES = [
   'sys_plugin_type',
 ]
 
-let admin: string
-let tester: string
-
-beforeAll(async () => {
-  await seedFileDatabase()
-  // The config plugin's seeded LOGIN rows turn the captcha on; this file logs in directly, as the env says.
-  await fileDb()
-    .update(sysConfig)
-    .set({ value: '0' })
-    .where(inArray(sysConfig.key, ['LOGIN_CONFIG_STATUS', 'USER_SECURITY_CONFIG_STATUS']))
-  admin = (await login('admin', undefined, RELAXED_AUTH_LIMITS)).accessToken
-  tester = (await login('test', undefined, RELAXED_AUTH_LIMITS)).accessToken
-})
+const tokens = seedAndSignIn(['admin', 'test'], { overrides: RELAXED_AUTH_LIMITS })
 
 /** The dictionary routes, signed in as `token` when given. */
 const dict = (token?: string, headers?: Record<string, string>) => api<typeof dictRoutes>(token, { headers }).sys
 const types = (token?: string) => dict(token)['dict-types']
 const datas = (token?: string) => dict(token)['dict-datas']
-const typeById = (pk: number | string) => types(admin)[':pk'].$get({ param: { pk: String(pk) } })
-const dataById = (pk: number | string) => datas(admin)[':pk'].$get({ param: { pk: String(pk) } })
-const byTypeCode = (code: string) => datas(admin)['type-codes'][':code'].$get({ param: { code } })
+const typeById = (pk: number | string) => types(tokens.admin)[':pk'].$get({ param: { pk: String(pk) } })
+const dataById = (pk: number | string) => datas(tokens.admin)[':pk'].$get({ param: { pk: String(pk) } })
+const byTypeCode = (code: string) => datas(tokens.admin)['type-codes'][':code'].$get({ param: { code } })
 const updateType = (pk: number | string, json: TypeInput) =>
-  types(admin)[':pk'].$put({ param: { pk: String(pk) }, json })
+  types(tokens.admin)[':pk'].$put({ param: { pk: String(pk) }, json })
 const updateData = (pk: number | string, json: DataInput) =>
-  datas(admin)[':pk'].$put({ param: { pk: String(pk) }, json })
+  datas(tokens.admin)[':pk'].$put({ param: { pk: String(pk) }, json })
 
 type TypeInput = z.input<typeof DictTypeBodySchema>
 type DataInput = z.input<typeof DictDataBodySchema>
 
 async function createType(fields: Partial<TypeInput> = {}) {
   const body = { name: unique('类型', '_'), code: unique('t', '_'), remark: null, ...fields }
-  const created = await answer(types(admin).$post({ json: body }))
+  const created = await answer(types(tokens.admin).$post({ json: body }))
   expect(created.status, JSON.stringify(created.body)).toBe(200)
   const [row] = await fileDb().select().from(sysDictType).where(eq(sysDictType.code, body.code))
   return row!
@@ -99,7 +86,7 @@ const dataBody = (typeId: number, fields: Partial<DataInput> = {}) => ({
 
 async function createData(typeId: number, fields: Partial<DataInput> = {}) {
   const body = dataBody(typeId, fields)
-  const created = await answer(datas(admin).$post({ json: body }))
+  const created = await answer(datas(tokens.admin).$post({ json: body }))
   expect(created.status, JSON.stringify(created.body)).toBe(200)
   const [row] = await fileDb().select().from(sysDictData).where(eq(sysDictData.label, body.label))
   return row!
@@ -210,20 +197,20 @@ describe('access', () => {
   })
 
   it('lets the seeded test user read but not write', async () => {
-    for (const [path, request] of reads(tester)) expect((await request()).status, path).toBe(200)
-    expect((await types(tester).$post({ json: { name: 'x', code: unique('x', '_') } })).status).toBe(403)
+    for (const [path, request] of reads(tokens.test)) expect((await request()).status, path).toBe(200)
+    expect((await types(tokens.test).$post({ json: { name: 'x', code: unique('x', '_') } })).status).toBe(403)
     const rename = { name: 'x', code: 'sys_status' }
-    expect((await types(tester)[':pk'].$put({ param: { pk: '1' }, json: rename })).status).toBe(403)
-    expect((await types(tester).$delete({ json: { pks: [999] } })).status).toBe(403)
-    expect((await datas(tester).$post({ json: dataBody(1) })).status).toBe(403)
-    expect((await datas(tester)[':pk'].$put({ param: { pk: '1' }, json: dataBody(1) })).status).toBe(403)
-    expect((await datas(tester).$delete({ json: { pks: [999] } })).status).toBe(403)
+    expect((await types(tokens.test)[':pk'].$put({ param: { pk: '1' }, json: rename })).status).toBe(403)
+    expect((await types(tokens.test).$delete({ json: { pks: [999] } })).status).toBe(403)
+    expect((await datas(tokens.test).$post({ json: dataBody(1) })).status).toBe(403)
+    expect((await datas(tokens.test)[':pk'].$put({ param: { pk: '1' }, json: dataBody(1) })).status).toBe(403)
+    expect((await datas(tokens.test).$delete({ json: { pks: [999] } })).status).toBe(403)
   })
 })
 
 describe('dictionary types', () => {
   it('GET /all lists every type with the contract fields', async () => {
-    const { status, data: all } = await answer(types(admin).all.$get())
+    const { status, data: all } = await answer(types(tokens.admin).all.$get())
     expect(status).toBe(200)
     expect(all.length).toBeGreaterThanOrEqual(12)
     for (const t of all) expect(Object.keys(t).sort()).toEqual(TYPE_KEYS)
@@ -250,7 +237,7 @@ describe('dictionary types', () => {
   it('GET pages newest first and filters name and code by substring', async () => {
     const a = await createType({ name: unique('Alpha', '_'), code: unique('paging_', '_') })
     const b = await createType({ name: unique('Alpha', '_'), code: unique('paging_', '_') })
-    const list = (query: Record<string, string>) => answer(types(admin).$get({ query }))
+    const list = (query: Record<string, string>) => answer(types(tokens.admin).$get({ query }))
     const { status, data: page } = await list({ page: '1', size: '2' })
     expect(status).toBe(200)
     expect(page.items.map((t) => t.id)).toEqual([b.id, a.id])
@@ -270,21 +257,21 @@ describe('dictionary types', () => {
 
   it('POST creates a type; a taken code is a 409; the body is validated', async () => {
     const code = unique('new_', '_')
-    const created = await answer(types(admin).$post({ json: { name: '新类型', code, remark: 'r' } }))
+    const created = await answer(types(tokens.admin).$post({ json: { name: '新类型', code, remark: 'r' } }))
     expect(created.status).toBe(200)
     expect(created.body).toMatchObject({ code: 200, data: null })
     const [row] = await fileDb().select().from(sysDictType).where(eq(sysDictType.code, code))
     expect(row).toMatchObject({ name: '新类型', remark: 'r' })
 
-    const dup = await failure(types(admin).$post({ json: { name: 'other', code } }))
+    const dup = await failure(types(tokens.admin).$post({ json: { name: 'other', code } }))
     expect(dup.status).toBe(409)
     expect(dup.body.msg).toBe('Dictionary type already exists')
-    expect((await types(admin).$post({ json: { name: 'other', code: 'sys_status' } })).status).toBe(409)
+    expect((await types(tokens.admin).$post({ json: { name: 'other', code: 'sys_status' } })).status).toBe(409)
 
-    const missing = await failure(send('POST', TYPES, { token: admin, json: { code: unique('c', '_') } }))
+    const missing = await failure(send('POST', TYPES, { token: tokens.admin, json: { code: unique('c', '_') } }))
     expect(missing.status).toBe(422)
     expect(missing.errors[0]?.loc).toEqual(['body', 'name'])
-    const tooLong = await failure(types(admin).$post({ json: { name: 'x', code: 'c'.repeat(33) } }))
+    const tooLong = await failure(types(tokens.admin).$post({ json: { name: 'x', code: 'c'.repeat(33) } }))
     expect(tooLong.status).toBe(422)
     expect(tooLong.errors[0]?.loc).toEqual(['body', 'code'])
   })
@@ -322,7 +309,7 @@ describe('dictionary types', () => {
     await createData(a.id)
     await createData(a.id)
     await createData(b.id)
-    const { status, body } = await answer(types(admin).$delete({ json: { pks: [a.id, b.id, 99999] } }))
+    const { status, body } = await answer(types(tokens.admin).$delete({ json: { pks: [a.id, b.id, 99999] } }))
     expect(status).toBe(200)
     expect(body.data).toBeNull()
     expect(
@@ -339,14 +326,14 @@ describe('dictionary types', () => {
     ).toEqual([])
     expect((await byTypeCode(a.code)).status).toBe(404)
 
-    expect((await types(admin).$delete({ json: { pks: [] } })).status).toBe(422)
-    expect((await send('DELETE', TYPES, { token: admin, json: [a.id] })).status).toBe(422)
+    expect((await types(tokens.admin).$delete({ json: { pks: [] } })).status).toBe(422)
+    expect((await send('DELETE', TYPES, { token: tokens.admin, json: [a.id] })).status).toBe(422)
   })
 })
 
 describe('dictionary values', () => {
   it('GET /all lists every value with the contract fields', async () => {
-    const { status, data: values } = await answer(datas(admin).all.$get())
+    const { status, data: values } = await answer(datas(tokens.admin).all.$get())
     expect(status).toBe(200)
     expect(values.length).toBeGreaterThanOrEqual(36)
     for (const v of values) expect(Object.keys(v).sort()).toEqual(DATA_KEYS)
@@ -402,7 +389,7 @@ describe('dictionary values', () => {
     const b = await createData(type.id, { sort: 2, label: unique('Beta', '_'), value: 'bb1' })
     const a = await createData(type.id, { sort: 1, label: unique('Alpha', '_'), value: 'aa1' })
     const c = await createData(type.id, { sort: 3, label: unique('Gamma', '_'), value: 'cc1', status: 0 })
-    const list = (query: Record<string, string>) => datas(admin).$get({ query })
+    const list = (query: Record<string, string>) => datas(tokens.admin).$get({ query })
     const ids = async (query: Record<string, string>) => {
       const { status, data } = await answer(list(query))
       expect(status, new URLSearchParams(query).toString()).toBe(200)
@@ -426,34 +413,34 @@ describe('dictionary values', () => {
   it('POST stores the type’s code; 404 for an unknown type; 409 for a label taken within the type', async () => {
     const type = await createType()
     const label = unique('label', '_')
-    const created = await datas(admin).$post({ json: dataBody(type.id, { label, value: '1', color: null }) })
+    const created = await datas(tokens.admin).$post({ json: dataBody(type.id, { label, value: '1', color: null }) })
     expect(created.status).toBe(200)
     const [row] = await fileDb().select().from(sysDictData).where(eq(sysDictData.label, label))
     expect(row).toMatchObject({ typeId: type.id, typeCode: type.code, value: '1', color: null, status: 1 })
 
-    const unknownType = await failure(datas(admin).$post({ json: dataBody(99999) }))
+    const unknownType = await failure(datas(tokens.admin).$post({ json: dataBody(99999) }))
     expect(unknownType.status).toBe(404)
     expect(unknownType.body.msg).toBe('Dictionary type not found')
 
-    const dup = await failure(datas(admin).$post({ json: dataBody(type.id, { label }) }))
+    const dup = await failure(datas(tokens.admin).$post({ json: dataBody(type.id, { label }) }))
     expect(dup.status).toBe(409)
     expect(dup.body.msg).toBe('Dictionary data already exists')
     // The same label in another type is fine.
     const other = await createType()
-    expect((await datas(admin).$post({ json: dataBody(other.id, { label }) })).status).toBe(200)
+    expect((await datas(tokens.admin).$post({ json: dataBody(other.id, { label }) })).status).toBe(200)
   })
 
   it('POST validates the body', async () => {
     const { type_id: _, ...noType } = dataBody(1)
-    const missing = await failure(send('POST', DATAS, { token: admin, json: noType }))
+    const missing = await failure(send('POST', DATAS, { token: tokens.admin, json: noType }))
     expect(missing.status).toBe(422)
     expect(missing.errors[0]?.loc).toEqual(['body', 'type_id'])
-    const badStatus = await failure(datas(admin).$post({ json: dataBody(1, { status: 2 }) }))
+    const badStatus = await failure(datas(tokens.admin).$post({ json: dataBody(1, { status: 2 }) }))
     expect(badStatus.status).toBe(422)
     expect(badStatus.errors[0]?.loc).toEqual(['body', 'status'])
-    const badSort = await failure(send('POST', DATAS, { token: admin, json: { ...dataBody(1), sort: 'first' } }))
+    const badSort = await failure(send('POST', DATAS, { token: tokens.admin, json: { ...dataBody(1), sort: 'first' } }))
     expect(badSort.errors[0]?.loc).toEqual(['body', 'sort'])
-    const longLabel = await failure(datas(admin).$post({ json: dataBody(1, { label: 'x'.repeat(33) }) }))
+    const longLabel = await failure(datas(tokens.admin).$post({ json: dataBody(1, { label: 'x'.repeat(33) }) }))
     expect(longLabel.errors[0]?.loc).toEqual(['body', 'label'])
   })
 
@@ -486,17 +473,17 @@ describe('dictionary values', () => {
     const type = await createType()
     const a = await createData(type.id)
     const b = await createData(type.id)
-    const { status } = await answer(datas(admin).$delete({ json: { pks: [a.id, 99999] } }))
+    const { status } = await answer(datas(tokens.admin).$delete({ json: { pks: [a.id, 99999] } }))
     expect(status).toBe(200)
     const left = await fileDb().select().from(sysDictData).where(eq(sysDictData.typeId, type.id))
     expect(left.map((r) => r.id)).toEqual([b.id])
     expect((await dataById(a.id)).status).toBe(404)
-    expect((await send('DELETE', DATAS, { token: admin, json: { pks: ['x'] } })).status).toBe(422)
+    expect((await send('DELETE', DATAS, { token: tokens.admin, json: { pks: ['x'] } })).status).toBe(422)
   })
 
   it('answers errors in the request language', async () => {
     const zh = await failure(
-      dict(admin, { 'Accept-Language': 'zh-CN' })['dict-types'][':pk'].$get({ param: { pk: '99999' } }),
+      dict(tokens.admin, { 'Accept-Language': 'zh-CN' })['dict-types'][':pk'].$get({ param: { pk: '99999' } }),
     )
     expect(zh.body.msg).toBe('字典类型不存在')
   })
@@ -540,11 +527,11 @@ describe('cache', () => {
     expect((await lookup()).map((d) => d.id)).toEqual([b.id, a.id])
     await updateData(a.id, dataBody(type.id, { label: a.label, sort: 1, status: 0 }))
     expect((await lookup()).map((d) => d.id)).toEqual([b.id])
-    await datas(admin).$delete({ json: { pks: [b.id] } })
+    await datas(tokens.admin).$delete({ json: { pks: [b.id] } })
     expect(await lookup()).toEqual([])
     await updateData(a.id, dataBody(type.id, { label: a.label, sort: 1, status: 1 }))
     expect((await lookup()).map((d) => d.id)).toEqual([a.id])
-    await types(admin).$delete({ json: { pks: [type.id] } })
+    await types(tokens.admin).$delete({ json: { pks: [type.id] } })
     expect(await lookup()).toEqual([])
     expect((await dataById(a.id)).status).toBe(404)
   })

@@ -6,19 +6,19 @@
  */
 import { env } from 'cloudflare:workers'
 import { inArray } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readOutbox } from '../../src/infra/email'
 import type { configRoutes } from '../../src/plugins/config/routes.v1'
 import { sysConfig } from '../../src/plugins/config/schema'
 import { createUser, usersApi } from '../domains/users/helpers'
-import { login } from '../helpers/auth'
-import { fileDb, seedFileDatabase } from '../helpers/database'
+import { login, seedAndSignIn } from '../helpers/auth'
+import { fileDb } from '../helpers/database'
 import { unique } from '../helpers/fixtures'
 import { answer, api, type ClientOptions, failure, send } from '../helpers/harness'
 import { fileRedis } from '../helpers/isolation'
 import { expectLogs } from '../helpers/logs'
 
-beforeAll(seedFileDatabase)
+const tokens = seedAndSignIn(['admin'])
 
 const bindings = env as unknown as { TEST_SMTP_HOST: string; TEST_SMTP_PORT: string; TEST_SMTP_INBOX_URL: string }
 
@@ -75,8 +75,7 @@ describe('POST /emails/captcha over SMTP', () => {
   })
 
   it('while the plugin is off the app has no transport: mail goes to the dev outbox', async () => {
-    const admin = (await login('admin')).accessToken
-    const toggle = () => send('PUT', '/api/v1/sys/plugins/email/status', { token: admin })
+    const toggle = () => send('PUT', '/api/v1/sys/plugins/email/status', { token: tokens.admin })
     expect((await toggle()).status).toBe(200)
     try {
       const user = await signedIn()
@@ -113,8 +112,7 @@ describe('POST /emails/captcha over SMTP', () => {
     expect(mail).toMatchObject({ from: 'fba@qq.com', to: [address] })
 
     // Status '0' through the API (which drops the cached rows): the environment's dead server applies.
-    const admin = (await login('admin')).accessToken
-    const configs = api<typeof configRoutes>(admin).sys.configs
+    const configs = api<typeof configRoutes>(tokens.admin).sys.configs
     const { data } = await answer(configs.all.$get({ query: { type: 'EMAIL' } }))
     const status = data.find((r) => r.key === 'EMAIL_CONFIG_STATUS')!
     const { id: _id, created_time: _c, updated_time: _u, ...row } = status

@@ -5,7 +5,7 @@
  */
 import { env } from 'cloudflare:workers'
 import { eq, notInArray } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { seedDatabase } from '../../src/app/seed'
 import type { authRoutes } from '../../src/domains/auth/routes.v1'
 import type { healthRoutes } from '../../src/domains/health/routes'
@@ -23,8 +23,8 @@ import { pluginSeedSteps } from '../../src/plugins/seed'
 import { pluginSources } from '../../src/plugins/sources'
 import { pluginStates, storeFlag } from '../../src/plugins/state'
 import { definePlugin, type PluginManifest } from '../../src/plugins/types'
-import { login } from '../helpers/auth'
-import { fileDb, seedFileDatabase } from '../helpers/database'
+import { seedAndSignIn } from '../helpers/auth'
+import { fileDb } from '../helpers/database'
 import { sleep } from '../helpers/fixtures'
 import { answer, failure, harnessFor } from '../helpers/harness'
 import { fileRedis } from '../helpers/isolation'
@@ -32,7 +32,7 @@ import { expectLogs } from '../helpers/logs'
 import { openApiDocument } from '../http/openapi-document'
 import { appWith, readZip } from './helpers'
 
-beforeAll(seedFileDatabase)
+const tokens = seedAndSignIn()
 
 // ---- test plugins -------------------------------------------------------------------------------------------------
 
@@ -141,17 +141,10 @@ const flakyPing = () => probed.api<typeof flaky.routes.v1>().flaky.ping.$get()
 /** `/sys/plugins` on the app with the test plugins, signed in with `token` when given. */
 const plugins = (token?: string) => probed.api<typeof pluginAdminRoutes>(token).sys.plugins
 
-let admin = ''
-let user = ''
-beforeAll(async () => {
-  admin = (await login('admin')).accessToken
-  user = (await login('test')).accessToken
-})
-
-const toggle = (name: string) => plugins(admin)[':plugin'].status.$put({ param: { plugin: name } })
+const toggle = (name: string) => plugins(tokens.admin)[':plugin'].status.$put({ param: { plugin: name } })
 
 async function listed(name: string) {
-  const { status, data } = await answer(plugins(admin).$get())
+  const { status, data } = await answer(plugins(tokens.admin).$get())
   expect(status).toBe(200)
   const found = data.find((p) => p.plugin.name === name)
   if (!found) throw new Error(`${name} not listed`)
@@ -168,7 +161,7 @@ describe('mounting', () => {
     expect(await byHeader.json()).toEqual(expect.objectContaining({ data: { pong: 'v2' } }))
     expect((await probed.send('GET', '/api/v2/needs-basis/ping')).status).toBe(404)
     expect((await probeV1().me.$get()).status).toBe(401)
-    expect((await answer(probeV1(user).me.$get())).data).toEqual({ pong: 'test' })
+    expect((await answer(probeV1(tokens.test).me.$get())).data).toEqual({ pong: 'test' })
     expect((await answer(mustPing())).data).toEqual({ pong: 'must' })
   })
 
@@ -204,7 +197,7 @@ describe('the gate', () => {
       ['/api/v1/probe/ping', () => probeV1().ping.$get()],
       ['/api/v2/probe/ping', () => probeV2().ping.$get()],
       ['/api/v1/probe/me', () => probeV1().me.$get()],
-      ['/api/v1/probe/me', () => probeV1(admin).me.$get()],
+      ['/api/v1/probe/me', () => probeV1(tokens.admin).me.$get()],
     ] as const) {
       const { status, body } = await failure(request())
       expect(status, path).toBe(403)
@@ -340,7 +333,7 @@ describe('settings extension point', () => {
 
 describe('GET /sys/plugins', () => {
   it("lists every plugin as fba's plugin.toml dict with name and enable", async () => {
-    const { status, data } = await answer(plugins(admin).$get())
+    const { status, data } = await answer(plugins(tokens.admin).$get())
     expect(status).toBe(200)
     expect(data.map((p) => p.plugin.name)).toEqual(checkPlugins([...PLUGINS, ...TEST_PLUGINS]).map((p) => p.name))
     expect(await listed('probe')).toEqual({
@@ -368,14 +361,15 @@ describe('GET /sys/plugins', () => {
 
   it('needs a superuser', async () => {
     expect((await plugins().$get()).status).toBe(401)
-    const denied = await failure(plugins(user).$get())
+    const denied = await failure(plugins(tokens.test).$get())
     expect(denied.status).toBe(403)
     expect(denied.body.code).toBe(403)
   })
 })
 
 describe('GET /sys/plugins/changed', () => {
-  const changedOnRegistry = () => answer(registryOnly.api<typeof pluginAdminRoutes>(admin).sys.plugins.changed.$get())
+  const changedOnRegistry = () =>
+    answer(registryOnly.api<typeof pluginAdminRoutes>(tokens.admin).sys.plugins.changed.$get())
 
   it('is false when the database was seeded with exactly the built-in plugins', async () => {
     // Earlier toggles of this file's test plugins left rows the registry-only app does not know.
@@ -393,7 +387,7 @@ describe('GET /sys/plugins/changed', () => {
   })
 
   it('is true when a plugin was added (no sys_plugin row) or removed (a row left over)', async () => {
-    expect((await answer(plugins(admin).changed.$get())).data).toBe(true)
+    expect((await answer(plugins(tokens.admin).changed.$get())).data).toBe(true)
     const db = fileDb()
     await db.insert(sysPlugin).values({ name: 'gone', enabled: true })
     try {
@@ -406,7 +400,7 @@ describe('GET /sys/plugins/changed', () => {
 
   it('needs a superuser', async () => {
     expect((await plugins().changed.$get()).status).toBe(401)
-    expect((await plugins(user).changed.$get()).status).toBe(403)
+    expect((await plugins(tokens.test).changed.$get()).status).toBe(403)
   })
 })
 
@@ -415,7 +409,7 @@ describe('GET /sys/plugins/{plugin} (download)', () => {
 
   // notice.test.ts downloads a plugin with embedded sources.
   it('answers a manifest-only ZIP for a plugin without embedded sources; 404 for an unknown plugin', async () => {
-    const res = await download('probe', admin)
+    const res = await download('probe', tokens.admin)
     expect(res.status).toBe(200)
     expect(res.headers.get('Content-Type')).toBe('application/x-zip-compressed')
     expect(res.headers.get('Content-Disposition')).toBe('attachment; filename=probe.zip')
@@ -423,20 +417,20 @@ describe('GET /sys/plugins/{plugin} (download)', () => {
     expect(files.map((f) => f.name)).toEqual(['probe/plugin.json'])
     expect(JSON.parse(new TextDecoder().decode(files[0]?.data))).toEqual(await listed('probe'))
     expect(await pluginSources(env.ASSETS, 'probe')).toEqual({})
-    const missing = await failure(download('ghost', admin))
+    const missing = await failure(download('ghost', tokens.admin))
     expect(missing.status).toBe(404)
     expect(missing.body.msg).toBe('Plugin ghost not found')
   })
 
   it('needs a superuser', async () => {
     expect((await download('probe')).status).toBe(401)
-    expect((await download('probe', user)).status).toBe(403)
+    expect((await download('probe', tokens.test)).status).toBe(403)
   })
   it('reads the files from the static assets (not the Worker bundle); without them the ZIP is the manifest alone', async () => {
     expect(Object.keys(await pluginSources(env.ASSETS, 'notice'))).toEqual(
       expect.arrayContaining(['README.md', 'index.ts']),
     )
-    const bare = probed.api<typeof pluginAdminRoutes>(admin, { overrides: { ASSETS: undefined } }).sys.plugins
+    const bare = probed.api<typeof pluginAdminRoutes>(tokens.admin, { overrides: { ASSETS: undefined } }).sys.plugins
     const res = await bare[':plugin'].$get({ param: { plugin: 'notice' } })
     expect(res.status).toBe(200)
     expect(readZip(new Uint8Array(await res.arrayBuffer())).map((f) => f.name)).toEqual(['notice/plugin.json'])
@@ -451,7 +445,7 @@ describe('POST /sys/plugins and DELETE /sys/plugins/{plugin}', () => {
 
   it('refuse with 405 (Allow: GET): plugins are installed and removed at build time with the CLI', async () => {
     // The admin UI's upload carries `?type=zip`, which the route does not declare.
-    const installing = probed.send('POST', '/api/v1/sys/plugins?type=zip', { token: admin })
+    const installing = probed.send('POST', '/api/v1/sys/plugins?type=zip', { token: tokens.admin })
     const install = await failure(installing)
     expect(install.status).toBe(405)
     expect((await installing).headers.get('Allow')).toBe('GET')
@@ -460,7 +454,7 @@ describe('POST /sys/plugins and DELETE /sys/plugins/{plugin}', () => {
       'Plugins are installed at build time: run `stratum plugin add <path>` (or `stratum plugin new <name>`), then migrate, seed and deploy',
     )
 
-    const uninstalling = uninstall('probe', admin)
+    const uninstalling = uninstall('probe', tokens.admin)
     const removed = await failure(uninstalling)
     expect(removed.status).toBe(405)
     expect((await uninstalling).headers.get('Allow')).toBe('GET')
@@ -469,19 +463,19 @@ describe('POST /sys/plugins and DELETE /sys/plugins/{plugin}', () => {
     )
     expect((await probeV1().ping.$get()).status).toBe(200) // still there
 
-    const required = await failure(uninstall('must', admin))
+    const required = await failure(uninstall('must', tokens.admin))
     expect(required.status).toBe(405)
     expect(required.body.msg).toBe('Plugin must is required and cannot be uninstalled')
-    expect((await uninstall('ghost', admin)).status).toBe(404)
+    expect((await uninstall('ghost', tokens.admin)).status).toBe(404)
   })
 
   it('need a superuser', async () => {
     expect((await plugins().$post()).status).toBe(401)
-    expect((await plugins(user).$post()).status).toBe(403)
+    expect((await plugins(tokens.test).$post()).status).toBe(403)
     expect((await uninstall('probe')).status).toBe(401)
-    expect((await uninstall('probe', user)).status).toBe(403)
+    expect((await uninstall('probe', tokens.test)).status).toBe(403)
     expect((await plugins()[':plugin'].status.$put({ param: { plugin: 'probe' } })).status).toBe(401)
-    expect((await plugins(user)[':plugin'].status.$put({ param: { plugin: 'probe' } })).status).toBe(403)
+    expect((await plugins(tokens.test)[':plugin'].status.$put({ param: { plugin: 'probe' } })).status).toBe(403)
   })
 })
 

@@ -40,7 +40,16 @@ export default async function setup(project: TestProject) {
   })
   // The SMTP stand-in's variables stay out of the default bindings (tests read the dev outbox unless they ask for
   // SMTP, test/plugins/email.test.ts); its address is offered as TEST_SMTP_*.
-  const { EMAIL_TRANSPORT, EMAIL_HOST, EMAIL_PORT, EMAIL_SSL, EMAIL_CONFIG_FROM_ENV, ...vars } = stack.vars
+  const {
+    EMAIL_TRANSPORT,
+    EMAIL_HOST,
+    EMAIL_PORT,
+    EMAIL_SSL,
+    EMAIL_USERNAME,
+    EMAIL_PASSWORD,
+    EMAIL_CONFIG_FROM_ENV,
+    ...vars
+  } = stack.vars
   project.provide('workerBindings', {
     ...vars,
     TEST_LIBSQL_URL: base('libsql'),

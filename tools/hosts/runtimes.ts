@@ -8,8 +8,9 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import type { HostName } from '../../src/hosts/host-name'
 
-export type HostName = 'node' | 'bun' | 'deno'
+export type { HostName }
 
 /** Versions installed when missing (pinned, like every dependency). */
 const PACKAGES = { bun: 'bun@1.4.5', deno: 'deno@2.9.6' } as const

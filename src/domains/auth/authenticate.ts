@@ -12,7 +12,7 @@ import { background } from '../../http/background'
 import type { AppEnv } from '../../http/context'
 import { countDefaultLimit } from '../../http/middleware/rate-limit'
 import type { Db } from '../../infra/db/client'
-import type { Redis, RedisCommand, RedisPipeline } from '../../infra/redis'
+import type { RedisCommand, RedisPipeline } from '../../infra/redis'
 import { redisKeys } from '../../infra/redis-keys'
 import { required } from '../../infra/services'
 import { type AuthUser, enabledRoles } from './auth-user'
@@ -53,14 +53,13 @@ export function assertActive(user: AuthUser): void {
 /** What checking an access token needs, request or not. Clients are read only when needed (a bad token needs none). */
 export interface TokenAuthDeps {
   config: Config
-  redis: () => Redis
   /** Read only on a cold path (no current snapshot in Redis). */
   db: () => Db
   /** Work that may finish after the answer (caching a snapshot loaded from the database). */
   later: (what: string, work: Promise<unknown>) => void
   /**
-   * The session reads as one lean pipeline request (infra/redis.ts `leanPipeline`: no SDK client is built on the
-   * warm path), for HTTP requests and realtime CONNECTs alike.
+   * Redis as lean pipeline requests (infra/redis.ts `leanPipeline`: no SDK client is built), for HTTP requests and
+   * realtime CONNECTs alike: the session read, and on a cold path the snapshot cached.
    */
   pipeline: () => RedisPipeline
   /**
@@ -100,7 +99,8 @@ export async function authenticateToken(deps: TokenAuthDeps, token: string): Pro
   if (!user) {
     user = await loadAuthUser(deps.db(), claims.userId, currentGeneration)
     if (!user) throw new UnauthorizedError('auth.token_invalid')
-    deps.later('cache auth user', deps.redis().set(keys.authUser(user.id), user, { ex: AUTH_USER_CACHE_SECONDS }))
+    const cache: RedisCommand = ['SET', keys.authUser(user.id), JSON.stringify(user), 'EX', AUTH_USER_CACHE_SECONDS]
+    deps.later('cache auth user', deps.pipeline()([cache]))
   }
   assertActive(user)
   return { user, session, claims }
@@ -124,7 +124,6 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthUser> {
   const { user, session } = await authenticateToken(
     {
       config: c.get('config'),
-      redis: () => required(services.redis, 'redis'),
       pipeline: () => required(services.redisPipeline, 'redis'),
       db: () => required(services.db, 'database'),
       later: (what, work) => background(c, what, work),

@@ -288,7 +288,7 @@ export class AuthService {
       prevRefreshJti: session.refreshJti,
       rotatedAt: now,
     }
-    await sessions.save(next)
+    await sessions.save(this.deps.redisPipeline(), next)
     return issueTokens(this.deps, next, true)
   }
 

@@ -71,18 +71,12 @@ export class SessionStore {
     session: Session,
     options: { exclusive: boolean; alsoDelete?: readonly string[] },
   ): Promise<string[]> {
-    const ttl = Math.max(1, Math.ceil((session.expiresAt - Date.now()) / 1000))
-    const userSessions = this.keys.userSessions(session.userId)
     const commands: RedisCommand[] = []
     if (options.exclusive) {
+      const userSessions = this.keys.userSessions(session.userId)
       commands.push(['EVAL', END_ALL_SESSIONS, 2, userSessions, this.keys.allSessions(), this.keys.session('')])
     }
-    commands.push(
-      ['SET', this.keys.session(session.sid), JSON.stringify(session), 'EX', ttl],
-      ['SADD', userSessions, session.sid],
-      ['EXPIRE', userSessions, ttl],
-    )
-    if (!session.swagger) commands.push(['ZADD', this.keys.allSessions(), session.expiresAt, session.sid])
+    commands.push(...this.#writes(session))
     if (options.alsoDelete?.length) commands.push(['DEL', ...options.alsoDelete])
     const [ended] = await send(commands)
     return options.exclusive && Array.isArray(ended) ? ended.map(String) : []
@@ -93,15 +87,22 @@ export class SessionStore {
     await Promise.all(sids.map((sid) => this.realtime.disconnect({ session: sid })))
   }
 
-  /** Writes (or rewrites) a session and its index entries in one pipeline. */
-  async save(session: Session): Promise<void> {
+  /** Rewrites a session (a rotation) and its index entries in one lean pipeline request (`send`). */
+  async save(send: RedisPipeline, session: Session): Promise<void> {
+    await send(this.#writes(session))
+  }
+
+  /** The record, the user's index and the online index of `session`, all living as long as the session. */
+  #writes(session: Session): RedisCommand[] {
     const ttl = Math.max(1, Math.ceil((session.expiresAt - Date.now()) / 1000))
-    const p = this.redis.pipeline()
-    p.set(this.keys.session(session.sid), session, { ex: ttl })
-    p.sadd(this.keys.userSessions(session.userId), session.sid)
-    p.expire(this.keys.userSessions(session.userId), ttl)
-    if (!session.swagger) p.zadd(this.keys.allSessions(), { score: session.expiresAt, member: session.sid })
-    await p.exec()
+    const userSessions = this.keys.userSessions(session.userId)
+    const commands: RedisCommand[] = [
+      ['SET', this.keys.session(session.sid), JSON.stringify(session), 'EX', ttl],
+      ['SADD', userSessions, session.sid],
+      ['EXPIRE', userSessions, ttl],
+    ]
+    if (!session.swagger) commands.push(['ZADD', this.keys.allSessions(), session.expiresAt, session.sid])
+    return commands
   }
 
   async get(sid: string): Promise<Session | null> {

@@ -254,7 +254,8 @@ export class RealtimeHub extends DurableObject implements RealtimeHubRpc {
       authenticated = await authenticateConnect(
         {
           config,
-          redis: () => required(services.redis, 'redis'),
+          // Lean pipeline requests, as for an HTTP request: no SDK client is built for a CONNECT.
+          pipeline: () => required(services.redisPipeline, 'redis'),
           db: () => required(services.db, 'database'),
           later: (what, work) =>
             this.ctx.waitUntil(

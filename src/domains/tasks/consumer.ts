@@ -217,16 +217,14 @@ export async function recordGaveUp(
     (failure.status ? `; last answer HTTP ${failure.status}` : '') +
     (failure.responseBody ? `: ${failure.responseBody.slice(0, 500)}` : '') +
     (failure.dlqId ? ` (DLQ ${failure.dlqId})` : '')
-  const changed = await results.finish(delivery.task_id, 'FAILURE', { traceback: reason }, [
+  const ended = await results.finish(delivery.task_id, 'FAILURE', { traceback: reason }, [
     'PENDING',
     'STARTED',
     'RETRY',
   ])
-  deps.logger.warn('task failure callback', { task_id: delivery.task_id, task: delivery.name, recorded: changed })
+  const recorded = ended !== undefined
+  deps.logger.warn('task failure callback', { task_id: delivery.task_id, task: delivery.name, recorded })
   // An attempt that never answered (a crash, a timeout QStash saw first) told nobody: its failure is said here.
-  if (changed) {
-    const row = await results.findByTaskId(delivery.task_id)
-    if (row) await notifyTask(deps.realtime, row, 'failed')
-  }
-  return changed
+  if (ended) await notifyTask(deps.realtime, ended, 'failed')
+  return recorded
 }

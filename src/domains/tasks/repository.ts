@@ -12,6 +12,9 @@ const CLAIMABLE: TaskStatus[] = ['PENDING', 'RETRY']
 /** States a run may finish from (a cancel or a failure callback may have ended it meanwhile). */
 const RUNNING: TaskStatus[] = ['STARTED']
 
+/** A row `finish` changed: its task and the user who submitted it (null: a schedule or a task handler). */
+export type FinishedTask = Pick<TaskResult, 'taskId' | 'userId'>
+
 export interface Claim {
   retries: number
   worker: string
@@ -92,15 +95,15 @@ export class TaskResultRepository extends Repository<typeof taskResult> {
   }
 
   /**
-   * Ends a task (or marks it RETRY) unless it has ended already; `from` limits the states it may leave. Returns whether
-   * the row changed.
+   * Ends a task (or marks it RETRY) unless it has ended already; `from` limits the states it may leave. Answers whom
+   * the row belongs to when it changed (enough to notify the submitter without reading it again), else undefined.
    */
   async finish(
     taskId: string,
     status: TaskStatus,
     fields: { result?: unknown; traceback?: string | null; progress?: number } = {},
     from?: readonly TaskStatus[],
-  ): Promise<boolean> {
+  ): Promise<FinishedTask | undefined> {
     const allowed = from ?? (['PENDING', 'STARTED', 'RETRY'] as const)
     const rows = await this.db
       .update(taskResult)
@@ -112,8 +115,8 @@ export class TaskResultRepository extends Repository<typeof taskResult> {
         dateDone: status === 'RETRY' ? null : new Date(),
       })
       .where(and(eq(taskResult.taskId, taskId), inArray(taskResult.status, [...allowed])))
-      .returning({ id: taskResult.id })
-    return rows.length > 0
+      .returning({ taskId: taskResult.taskId, userId: taskResult.userId })
+    return rows[0]
   }
 
   /** Progress of a running task (ignored once it has ended). */

@@ -12,7 +12,7 @@ import { defineRoute, jsonBody, jsonEnvelope, z } from '../../http/openapi'
 import { realtimeOf } from '../../http/realtime'
 import { ok } from '../../http/respond'
 import { createRouter } from '../../http/router'
-import { QSTASH_DELIVERY_PATH, QSTASH_FAILURE_PATH } from '../../infra/qstash'
+import { QSTASH_DELIVERY_ROUTE, QSTASH_FAILURE_ROUTE } from '../../infra/qstash'
 import { required } from '../../infra/services'
 import { type EventConsumerDeps, runEventDelivery } from '../events/consumer'
 import { EventDeliverySchema } from '../events/dispatch'
@@ -50,7 +50,7 @@ const FailureCallbackSchema = z
 
 const deliver = defineRoute({
   method: 'post',
-  path: QSTASH_DELIVERY_PATH.replace('/api/v1', ''),
+  path: QSTASH_DELIVERY_ROUTE,
   tags: TAGS,
   summary: 'A QStash delivery (a task, or an event for one consumer): runs it once',
   description:
@@ -67,7 +67,7 @@ const deliver = defineRoute({
 
 const failed = defineRoute({
   method: 'post',
-  path: QSTASH_FAILURE_PATH.replace('/api/v1', ''),
+  path: QSTASH_FAILURE_ROUTE,
   tags: TAGS,
   summary: "QStash's failure callback: the delivery's retries are exhausted",
   access: 'qstash',

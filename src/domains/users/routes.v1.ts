@@ -105,6 +105,8 @@ const emailCaptcha = defineRoute({
   tags: ['Email'],
   summary: 'Send a 6-digit verification code to an address (confirms an email change)',
   access: 'authenticated',
+  // Each call sends mail: limited per user (every caller is signed in), fail closed like the login's limits.
+  rateLimit: { name: 'email.captcha', rates: 'RATE_LIMIT_EMAIL_CAPTCHA', by: 'user', failClosed: true },
   errors: [503],
   request: jsonBody(EmailCaptchaBodySchema),
   responses: nullEnvelope('Code sent'),

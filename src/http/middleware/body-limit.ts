@@ -8,7 +8,7 @@
 import type { Context, MiddlewareHandler, Next } from 'hono'
 import { bodyLimit as honoBodyLimit } from 'hono/body-limit'
 import { PayloadTooLargeError } from '../../core/errors'
-import { urlVersion } from '../../core/versioning'
+import { pathBelowVersion } from '../../core/versioning'
 import type { AppEnv } from '../context'
 
 // One hono middleware per limit in use (in practice two per isolate); plain data, no I/O.
@@ -38,11 +38,8 @@ export function declareBodyLimit(method: string, path: string, bytes: number): v
 
 function limitFor(c: Context<AppEnv>): number {
   if (routeLimits.size) {
-    const path = c.req.path
-    const version = urlVersion(path)
-    // `/api/v1/x` → `/x`; `/api/x` (the version in a header, folded in only for routing) → `/x` too.
-    const inner = version !== undefined ? path.slice(version.length + 5) : path.startsWith('/api/') ? path.slice(4) : ''
-    const own = inner ? routeLimits.get(`${c.req.method} ${inner}`) : undefined
+    const below = pathBelowVersion(c.req.path)
+    const own = below ? routeLimits.get(`${c.req.method} ${below}`) : undefined
     if (own !== undefined) return own
   }
   return c.get('config').BODY_LIMIT_BYTES

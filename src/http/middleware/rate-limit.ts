@@ -14,7 +14,7 @@ import type { Context, MiddlewareHandler, Next } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { ServiceUnavailableError, TooManyRequestsError } from '../../core/errors'
 import { describeError } from '../../core/logging'
-import { urlVersion } from '../../core/versioning'
+import { pathBelowVersion } from '../../core/versioning'
 import type { RedisCommand } from '../../infra/redis'
 import type { RedisBatch } from '../../infra/redis-batch'
 import { background } from '../background'
@@ -280,7 +280,7 @@ async function carryRule(c: Context<AppEnv>, batch: RedisBatch): Promise<(() => 
 /** The default rule's pending counters in `batch` (fail open, like `flushDefaultLimit`). */
 function carryDefaultLimit(c: Context<AppEnv>, batch: RedisBatch): (() => Promise<void>) | undefined {
   const commands: RedisCommand[] = []
-  const judge = countDefaultLimit(c, commandList(commands))
+  const judge = countDefaultLimit(c, commands)
   if (!judge) return undefined
   const replies = Promise.all(commands.map((command) => batch.add(command)))
   replies.catch(() => undefined)
@@ -334,34 +334,20 @@ function prepareDefaultCount(c: Context<AppEnv>): DefaultCount | undefined {
   }
 }
 
-/** What the default rule's counters are added to: an SDK pipeline, or `commandList` for a lean request. */
-export type CountingPipeline = {
-  incr(key: string): unknown
-  pexpire(key: string, ms: number, option?: 'NX'): unknown
-}
-
-/** A `CountingPipeline` that writes its commands into `commands` (for a lean pipeline request). */
-export function commandList(commands: RedisCommand[]): CountingPipeline {
-  return {
-    incr: (key) => commands.push(['INCR', key]),
-    pexpire: (key, ms, option) => commands.push(option ? ['PEXPIRE', key, ms, option] : ['PEXPIRE', key, ms]),
-  }
-}
-
 /**
- * Adds this request's pending default-rule counters to `pipeline` (once per request) and returns how to judge the
- * results — call it with the pipeline results that follow the caller's own commands. Undefined: nothing to count.
+ * Adds this request's pending default-rule counters to `commands` (once per request; a lean pipeline request or a
+ * batch sends them) and returns how to judge the results — call it with the results that follow the caller's own
+ * commands. Undefined: nothing to count.
  */
 export function countDefaultLimit(
   c: Context<AppEnv>,
-  pipeline: CountingPipeline,
+  commands: RedisCommand[],
 ): ((results: readonly unknown[]) => void) | undefined {
   const pending = c.get('defaultCount')
   if (!pending) return undefined
   c.set('defaultCount', undefined)
   pending.keys.forEach((key, i) => {
-    pipeline.incr(key)
-    pipeline.pexpire(key, pending.rates[i]?.windowMs ?? 1000, 'NX')
+    commands.push(['INCR', key], ['PEXPIRE', key, pending.rates[i]?.windowMs ?? 1000, 'NX'])
   })
   return (results) => {
     const now = Date.now()
@@ -397,7 +383,7 @@ export async function flushDefaultLimit(c: Context<AppEnv>): Promise<void> {
   const send = c.get('services').redisPipeline
   if (!send) return
   const commands: RedisCommand[] = []
-  const judge = countDefaultLimit(c, commandList(commands))
+  const judge = countDefaultLimit(c, commands)
   if (!judge) return
   const outcome = await withinRateLimitTimeout(c, send(commands))
   if (outcome.status === 'rejected') return redisUnavailable(c, DEFAULT_RATE_LIMIT_RULE, 'error', outcome.reason)
@@ -441,10 +427,10 @@ export function skipDefaultRateLimit(path: string): void {
   independentPaths.add(path)
 }
 
-/** Whether `paths` (below `/api/<version>`) holds the request path `path` (`/api/v1/x` → `/x`). */
+/** Whether `paths` (below `/api/<version>`) holds the request path `path` (`/api/v1/x` or `/api/x` → `/x`). */
 function listedBelowVersion(paths: ReadonlySet<string>, path: string): boolean {
-  const version = urlVersion(path)
-  return version !== undefined && paths.has(path.slice(version.length + 5))
+  const below = pathBelowVersion(path)
+  return below !== undefined && paths.has(below)
 }
 
 /**

@@ -13,6 +13,7 @@ import { Deadline } from '../deadline'
 import { type Redis, redisOver, UpstashRequester, type UpstashTransport } from '../redis'
 import type { ServiceFactories } from '../services'
 import { nodeServerProbe } from './server-probe'
+import { nodeSmtpTransport } from './smtp-email'
 
 /** The undici transport for one Upstash REST endpoint (a keep-alive pool per origin). */
 export function nodeTransport(url: string): UpstashTransport {
@@ -59,8 +60,11 @@ export function nodeRedis(config: Config): Redis | undefined {
   return redisOver(config, nodeTransport)
 }
 
-/** Service factories for a Node host: everything as in Workers, except Redis's transport and the server probe. */
+/**
+ * Service factories for a Node host: everything as in Workers, except Redis's transport, the server probe and SMTP.
+ */
 export function nodeServices(): ServiceFactories {
-  // The server monitor reads this machine (./server-probe.ts) instead of reporting what a Worker can.
-  return { redisTransport: nodeTransport, serverProbe: nodeServerProbe }
+  // The server monitor reads this machine (./server-probe.ts) instead of reporting what a Worker can; mail leaves
+  // over `node:net`/`node:tls` (./smtp-email.ts), as there are no `cloudflare:sockets` here.
+  return { redisTransport: nodeTransport, serverProbe: nodeServerProbe, smtpTransport: nodeSmtpTransport }
 }

@@ -1,6 +1,7 @@
 /**
  * The `email` plugin's transport (the manifest's `emailTransport`, see http/email.ts): SMTP when `EMAIL_TRANSPORT`
- * is `smtp`, with the settings of ./settings.ts; otherwise none (the dev outbox, or a 503 in production).
+ * is `smtp`, with the settings of ./settings.ts, over the host's SMTP transport (infra/smtp-email.ts); otherwise none
+ * (the dev outbox, or a 503 in production).
  */
 import type { Context } from 'hono'
 import type { AppEnv } from '../../http/context'
@@ -14,7 +15,7 @@ export async function emailTransport(
   plugins: { enabled(name: string): boolean },
 ): Promise<EmailSender | undefined> {
   if (emailEnvSettings(c.env).EMAIL_TRANSPORT !== 'smtp') return undefined
-  const { db, cache } = c.get('services')
+  const { db, cache, smtpTransport } = c.get('services')
   const s = await resolveEmailSettings(c.env, { db, cache, rowsApply: plugins.enabled('config') })
   return new SmtpEmailSender(
     {
@@ -27,5 +28,7 @@ export async function emailTransport(
       fromName: c.get('config').APP_NAME,
     },
     new Deadline('email', s.EMAIL_TIMEOUT_MS),
+    // The host's way out: worker-mailer on Workers, nodemailer on Node, Bun and Deno (docs/hosts.md).
+    smtpTransport,
   )
 }

@@ -1,9 +1,13 @@
 /** Refresh-token rotation with reuse detection. */
 import { beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../../src/core/config'
+import type { Session } from '../../../src/domains/auth/sessions'
+import { redisKeys } from '../../../src/infra/redis-keys'
 import { login, refreshCookieFrom } from '../../helpers/auth'
 import { seedFileDatabase } from '../../helpers/database'
 import { sleep } from '../../helpers/fixtures'
 import { answer, failure } from '../../helpers/harness'
+import { fileRedis } from '../../helpers/isolation'
 import { expectLogs } from '../../helpers/logs'
 import { authApi, codesWith, refreshWith } from './helpers'
 
@@ -24,6 +28,29 @@ describe('POST /auth/refresh', () => {
     expect((await codesWith(session.accessToken)).status).toBe(401)
     // …and the rotated cookie rotates again.
     expect((await refreshWith(rotated)).status).toBe(200)
+  })
+
+  it('rewrites the session as a login writes it: record and user index living as long as it, ranked online by its end', async () => {
+    const { sessionUuid, refreshCookie } = await login('admin')
+    expect((await refreshWith(refreshCookie)).status).toBe(200)
+    const redis = fileRedis()
+    const keys = redisKeys(loadConfig({}))
+    const session = await redis.get<Session>(keys.session(sessionUuid))
+    if (!session) throw new Error('the rotated session is gone')
+    expect(session.rotatedAt).toEqual(expect.any(Number))
+    const userSessions = keys.userSessions(session.userId)
+    const [ttl, indexTtl, indexed, online] = await Promise.all([
+      redis.ttl(keys.session(sessionUuid)),
+      redis.ttl(userSessions),
+      redis.sismember(userSessions, sessionUuid),
+      redis.zscore(keys.allSessions(), sessionUuid),
+    ])
+    // Seconds left until the session ends (a slow machine may have spent some of them since the write).
+    const left = Math.ceil((session.expiresAt - Date.now()) / 1000)
+    for (const seconds of [ttl, indexTtl]) expect(seconds).toBeGreaterThanOrEqual(left - 60)
+    for (const seconds of [ttl, indexTtl]) expect(seconds).toBeLessThanOrEqual(left + 1)
+    expect(indexed).toBe(1)
+    expect(online).toBe(session.expiresAt)
   })
 
   it('works without any Authorization header, and with an expired one', async () => {

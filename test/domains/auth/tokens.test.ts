@@ -1,19 +1,13 @@
 /** The negative token suite: every malformed, forged, expired or revoked token is a 401. */
 import { env } from 'cloudflare:workers'
 import { SignJWT, UnsecuredJWT } from 'jose'
-import { beforeAll, describe, expect, it } from 'vitest'
-import { login } from '../../helpers/auth'
-import { seedFileDatabase } from '../../helpers/database'
+import { describe, expect, it } from 'vitest'
+import { login, seedAndSignIn } from '../../helpers/auth'
 import { answer, failure } from '../../helpers/harness'
 import { authApi, codesWith } from './helpers'
 
 const secret = new TextEncoder().encode(String(env.JWT_SECRET))
-let session: Awaited<ReturnType<typeof login>>
-
-beforeAll(async () => {
-  await seedFileDatabase()
-  session = await login('admin')
-})
+const { admin: session } = seedAndSignIn(['admin']).sessions
 
 function forge(
   overrides: { header?: Record<string, unknown>; claims?: Record<string, unknown>; key?: Uint8Array } = {},

@@ -4,24 +4,25 @@
  */
 import type { z } from '@hono/zod-openapi'
 import { eq, inArray } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { DataRuleBodySchema } from '../../../src/domains/data-rules/dto'
 import type { dataRuleRoutes } from '../../../src/domains/data-rules/routes.v1'
 import { sysDataRule } from '../../../src/domains/data-rules/schema'
 import type { dataScopeRoutes } from '../../../src/domains/data-scopes/routes.v1'
 import { sysDataScopeRule } from '../../../src/domains/data-scopes/schema'
-import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { seedAndSignIn } from '../../helpers/auth'
+import { fileDb } from '../../helpers/database'
 import { DATETIME, unique } from '../../helpers/fixtures'
 import { answer, api, failure, send } from '../../helpers/harness'
-import { expectInvalidBodies, pk, RULE_KEYS, tokenOf } from '../depts/helpers'
+import { expectInvalidBodies, pk, RULE_KEYS } from '../depts/helpers'
 
-beforeAll(seedFileDatabase)
+const tokens = seedAndSignIn()
 
 const BASE = '/api/v1/sys/data-rules'
 
 /** The `/sys/data-rules` routes, signed in as `user` (anonymous without one). */
-const rules = async (user?: 'admin' | 'test', headers?: Record<string, string>) =>
-  api<typeof dataRuleRoutes>(user && (await tokenOf(user)), { headers }).sys['data-rules']
+const rules = (user?: 'admin' | 'test', headers?: Record<string, string>) =>
+  api<typeof dataRuleRoutes>(user && tokens[user], { headers }).sys['data-rules']
 
 const model = (name: string) => ({ param: { model: name } })
 
@@ -37,7 +38,7 @@ const ruleBody = (fields: Partial<z.input<typeof DataRuleBodySchema>> = {}) => (
 
 async function createRule(fields: Partial<z.input<typeof DataRuleBodySchema>> = {}): Promise<number> {
   const json = ruleBody(fields)
-  const { status, body } = await answer((await rules('admin')).$post({ json }))
+  const { status, body } = await answer(rules('admin').$post({ json }))
   expect(status, JSON.stringify(body)).toBe(200)
   const [row] = await fileDb().select().from(sysDataRule).where(eq(sysDataRule.name, json.name))
   return row!.id
@@ -45,7 +46,7 @@ async function createRule(fields: Partial<z.input<typeof DataRuleBodySchema>> = 
 
 describe('access', () => {
   it('needs a token', async () => {
-    const anonymous = await rules()
+    const anonymous = rules()
     for (const [path, request] of [
       [`${BASE}/models`, () => anonymous.models.$get()],
       [`${BASE}/models/Dept/columns`, () => anonymous.models[':model'].columns.$get(model('Dept'))],
@@ -62,7 +63,7 @@ describe('access', () => {
   })
 
   it('lets the seeded test user read but not write', async () => {
-    const test = await rules('test')
+    const test = rules('test')
     expect((await answer(test.all.$get())).status).toBe(200)
     expect((await answer(test.models.$get())).status).toBe(200)
     expect((await failure(test.$post({ json: ruleBody() }))).status).toBe(403)
@@ -73,7 +74,7 @@ describe('access', () => {
 
 describe('catalogue', () => {
   it('lists __ALL__ then the model names, without the data-permission tables', async () => {
-    const { status, data: models } = await answer((await rules('admin')).models.$get())
+    const { status, data: models } = await answer(rules('admin').models.$get())
     expect(status).toBe(200)
     expect(models[0]).toBe('__ALL__')
     for (const model of ['Dept', 'User', 'Role', 'Menu', 'UserRole', 'RoleMenu', 'LoginLog'])
@@ -83,7 +84,7 @@ describe('catalogue', () => {
   })
 
   it("lists a model's columns without the excluded ones, then the column templates", async () => {
-    const admin = await rules('admin')
+    const admin = rules('admin')
     const { status, data: columns } = await answer(admin.models[':model'].columns.$get(model('Dept')))
     expect(status).toBe(200)
     expect(columns.map((c) => c.key)).toEqual([
@@ -107,19 +108,19 @@ describe('catalogue', () => {
   })
 
   it('accepts the table name as an alias of the model name', async () => {
-    const admin = await rules('admin')
+    const admin = rules('admin')
     const byTable = await answer(admin.models[':model'].columns.$get(model('sys_dept')))
     const byModel = await answer(admin.models[':model'].columns.$get(model('Dept')))
     expect(byTable.data).toEqual(byModel.data)
   })
 
   it('offers only the column templates for __ALL__', async () => {
-    const { data } = await answer((await rules('admin')).models[':model'].columns.$get(model('__ALL__')))
+    const { data } = await answer(rules('admin').models[':model'].columns.$get(model('__ALL__')))
     expect(data.map((c) => c.key)).toEqual(['__dept_id__', '__created_by__'])
   })
 
   it('is 404 for an unknown or excluded model', async () => {
-    const admin = await rules('admin')
+    const admin = rules('admin')
     for (const name of ['Nope', 'DataRule', 'sys_data_rule']) {
       const { status, body } = await failure(admin.models[':model'].columns.$get(model(name)))
       expect(status, name).toBe(404)
@@ -128,13 +129,13 @@ describe('catalogue', () => {
   })
 
   it('lists the value template variables, translated', async () => {
-    const { data } = await answer((await rules('admin'))['value-template-variables'].$get())
+    const { data } = await answer(rules('admin')['value-template-variables'].$get())
     expect(data).toEqual([
       { key: '${user_id}', comment: 'Current user ID' },
       { key: '${dept_id}', comment: "Current user's department ID" },
       { key: '${now}', comment: 'Current time' },
     ])
-    const zh = await rules('admin', { 'Accept-Language': 'zh-CN' })
+    const zh = rules('admin', { 'Accept-Language': 'zh-CN' })
     expect((await answer(zh.models[':model'].columns.$get(model('__ALL__')))).data).toEqual([
       { key: '__dept_id__', comment: '部门 ID' },
       { key: '__created_by__', comment: '创建者' },
@@ -144,7 +145,7 @@ describe('catalogue', () => {
 
 describe('reads', () => {
   it('GET /all answers every rule as DataRuleDetail', async () => {
-    const { status, data: all } = await answer((await rules('admin')).all.$get())
+    const { status, data: all } = await answer(rules('admin').all.$get())
     expect(status).toBe(200)
     expect(all.length).toBeGreaterThanOrEqual(6)
     expect(Object.keys(all[0]!).sort()).toEqual(RULE_KEYS)
@@ -162,7 +163,7 @@ describe('reads', () => {
   })
 
   it('GET /{pk} answers one rule, 404 when missing', async () => {
-    const admin = await rules('admin')
+    const admin = rules('admin')
     const { data } = await answer(admin[':pk'].$get(pk(6)))
     expect(data).toMatchObject({ id: 6, model: 'User', column: 'is_superuser', expression: 1, value: '1' })
     const missing = await failure(admin[':pk'].$get(pk(99999)))
@@ -171,7 +172,7 @@ describe('reads', () => {
   })
 
   it('GET / pages in id order and filters by name', async () => {
-    const admin = await rules('admin')
+    const admin = rules('admin')
     const { status, data: page } = await answer(admin.$get({ query: { page: '1', size: '4' } }))
     expect(status).toBe(200)
     expect(page.items.map((r) => r.id)).toEqual([1, 2, 3, 4])
@@ -194,7 +195,7 @@ describe('POST /sys/data-rules', () => {
       expression: 6,
       value: '${user_id},3',
     }
-    const { status, body } = await answer((await rules('admin')).$post({ json: payload }))
+    const { status, body } = await answer(rules('admin').$post({ json: payload }))
     expect(status).toBe(200)
     expect(body.data).toBeNull()
     const [row] = await fileDb().select().from(sysDataRule).where(eq(sysDataRule.name, name))
@@ -219,12 +220,13 @@ describe('POST /sys/data-rules', () => {
     ]
     await expectInvalidBodies(
       BASE,
+      tokens.admin,
       cases.map(([fields, field]) => [{ ...ruleBody(), ...fields }, field]),
     )
   })
 
   it('is 422 for a model or column the catalogue does not offer', async () => {
-    const admin = await rules('admin')
+    const admin = rules('admin')
     const create = (fields: Partial<z.input<typeof DataRuleBodySchema>>) => admin.$post({ json: ruleBody(fields) })
     const unknownModel = await failure(create({ model: 'Nope' }))
     expect(unknownModel.status).toBe(422)
@@ -245,19 +247,17 @@ describe('POST /sys/data-rules', () => {
   })
 
   it('is 409 for a name in use', async () => {
-    const { status, body } = await failure(
-      (await rules('admin')).$post({ json: ruleBody({ name: '用户非超级管理员' }) }),
-    )
+    const { status, body } = await failure(rules('admin').$post({ json: ruleBody({ name: '用户非超级管理员' }) }))
     expect(status).toBe(409)
     expect(body.msg).toBe('Data rule already exists')
-    const zh = await rules('admin', { 'Accept-Language': 'zh-CN' })
+    const zh = rules('admin', { 'Accept-Language': 'zh-CN' })
     expect((await failure(zh.$post({ json: ruleBody({ name: '用户非超级管理员' }) }))).body.msg).toBe('数据规则已存在')
   })
 })
 
 describe('PUT /sys/data-rules/{pk}', () => {
   it('updates a rule and sets updated_time', async () => {
-    const admin = await rules('admin')
+    const admin = rules('admin')
     const id = await createRule()
     const payload = ruleBody({ column: 'status', expression: 5, value: '1' })
     expect((await answer(admin[':pk'].$put({ ...pk(id), json: payload }))).status).toBe(200)
@@ -267,7 +267,7 @@ describe('PUT /sys/data-rules/{pk}', () => {
   })
 
   it('keeps its own name; 409 for another rule name; 404 when missing; 422 for an unknown column', async () => {
-    const admin = await rules('admin')
+    const admin = rules('admin')
     const update = (id: number, fields: Partial<z.input<typeof DataRuleBodySchema>> = {}) =>
       admin[':pk'].$put({ ...pk(id), json: ruleBody(fields) })
     const name = unique('rule')
@@ -285,10 +285,10 @@ describe('DELETE /sys/data-rules', () => {
   it('deletes rules and their scope links in one go', async () => {
     const first = await createRule()
     const second = await createRule()
-    const scopes = api<typeof dataScopeRoutes>(await tokenOf('admin')).sys['data-scopes']
+    const scopes = api<typeof dataScopeRoutes>(tokens.admin).sys['data-scopes']
     const link = await answer(scopes[':pk'].rules.$put({ ...pk(3), json: { rules: [4, first, second] } }))
     expect(link.status).toBe(200)
-    const { status, body } = await answer((await rules('admin')).$delete({ json: { pks: [first, second, 99999] } }))
+    const { status, body } = await answer(rules('admin').$delete({ json: { pks: [first, second, 99999] } }))
     expect(status).toBe(200)
     expect(body.data).toBeNull()
     expect(
@@ -302,7 +302,7 @@ describe('DELETE /sys/data-rules', () => {
   })
 
   it('validates the body', async () => {
-    expect((await failure((await rules('admin')).$delete({ json: { pks: [] } }))).status).toBe(422)
-    expect((await failure(send('DELETE', BASE, { token: await tokenOf('admin'), json: {} }))).status).toBe(422)
+    expect((await failure(rules('admin').$delete({ json: { pks: [] } }))).status).toBe(422)
+    expect((await failure(send('DELETE', BASE, { token: tokens.admin, json: {} }))).status).toBe(422)
   })
 })

@@ -1,25 +1,25 @@
 /** `/sys/data-scopes` (docs/fba-compatibility.md, "Data scopes"): reads, writes, the rule set and access. */
 import { eq, inArray } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { dataScopeRoutes } from '../../../src/domains/data-scopes/routes.v1'
 import { sysDataScope, sysDataScopeRule } from '../../../src/domains/data-scopes/schema'
 import { sysRoleDataScope } from '../../../src/domains/roles/schema'
-import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { seedAndSignIn } from '../../helpers/auth'
+import { fileDb } from '../../helpers/database'
 import { DATETIME, unique } from '../../helpers/fixtures'
 import { answer, api, failure, send } from '../../helpers/harness'
-import { expectInvalidBodies, pk, RULE_KEYS, SCOPE_KEYS, tokenOf } from '../depts/helpers'
+import { expectInvalidBodies, pk, RULE_KEYS, SCOPE_KEYS } from '../depts/helpers'
 
-beforeAll(seedFileDatabase)
+const tokens = seedAndSignIn()
 
 const BASE = '/api/v1/sys/data-scopes'
 
 /** The `/sys/data-scopes` routes, signed in as `user` (anonymous without one). */
-const scopes = async (user?: 'admin' | 'test') =>
-  api<typeof dataScopeRoutes>(user && (await tokenOf(user))).sys['data-scopes']
+const scopes = (user?: 'admin' | 'test') => api<typeof dataScopeRoutes>(user && tokens[user]).sys['data-scopes']
 
 async function createScope(fields: { name?: string; status?: number } = {}): Promise<number> {
   const name = fields.name ?? unique('scope')
-  const { status, body } = await answer((await scopes('admin')).$post({ json: { name, status: 1, ...fields } }))
+  const { status, body } = await answer(scopes('admin').$post({ json: { name, status: 1, ...fields } }))
   expect(status, JSON.stringify(body)).toBe(200)
   const [row] = await fileDb().select().from(sysDataScope).where(eq(sysDataScope.name, name))
   return row!.id
@@ -32,7 +32,7 @@ const ruleIdsOf = async (scopeId: number) =>
 
 describe('access', () => {
   it('needs a token', async () => {
-    const anonymous = await scopes()
+    const anonymous = scopes()
     for (const [path, request] of [
       [`${BASE}/all`, () => anonymous.all.$get()],
       [`${BASE}/1`, () => anonymous[':pk'].$get(pk(1))],
@@ -48,7 +48,7 @@ describe('access', () => {
   })
 
   it('lets the seeded test user read but not write', async () => {
-    const test = await scopes('test')
+    const test = scopes('test')
     expect((await answer(test.all.$get())).status).toBe(200)
     expect((await answer(test[':pk'].rules.$get(pk(1)))).status).toBe(200)
     expect((await failure(test.$post({ json: { name: unique('scope'), status: 1 } }))).status).toBe(403)
@@ -74,7 +74,7 @@ describe('access', () => {
 
 describe('reads', () => {
   it('GET /all answers every scope as DataScopeDetail', async () => {
-    const { status, data: all } = await answer((await scopes('admin')).all.$get())
+    const { status, data: all } = await answer(scopes('admin').all.$get())
     expect(status).toBe(200)
     expect(all.slice(0, 5).map((s) => s.name)).toEqual([
       '本部门数据权限',
@@ -89,7 +89,7 @@ describe('reads', () => {
   })
 
   it('GET /{pk} answers one scope, 404 when missing', async () => {
-    const admin = await scopes('admin')
+    const admin = scopes('admin')
     expect((await answer(admin[':pk'].$get(pk(2)))).data).toMatchObject({ id: 2, name: '测试部门及以下数据权限' })
     const missing = await failure(admin[':pk'].$get(pk(99999)))
     expect(missing.status).toBe(404)
@@ -97,7 +97,7 @@ describe('reads', () => {
   })
 
   it('GET /{pk}/rules answers DataScopeWithRules', async () => {
-    const admin = await scopes('admin')
+    const admin = scopes('admin')
     const { status, data } = await answer(admin[':pk'].rules.$get(pk(2)))
     expect(status).toBe(200)
     expect(Object.keys(data).sort()).toEqual([...SCOPE_KEYS, 'rules'].sort())
@@ -107,7 +107,7 @@ describe('reads', () => {
   })
 
   it('GET / pages in id order and filters by name and status', async () => {
-    const admin = await scopes('admin')
+    const admin = scopes('admin')
     const disabled = await createScope({ name: unique('off'), status: 0 })
     const page = async (query: { page?: string; size?: string; name?: string; status?: string }) =>
       (await answer(admin.$get({ query }))).data
@@ -123,11 +123,11 @@ describe('POST /sys/data-scopes', () => {
   it('creates a scope', async () => {
     const name = unique('scope')
     const id = await createScope({ name, status: 0 })
-    expect((await answer((await scopes('admin'))[':pk'].$get(pk(id)))).data).toMatchObject({ name, status: 0 })
+    expect((await answer(scopes('admin')[':pk'].$get(pk(id)))).data).toMatchObject({ name, status: 0 })
   })
 
   it('validates the body', async () => {
-    await expectInvalidBodies(BASE, [
+    await expectInvalidBodies(BASE, tokens.admin, [
       [{ status: 1 }, 'name'],
       [{ name: 'x' }, 'status'],
       [{ name: 'x', status: 2 }, 'status'],
@@ -136,9 +136,7 @@ describe('POST /sys/data-scopes', () => {
   })
 
   it('is 409 for a name in use', async () => {
-    const { status, body } = await failure(
-      (await scopes('admin')).$post({ json: { name: '仅本人数据权限', status: 1 } }),
-    )
+    const { status, body } = await failure(scopes('admin').$post({ json: { name: '仅本人数据权限', status: 1 } }))
     expect(status).toBe(409)
     expect(body.msg).toBe('Data scope already exists')
   })
@@ -146,7 +144,7 @@ describe('POST /sys/data-scopes', () => {
 
 describe('PUT /sys/data-scopes/{pk}', () => {
   it('updates a scope; keeps its own name; 409 for another name; 404 when missing', async () => {
-    const admin = await scopes('admin')
+    const admin = scopes('admin')
     const name = unique('scope')
     const id = await createScope({ name })
     expect((await answer(admin[':pk'].$put({ ...pk(id), json: { name, status: 0 } }))).status).toBe(200)
@@ -162,7 +160,7 @@ describe('PUT /sys/data-scopes/{pk}', () => {
 
 describe('PUT /sys/data-scopes/{pk}/rules', () => {
   const setRules = async (id: number, rules: number[]) =>
-    (await scopes('admin'))[':pk'].rules.$put({ ...pk(id), json: { rules } })
+    scopes('admin')[':pk'].rules.$put({ ...pk(id), json: { rules } })
 
   it('replaces the rule set; duplicates count once; [] empties it', async () => {
     const id = await createScope()
@@ -191,7 +189,7 @@ describe('PUT /sys/data-scopes/{pk}/rules', () => {
   })
 
   it('validates the body', async () => {
-    const token = await tokenOf('admin')
+    const token = tokens.admin
     expect((await failure(send('PUT', `${BASE}/1/rules`, { token, json: {} }))).status).toBe(422)
     expect((await failure(send('PUT', `${BASE}/1/rules`, { token, json: { rules: ['a'] } }))).status).toBe(422)
   })
@@ -199,7 +197,7 @@ describe('PUT /sys/data-scopes/{pk}/rules', () => {
 
 describe('DELETE /sys/data-scopes', () => {
   it('deletes scopes with their role and rule links', async () => {
-    const admin = await scopes('admin')
+    const admin = scopes('admin')
     const first = await createScope()
     const second = await createScope()
     await admin[':pk'].rules.$put({ ...pk(first), json: { rules: [1, 2] } })
@@ -221,6 +219,6 @@ describe('DELETE /sys/data-scopes', () => {
   })
 
   it('validates the body', async () => {
-    expect((await failure((await scopes('admin')).$delete({ json: { pks: [] } }))).status).toBe(422)
+    expect((await failure(scopes('admin').$delete({ json: { pks: [] } }))).status).toBe(422)
   })
 })

@@ -4,28 +4,29 @@
  */
 import type { z } from '@hono/zod-openapi'
 import { eq } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type DeptBodySchema, type DeptTree, DeptTreeSchema } from '../../../src/domains/depts/dto'
 import type { deptRoutes } from '../../../src/domains/depts/routes.v1'
 import { sysDept } from '../../../src/domains/depts/schema'
 import { sysUser } from '../../../src/domains/users/schema'
-import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { seedAndSignIn } from '../../helpers/auth'
+import { fileDb } from '../../helpers/database'
 import { DATETIME, unique } from '../../helpers/fixtures'
 import { answer, api, failure, send } from '../../helpers/harness'
-import { DEPT_KEYS, expectInvalidBodies, pk, tokenOf, treeOf } from './helpers'
+import { DEPT_KEYS, expectInvalidBodies, pk, treeOf } from './helpers'
 
-beforeAll(seedFileDatabase)
+const tokens = seedAndSignIn()
 
 const BASE = '/api/v1/sys/depts'
 
 /** The `/sys/depts` routes, signed in as `user` (anonymous without one). */
-const depts = async (user?: 'admin' | 'test', headers?: Record<string, string>) =>
-  api<typeof deptRoutes>(user && (await tokenOf(user)), { headers }).sys.depts
+const depts = (user?: 'admin' | 'test', headers?: Record<string, string>) =>
+  api<typeof deptRoutes>(user && tokens[user], { headers }).sys.depts
 
 /** Creates a department as admin and returns its id. */
 async function createDept(fields: Partial<z.input<typeof DeptBodySchema>> = {}): Promise<number> {
   const name = fields.name ?? unique('dept')
-  const { status, body } = await answer((await depts('admin')).$post({ json: { name, status: 1, ...fields } }))
+  const { status, body } = await answer(depts('admin').$post({ json: { name, status: 1, ...fields } }))
   expect(status, JSON.stringify(body)).toBe(200)
   expect(body.data).toBeNull()
   const [row] = await fileDb().select().from(sysDept).where(eq(sysDept.name, name)).orderBy(sysDept.id)
@@ -34,7 +35,7 @@ async function createDept(fields: Partial<z.input<typeof DeptBodySchema>> = {}):
 
 /** The department tree as `user` sees it, typed all the way down. */
 async function treeAs(user: 'admin' | 'test') {
-  const { status, data } = await answer((await depts(user)).$get({ query: {} }))
+  const { status, data } = await answer(depts(user).$get({ query: {} }))
   return { status, tree: treeOf(DeptTreeSchema, data) }
 }
 
@@ -49,7 +50,7 @@ function find(nodes: DeptTree[] | null, id: number): DeptTree | undefined {
 
 describe('access', () => {
   it('needs a token for reads and writes', async () => {
-    const anonymous = await depts()
+    const anonymous = depts()
     expect((await failure(anonymous.$get({ query: {} }))).status).toBe(401)
     expect((await failure(anonymous[':pk'].$get(pk(1)))).status).toBe(401)
     expect((await failure(anonymous.$post({ json: { name: 'x', status: 1 } }))).status).toBe(401)
@@ -58,7 +59,7 @@ describe('access', () => {
   })
 
   it('lets the seeded test user read but not write', async () => {
-    const test = await depts('test')
+    const test = depts('test')
     expect((await answer(test.$get({ query: {} }))).status).toBe(200)
     expect((await answer(test[':pk'].$get(pk(1)))).status).toBe(200)
     const payload = { name: 'x', status: 1 }
@@ -108,7 +109,7 @@ describe('GET /sys/depts', () => {
   it('filters by name and leader (contains), phone (prefix) and status; a match whose parent is filtered out is a root', async () => {
     const name = unique('filter')
     const id = await createDept({ parent_id: 1, name, leader: 'Grace Hopper', phone: '13912345678', status: 0 })
-    const admin = await depts('admin')
+    const admin = depts('admin')
     const ids = async (query: { name?: string; leader?: string; phone?: string; status?: string }) =>
       (await answer(admin.$get({ query }))).data.map((n) => n.id)
     expect(await ids({ name: name.slice(2, 10) })).toEqual([id])
@@ -123,12 +124,12 @@ describe('GET /sys/depts', () => {
 
   it('leaves deleted departments out', async () => {
     const id = await createDept({ parent_id: 1 })
-    expect((await answer((await depts('admin'))[':pk'].$delete(pk(id)))).status).toBe(200)
+    expect((await answer(depts('admin')[':pk'].$delete(pk(id)))).status).toBe(200)
     expect(find((await treeAs('admin')).tree, id)).toBeUndefined()
   })
 
   it('validates the query', async () => {
-    const { status, errors } = await failure((await depts('admin')).$get({ query: { status: '3' } }))
+    const { status, errors } = await failure(depts('admin').$get({ query: { status: '3' } }))
     expect(status).toBe(422)
     expect(errors[0]?.loc).toEqual(['query', 'status'])
   })
@@ -136,14 +137,14 @@ describe('GET /sys/depts', () => {
 
 describe('GET /sys/depts/{pk}', () => {
   it('answers DeptDetail', async () => {
-    const { status, data } = await answer((await depts('admin'))[':pk'].$get(pk(1)))
+    const { status, data } = await answer(depts('admin')[':pk'].$get(pk(1)))
     expect(status).toBe(200)
     expect(Object.keys(data).sort()).toEqual(DEPT_KEYS)
     expect(data).toMatchObject({ id: 1, name: '测试', parent_id: null, updated_time: null })
   })
 
   it('is 404 for a missing or deleted department, 422 for a bad id', async () => {
-    const admin = await depts('admin')
+    const admin = depts('admin')
     const missing = await failure(admin[':pk'].$get(pk(99999)))
     expect(missing.status).toBe(404)
     expect(missing.body.msg).toBe('Department not found')
@@ -158,7 +159,7 @@ describe('POST /sys/depts', () => {
   it('creates a department with defaults', async () => {
     const name = unique('dept')
     const id = await createDept({ name, email: '', phone: '' })
-    const { data } = await answer((await depts('admin'))[':pk'].$get(pk(id)))
+    const { data } = await answer(depts('admin')[':pk'].$get(pk(id)))
     expect(data).toMatchObject({
       name,
       parent_id: null,
@@ -171,7 +172,7 @@ describe('POST /sys/depts', () => {
   })
 
   it('validates the body', async () => {
-    await expectInvalidBodies(BASE, [
+    await expectInvalidBodies(BASE, tokens.admin, [
       [{ status: 1 }, 'name'],
       [{ name: 'x' }, 'status'],
       [{ name: 'x', status: 2 }, 'status'],
@@ -183,7 +184,7 @@ describe('POST /sys/depts', () => {
   })
 
   it('is 409 for a name a live department has, and frees the name once deleted', async () => {
-    const admin = await depts('admin')
+    const admin = depts('admin')
     const name = unique('dept')
     const id = await createDept({ name })
     const dup = await failure(admin.$post({ json: { name, status: 1 } }))
@@ -194,7 +195,7 @@ describe('POST /sys/depts', () => {
   })
 
   it('is 404 for a missing or deleted parent', async () => {
-    const admin = await depts('admin')
+    const admin = depts('admin')
     const missing = await failure(admin.$post({ json: { name: unique('dept'), status: 1, parent_id: 99999 } }))
     expect(missing.status).toBe(404)
     expect(missing.body.msg).toBe('Parent department not found')
@@ -206,7 +207,7 @@ describe('POST /sys/depts', () => {
   })
 
   it('answers in Chinese when asked', async () => {
-    const zh = await depts('admin', { 'Accept-Language': 'zh-CN' })
+    const zh = depts('admin', { 'Accept-Language': 'zh-CN' })
     const res = await failure(zh.$post({ json: { name: '测试', status: 1 } }))
     expect(res.status).toBe(409)
     expect(res.body.msg).toBe('部门名称已存在')
@@ -226,7 +227,7 @@ describe('PUT /sys/depts/{pk}', () => {
       email: 'a@example.com',
       status: 0,
     }
-    const admin = await depts('admin')
+    const admin = depts('admin')
     expect((await answer(admin[':pk'].$put({ ...pk(id), json: payload }))).status).toBe(200)
     const { data } = await answer(admin[':pk'].$get(pk(id)))
     expect(data).toMatchObject(payload)
@@ -234,7 +235,7 @@ describe('PUT /sys/depts/{pk}', () => {
   })
 
   it('keeps its own name without a conflict, is 409 for another live department name', async () => {
-    const admin = await depts('admin')
+    const admin = depts('admin')
     const name = unique('dept')
     const id = await createDept({ name })
     expect((await answer(admin[':pk'].$put({ ...pk(id), json: { name, status: 1 } }))).status).toBe(200)
@@ -243,7 +244,7 @@ describe('PUT /sys/depts/{pk}', () => {
   })
 
   it('is 404 for a missing department or parent', async () => {
-    const admin = await depts('admin')
+    const admin = depts('admin')
     const missing = await failure(admin[':pk'].$put({ ...pk(99999), json: { name: unique('dept'), status: 1 } }))
     expect(missing.status).toBe(404)
     expect(missing.body.msg).toBe('Department not found')
@@ -256,7 +257,7 @@ describe('PUT /sys/depts/{pk}', () => {
   })
 
   it('refuses itself or one of its descendants as parent', async () => {
-    const admin = await depts('admin')
+    const admin = depts('admin')
     const move = (id: number, parent_id: number) =>
       admin[':pk'].$put({ ...pk(id), json: { name: unique('dept'), status: 1, parent_id } })
     const top = await createDept()
@@ -282,7 +283,7 @@ describe('PUT /sys/depts/{pk}', () => {
 describe('DELETE /sys/depts/{pk}', () => {
   it('deletes logically', async () => {
     const id = await createDept()
-    const { status, body } = await answer((await depts('admin'))[':pk'].$delete(pk(id)))
+    const { status, body } = await answer(depts('admin')[':pk'].$delete(pk(id)))
     expect(status).toBe(200)
     expect(body.data).toBeNull()
     const [row] = await fileDb().select().from(sysDept).where(eq(sysDept.id, id))
@@ -291,7 +292,7 @@ describe('DELETE /sys/depts/{pk}', () => {
   })
 
   it('is 409 while users belong to it (even disabled ones)', async () => {
-    const admin = await depts('admin')
+    const admin = depts('admin')
     const dup = await failure(admin[':pk'].$delete(pk(1)))
     expect(dup.status).toBe(409)
     expect(dup.body.msg).toBe('The department has users and cannot be deleted')
@@ -303,7 +304,7 @@ describe('DELETE /sys/depts/{pk}', () => {
   })
 
   it('is 409 while live sub-departments exist, fine once they are deleted', async () => {
-    const admin = await depts('admin')
+    const admin = depts('admin')
     const parent = await createDept()
     const child = await createDept({ parent_id: parent })
     const refused = await failure(admin[':pk'].$delete(pk(parent)))
@@ -314,7 +315,7 @@ describe('DELETE /sys/depts/{pk}', () => {
   })
 
   it('is 404 for a missing or already deleted department', async () => {
-    const admin = await depts('admin')
+    const admin = depts('admin')
     expect((await failure(admin[':pk'].$delete(pk(99999)))).status).toBe(404)
     const id = await createDept()
     await admin[':pk'].$delete(pk(id))

@@ -1,26 +1,10 @@
 /**
- * Shared by the role, menu, department, data-rule and data-scope tests: one session per seeded user per file, small
- * aids to the typed calls (`pk`, typed trees), the body-validation loop, and the field lists of the response shapes.
+ * Shared by the role, menu, department, data-rule and data-scope tests: small aids to the typed calls (`pk`, typed
+ * trees), the body-validation loop, and the field lists of the response shapes.
  */
 import { z } from '@hono/zod-openapi'
 import { expect } from 'vitest'
-import { login } from '../../helpers/auth'
 import { failure, send } from '../../helpers/harness'
-
-const sessions = new Map<string, Promise<string>>()
-
-/**
- * One session per user per test file. `test` does not allow multi-login, so logging it in again would end the
- * earlier session: always go through here.
- */
-export function tokenOf(username: 'admin' | 'test'): Promise<string> {
-  let token = sessions.get(username)
-  if (!token) {
-    token = login(username).then((s) => s.accessToken)
-    sessions.set(username, token)
-  }
-  return token
-}
 
 /** The `{ param: { pk } }` of a typed call on `…/{pk}` (the path segment is a string, as in a URL). */
 export const pk = (id: number | string | null | undefined) => ({ param: { pk: String(id) } })
@@ -37,11 +21,14 @@ export function treeOf<T>(schema: z.ZodType<T>, data: unknown): T[] {
 }
 
 /**
- * POSTs each body to `path` as admin (bodies that break the schema on purpose, so untyped) and expects a 422 whose
- * first field error is at `body.<field>`.
+ * POSTs each body to `path` with an admin's `token` (bodies that break the schema on purpose, so untyped) and
+ * expects a 422 whose first field error is at `body.<field>`.
  */
-export async function expectInvalidBodies(path: string, cases: [payload: Record<string, unknown>, field: string][]) {
-  const token = await tokenOf('admin')
+export async function expectInvalidBodies(
+  path: string,
+  token: string,
+  cases: [payload: Record<string, unknown>, field: string][],
+) {
   for (const [payload, field] of cases) {
     const { status, errors } = await failure(send('POST', path, { token, json: payload }))
     expect(status, JSON.stringify(payload)).toBe(422)

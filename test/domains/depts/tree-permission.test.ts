@@ -8,7 +8,7 @@
  * A; its role keeps only scope 1, whose rule 1 is `Dept.__dept_id__ == ${dept_id}` ("my own department").
  */
 import { eq } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { dataRuleRoutes } from '../../../src/domains/data-rules/routes.v1'
 import type { dataScopeRoutes } from '../../../src/domains/data-scopes/routes.v1'
 import { type DeptTree, DeptTreeSchema } from '../../../src/domains/depts/dto'
@@ -16,16 +16,17 @@ import type { deptRoutes } from '../../../src/domains/depts/routes.v1'
 import { sysDept } from '../../../src/domains/depts/schema'
 import { sysRole, sysRoleDataScope } from '../../../src/domains/roles/schema'
 import { sysUser } from '../../../src/domains/users/schema'
-import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { seedAndSignIn } from '../../helpers/auth'
+import { fileDb } from '../../helpers/database'
 import { answer, api, failure } from '../../helpers/harness'
-import { pk, tokenOf, treeOf } from './helpers'
+import { pk, treeOf } from './helpers'
 
 let A = 0
 let B = 0
 let C = 0
 
-beforeAll(async () => {
-  await seedFileDatabase()
+/** The setup the header describes, done before anyone signs in. */
+async function arrange(): Promise<void> {
   const db = fileDb()
   const [a, b] = await db
     .insert(sysDept)
@@ -41,11 +42,13 @@ beforeAll(async () => {
   await db.update(sysUser).set({ deptId: A }).where(eq(sysUser.username, 'test'))
   await db.delete(sysRoleDataScope).where(eq(sysRoleDataScope.roleId, 1))
   await db.insert(sysRoleDataScope).values({ roleId: 1, dataScopeId: 1 })
-})
+}
+
+const tokens = seedAndSignIn(['admin', 'test'], { prepare: arrange })
 
 /** The routes these tests call, signed in as `user`. */
-async function as(user: 'admin' | 'test') {
-  const token = await tokenOf(user)
+function as(user: 'admin' | 'test') {
+  const token = tokens[user]
   return {
     depts: api<typeof deptRoutes>(token).sys.depts,
     rules: api<typeof dataRuleRoutes>(token).sys['data-rules'],
@@ -57,7 +60,7 @@ async function as(user: 'admin' | 'test') {
 const shape = (nodes: DeptTree[] | null): unknown[] => (nodes ?? []).map((n) => [n.id, shape(n.children)])
 
 async function deptTreeOf(user: 'admin' | 'test') {
-  const { status, body, data } = await answer((await as(user)).depts.$get({ query: {} }))
+  const { status, body, data } = await answer(as(user).depts.$get({ query: {} }))
   expect(status, JSON.stringify(body)).toBe(200)
   return shape(treeOf(DeptTreeSchema, data))
 }
@@ -82,7 +85,7 @@ describe('GET /sys/depts with data permission', () => {
   })
 
   it('applies a rule change on the next request', async () => {
-    const { rules } = await as('admin')
+    const { rules } = as('admin')
     const edit = await answer(
       rules[':pk'].$put({ ...pk(1), json: { ...RULE_1, expression: 6, value: `\${dept_id},${C}` } }),
     )
@@ -91,7 +94,7 @@ describe('GET /sys/depts with data permission', () => {
   })
 
   it("applies a change of the scope's rules on the next request", async () => {
-    const { scopes } = await as('admin')
+    const { scopes } = as('admin')
     const setRules = async (rules: number[]) =>
       (await answer(scopes[':pk'].rules.$put({ ...pk(1), json: { rules } }))).status
     // Rule 2: `Dept.name == 测试` (OR).
@@ -103,7 +106,7 @@ describe('GET /sys/depts with data permission', () => {
   })
 
   it('shows nothing once the only scope is disabled (no rules → no rows)', async () => {
-    const { scopes } = await as('admin')
+    const { scopes } = as('admin')
     const scope = { ...pk(1), json: { name: '本部门数据权限', status: 0 } }
     expect((await answer(scopes[':pk'].$put(scope))).status).toBe(200)
     expect(await deptTreeOf('test')).toEqual([])
@@ -113,7 +116,7 @@ describe('GET /sys/depts with data permission', () => {
     await fileDb().update(sysRole).set({ isFilterScopes: false }).where(eq(sysRole.id, 1))
     // Any authorization write makes the snapshot reload; here, re-enabling the scope.
     const scope = { ...pk(1), json: { name: '本部门数据权限', status: 1 } }
-    expect((await answer((await as('admin')).scopes[':pk'].$put(scope))).status).toBe(200)
+    expect((await answer(as('admin').scopes[':pk'].$put(scope))).status).toBe(200)
     expect(await deptTreeOf('test')).toEqual([
       [
         1,
@@ -127,8 +130,8 @@ describe('GET /sys/depts with data permission', () => {
   })
 
   it("applies a department change to the user's snapshot on the next request", async () => {
-    const admin = (await as('admin')).depts
-    const test = (await as('test')).depts
+    const admin = as('admin').depts
+    const test = as('test').depts
     const dept = { name: 'A', parent_id: 1, sort: 1, status: 0 }
     const deptA = pk(A)
     expect((await answer(admin[':pk'].$put({ ...deptA, json: dept }))).status).toBe(200)

@@ -4,11 +4,10 @@
  * once. Listing, paging, filtering and errors use deliveries really dead-lettered by the QStash emulator — published to
  * an address where nothing listens, with no retries.
  */
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { eventRoutes } from '../../../src/domains/events/routes.v1'
 import { QSTASH_DELIVERY_PATH, QSTASH_FAILURE_PATH } from '../../../src/infra/qstash'
-import { login } from '../../helpers/auth'
-import { seedFileDatabase } from '../../helpers/database'
+import { login, seedAndSignIn } from '../../helpers/auth'
 import { deliverUntil } from '../../helpers/deliveries'
 import { DATETIME, unique } from '../../helpers/fixtures'
 import { answer, failure } from '../../helpers/harness'
@@ -28,20 +27,14 @@ import {
   type ProbeRoutes,
 } from './helpers'
 
-let adminToken: string
-
-beforeAll(async () => {
-  await seedFileDatabase()
-  await createProbeTables()
-  adminToken = (await login('admin')).accessToken
-})
+const tokens = seedAndSignIn(['admin'], { prepare: createProbeTables })
 
 type Overrides = Record<string, unknown>
-const dlq = (token = adminToken, overrides: Overrides = {}) =>
+const dlq = (token = tokens.admin, overrides: Overrides = {}) =>
   eventHarness.api<typeof eventRoutes>(token, { overrides }).events.dlq
-const list = (query: { size?: string; cursor?: string } = {}, token = adminToken, overrides: Overrides = {}) =>
+const list = (query: { size?: string; cursor?: string } = {}, token = tokens.admin, overrides: Overrides = {}) =>
   dlq(token, overrides).$get({ query })
-const retry = (dlqId: string, token = adminToken, overrides: Overrides = {}) =>
+const retry = (dlqId: string, token = tokens.admin, overrides: Overrides = {}) =>
   dlq(token, overrides)[':dlq_id'].retry.$post({ param: { dlq_id: dlqId } })
 
 const inDlq = async (dlqId: string) => (await qstash().dlq.listMessages({ dlqIds: [dlqId] })).messages.length > 0
@@ -118,7 +111,7 @@ async function deadDelivery(consumer: string = PROBE_CONSUMERS[1], name = 'probe
 }
 
 describe('GET /events/dlq', () => {
-  const deadList = (query: { size?: string; cursor?: string } = {}, token = adminToken) =>
+  const deadList = (query: { size?: string; cursor?: string } = {}, token = tokens.admin) =>
     list(query, token, UNREACHABLE)
 
   it("lists this app's dead event deliveries, newest first, decoded from the message body", async () => {
@@ -164,7 +157,7 @@ describe('GET /events/dlq', () => {
     expect(data.items.map((i) => i.dlq_id).filter((id) => ids.includes(id))).toEqual([])
     // Nor can they be retried through the event API.
     for (const dlqId of ids) {
-      const missing = await failure(retry(dlqId, adminToken, UNREACHABLE))
+      const missing = await failure(retry(dlqId, tokens.admin, UNREACHABLE))
       expect(missing.status).toBe(404)
       expect(missing.body.msg).toBe('Dead-lettered event not found')
       expect(await inDlq(dlqId)).toBe(true)
@@ -198,14 +191,14 @@ describe('GET /events/dlq', () => {
 
   it('is a 503 without PUBLIC_URL (no delivery route to look for)', async () => {
     expectLogs({ msg: 'request failed', status: 503 })
-    const unavailable = await failure(list({}, adminToken, { PUBLIC_URL: undefined }))
+    const unavailable = await failure(list({}, tokens.admin, { PUBLIC_URL: undefined }))
     expect(unavailable.status).toBe(503)
     expect(unavailable.body.data).toMatchObject({ service: 'qstash', reason: 'PUBLIC_URL not set' })
   })
 })
 
 describe('POST /events/dlq/{dlq_id}/retry', () => {
-  const deadRetry = (dlqId: string, token = adminToken) => retry(dlqId, token, UNREACHABLE)
+  const deadRetry = (dlqId: string, token = tokens.admin) => retry(dlqId, token, UNREACHABLE)
 
   it('publishes the same delivery again (same event id and consumer) and drops the entry', async () => {
     const dead = await deadDelivery()

@@ -3,11 +3,11 @@
  * permissions.
  */
 import { eq } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { logRoutes } from '../../../src/domains/logs/routes.v1'
 import { sysLoginLog } from '../../../src/domains/logs/schema'
-import { login } from '../../helpers/auth'
-import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { login, seedAndSignIn } from '../../helpers/auth'
+import { fileDb } from '../../helpers/database'
 import { DATETIME } from '../../helpers/fixtures'
 import { answer, api, failure, send } from '../../helpers/harness'
 import { signedInWith } from '../../helpers/permissions'
@@ -34,12 +34,7 @@ const LOG_KEYS = [
 const CHROME_ON_WINDOWS =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36'
 
-let adminToken: string
-
-beforeAll(async () => {
-  await seedFileDatabase()
-  adminToken = (await login('admin')).accessToken
-})
+const tokens = seedAndSignIn(['admin'])
 
 const attempt = (username: string, password: string, ip: string) =>
   attemptLogin(username, password, { headers: { 'CF-Connecting-IP': ip, 'User-Agent': CHROME_ON_WINDOWS } })
@@ -47,9 +42,9 @@ const attempt = (username: string, password: string, ip: string) =>
 const logs = (token?: string) => api<typeof logRoutes>(token).logs.login
 type ListQuery = Parameters<ReturnType<typeof logs>['$get']>[0]['query']
 
-const list = (query: ListQuery = {}, token = adminToken) => logs(token).$get({ query })
-const del = (pks: number[], token = adminToken) => logs(token).$delete({ json: { pks } })
-const clear = (token = adminToken) => logs(token).all.$delete()
+const list = (query: ListQuery = {}, token = tokens.admin) => logs(token).$get({ query })
+const del = (pks: number[], token = tokens.admin) => logs(token).$delete({ json: { pks } })
+const clear = (token = tokens.admin) => logs(token).all.$delete()
 
 describe('GET /logs/login', () => {
   it("lists every field, newest first, with datetimes in fba's format", async () => {
@@ -157,7 +152,7 @@ describe('DELETE /logs/login', () => {
 
   it('validates the body and needs a token', async () => {
     for (const json of [{}, { pks: [] }, { pks: ['a'] }, { pks: [0] }]) {
-      const { status, errors } = await failure(send('DELETE', '/api/v1/logs/login', { token: adminToken, json }))
+      const { status, errors } = await failure(send('DELETE', '/api/v1/logs/login', { token: tokens.admin, json }))
       expect(status, JSON.stringify(json)).toBe(422)
       expect(errors[0]?.loc.slice(0, 2)).toEqual(['body', 'pks'])
     }

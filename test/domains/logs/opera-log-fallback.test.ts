@@ -12,19 +12,17 @@ import { createApp } from '../../../src/app/app'
 import { type OperaLogRecord, OperaLogRecordSchema } from '../../../src/domains/logs/opera-record'
 import type { OperaLogFallback } from '../../../src/domains/logs/opera-write'
 import type { roleRoutes } from '../../../src/domains/roles/routes.v1'
-import { login } from '../../helpers/auth'
-import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { seedAndSignIn } from '../../helpers/auth'
+import { fileDb } from '../../helpers/database'
 import { deliverUntil } from '../../helpers/deliveries'
 import { unique } from '../../helpers/fixtures'
 import { harnessFor, send } from '../../helpers/harness'
 import { fileBindings } from '../../helpers/isolation'
 import { expectLogs } from '../../helpers/logs'
 
-let adminToken: string
+const tokens = seedAndSignIn(['admin'])
 
 beforeAll(async () => {
-  await seedFileDatabase()
-  adminToken = (await login('admin')).accessToken
   OPERA_LOG_DDL = (
     await fileDb().all<{ sql: string }>(
       sql`SELECT sql FROM sqlite_master WHERE tbl_name = 'sys_opera_log' AND sql IS NOT NULL ORDER BY type DESC`,
@@ -44,7 +42,7 @@ function appWithFallback(handle?: OperaLogFallback) {
     await handle?.(record, c)
   }
   const app = createApp({ operaLogFallback: fallback })
-  const roles = (token = adminToken) => harnessFor(app).api<typeof roleRoutes>(token).sys.roles
+  const roles = (token = tokens.admin) => harnessFor(app).api<typeof roleRoutes>(token).sys.roles
   return { app, received, roles }
 }
 
@@ -80,9 +78,9 @@ describe('when the insert fails', () => {
     const logs = expectLogs({ msg: 'operation log deferred' }, { msg: 'request failed', status: 503 })
     const { app, received } = appWithFallback()
     // The caller's snapshot cached, so the request gets past authentication to its body before the database fails.
-    expect((await send('GET', '/api/v1/sys/users/me', { token: adminToken })).status).toBe(200)
+    expect((await send('GET', '/api/v1/sys/users/me', { token: tokens.admin })).status).toBe(200)
     const res = await harnessFor(app).send('POST', '/api/v1/sys/users', {
-      token: adminToken,
+      token: tokens.admin,
       json: { username: unique('down'), password: 'Passw0rd1', dept_id: 1, roles: [1] },
       overrides: { TURSO_DATABASE_URL: 'http://127.0.0.1:9/' },
     })
@@ -111,7 +109,7 @@ describe('when the insert fails', () => {
       '/api/v1/sys/roles',
       {
         method: 'POST',
-        headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+        headers: { Authorization: `Bearer ${tokens.admin}`, 'Content-Type': 'application/json' },
         body: JSON.stringify({ name: unique('held'), status: 1 }),
       },
       { ...env, ...fileBindings },
@@ -156,7 +154,7 @@ describe('when the insert fails', () => {
       { msg: 'event consumer failed' },
       { msg: 'event consumer gave up: message in the DLQ' },
     )
-    const res = await send('DELETE', '/api/v1/sys/roles', { token: adminToken, json: { pks: [999_998] } })
+    const res = await send('DELETE', '/api/v1/sys/roles', { token: tokens.admin, json: { pks: [999_998] } })
     expect(res.status).toBe(200)
     const traceId = traceOf(res)
     const rows = async () =>

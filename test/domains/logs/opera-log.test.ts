@@ -7,7 +7,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { eq } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../src/core/config'
 import type { authRoutes } from '../../../src/domains/auth/routes.v1'
 import type { logRoutes } from '../../../src/domains/logs/routes.v1'
@@ -16,8 +16,8 @@ import type { roleRoutes } from '../../../src/domains/roles/routes.v1'
 import { sysRole } from '../../../src/domains/roles/schema'
 import type { userRoutes } from '../../../src/domains/users/routes.v1'
 import { app } from '../../helpers/app'
-import { login } from '../../helpers/auth'
-import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { login, seedAndSignIn } from '../../helpers/auth'
+import { fileDb } from '../../helpers/database'
 import { DATETIME, unique } from '../../helpers/fixtures'
 import { answer, api, type ClientOptions, failure, send } from '../../helpers/harness'
 import { FILE_ID, fileBindings } from '../../helpers/isolation'
@@ -50,18 +50,13 @@ const LOG_KEYS = [
 const CHROME_ON_WINDOWS =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36'
 
-let adminToken: string
-
-beforeAll(async () => {
-  await seedFileDatabase()
-  adminToken = (await login('admin')).accessToken
-})
+const tokens = seedAndSignIn(['admin'])
 
 const from = (ip: string): ClientOptions => ({ headers: { 'CF-Connecting-IP': ip, 'User-Agent': CHROME_ON_WINDOWS } })
-const roles = (options: ClientOptions = {}, token = adminToken) => api<typeof roleRoutes>(token, options).sys.roles
-const logs = (token = adminToken) => api<typeof logRoutes>(token).logs.opera
+const roles = (options: ClientOptions = {}, token = tokens.admin) => api<typeof roleRoutes>(token, options).sys.roles
+const logs = (token = tokens.admin) => api<typeof logRoutes>(token).logs.opera
 type ListQuery = Parameters<ReturnType<typeof logs>['$get']>[0]['query']
-const list = (query: ListQuery = {}, token = adminToken) => logs(token).$get({ query })
+const list = (query: ListQuery = {}, token = tokens.admin) => logs(token).$get({ query })
 
 /** The rows a request left, by its trace id (the response's `X-Request-ID`). */
 const rowsOf = (traceId: string) => fileDb().select().from(sysOperaLog).where(eq(sysOperaLog.traceId, traceId))
@@ -127,7 +122,7 @@ describe('capture', () => {
     const taken = await roles().$post({ json: { name: '测试', status: 1 } })
     expect(await listedRow(traceOf(taken))).toMatchObject({ code: '409', status: 0, msg: 'Role already exists' })
 
-    const invalid = await send('POST', '/api/v1/sys/roles', { token: adminToken, json: { name: '', status: 7 } })
+    const invalid = await send('POST', '/api/v1/sys/roles', { token: tokens.admin, json: { name: '', status: 7 } })
     const { body } = await failure(invalid.clone())
     expect(invalid.status).toBe(422)
     expect(await listedRow(traceOf(invalid))).toMatchObject({
@@ -147,13 +142,13 @@ describe('capture', () => {
   })
 
   it('keeps a body that is not an object as `data`, and one that is not JSON only as its size', async () => {
-    const array = await send('DELETE', '/api/v1/sys/roles', { token: adminToken, json: [1, 2] })
+    const array = await send('DELETE', '/api/v1/sys/roles', { token: tokens.admin, json: [1, 2] })
     expect(array.status).toBe(422)
     expect((await rowsOf(traceOf(array)))[0]?.args).toEqual({ data: [1, 2] })
 
     const text = '{"name": "x", "password": "hunter2"'
     const broken = await send('POST', '/api/v1/sys/roles', {
-      token: adminToken,
+      token: tokens.admin,
       body: text,
       headers: { 'Content-Type': 'application/json' },
     })
@@ -181,7 +176,7 @@ describe('capture', () => {
   it('masks passwords, tokens and keys at any depth, in the body and the query', async () => {
     const username = unique('masked')
     const res = await send('POST', '/api/v1/sys/users?token=abc&note=kept', {
-      token: adminToken,
+      token: tokens.admin,
       json: {
         username,
         password: 'Passw0rd1',
@@ -228,7 +223,7 @@ describe('capture', () => {
 
   it('does not record reads, refused tokens, the login routes or unmatched paths', async () => {
     const traced = (id: string) => ({ 'X-Request-ID': `opera-${id}-${FILE_ID}` })
-    await api<typeof roleRoutes>(adminToken, { headers: traced('get') }).sys.roles.all.$get()
+    await api<typeof roleRoutes>(tokens.admin, { headers: traced('get') }).sys.roles.all.$get()
     await api<typeof roleRoutes>(undefined, { headers: traced('anon') }).sys.roles.$post({
       json: { name: 'x', status: 1 },
     })
@@ -238,7 +233,7 @@ describe('capture', () => {
     await api<typeof authRoutes>(undefined, { headers: traced('wrong') }).auth.login.$post({
       json: { username: 'admin', password: 'wrong' },
     })
-    await send('POST', '/api/v1/no/such/route', { token: adminToken, json: {}, headers: traced('miss') })
+    await send('POST', '/api/v1/no/such/route', { token: tokens.admin, json: {}, headers: traced('miss') })
     for (const id of ['get', 'anon', 'login', 'wrong', 'miss']) {
       expect(await rowsOf(`opera-${id}-${FILE_ID}`), id).toEqual([])
     }
@@ -250,7 +245,7 @@ describe('capture', () => {
     const create = await roles({ overrides }).$post({ json: { name, status: 1 } })
     const remove = await roles({ overrides }).$delete({ json: { pks: [await roleId(name)] } })
     const user = await send('PUT', '/api/v1/sys/users/2/permissions?type=multi_login', {
-      token: adminToken,
+      token: tokens.admin,
       overrides,
     })
     expect([create.status, remove.status, user.status]).toEqual([200, 200, 200])
@@ -260,7 +255,7 @@ describe('capture', () => {
 
     // A version given by header is matched as the path it was routed to.
     const headerVersioned = await send('DELETE', '/api/sys/roles', {
-      token: adminToken,
+      token: tokens.admin,
       json: { pks: [999_999] },
       headers: { 'X-API-Version': 'v1' },
       overrides,
@@ -330,7 +325,7 @@ describe('DELETE /logs/opera and /logs/opera/all', () => {
       { title: 'Delete operation logs by id', args: { json: { pks: [rowA!.id, 999_999] } } },
     ])
     for (const json of [{}, { pks: [] }, { pks: ['a'] }]) {
-      const { status, errors } = await failure(send('DELETE', '/api/v1/logs/opera', { token: adminToken, json }))
+      const { status, errors } = await failure(send('DELETE', '/api/v1/logs/opera', { token: tokens.admin, json }))
       expect(status, JSON.stringify(json)).toBe(422)
       expect(errors[0]?.loc.slice(0, 2)).toEqual(['body', 'pks'])
     }
@@ -381,7 +376,7 @@ describe('round trips', () => {
       `/api/v1/sys/roles/${id}`,
       {
         method: 'PUT',
-        headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+        headers: { Authorization: `Bearer ${tokens.admin}`, 'Content-Type': 'application/json' },
         body: JSON.stringify({ name: `budget-${FILE_ID}`, status: 1 }),
       },
       { ...env, ...fileBindings, ...overrides },

@@ -14,8 +14,8 @@ import { MENU_SEED } from '../../../src/domains/menus/seed'
 import type { roleRoutes } from '../../../src/domains/roles/routes.v1'
 import { sysRoleMenu } from '../../../src/domains/roles/schema'
 import { sysUser } from '../../../src/domains/users/schema'
-import { login } from '../../helpers/auth'
-import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { login, seedAndSignIn } from '../../helpers/auth'
+import { fileDb } from '../../helpers/database'
 import { anyDatetime } from '../../helpers/fixtures'
 import { answer, api, failure, send } from '../../helpers/harness'
 import { pk, treeOf } from '../depts/helpers'
@@ -23,18 +23,16 @@ import { pk, treeOf } from '../depts/helpers'
 const menusAs = (token?: string) => api<typeof menuRoutes>(token)
 
 const anonymous = menusAs()
-let adminToken: string
+const tokens = seedAndSignIn()
 let admin: ReturnType<typeof menusAs>
 let test: ReturnType<typeof menusAs>
 /** Every menu as seeded: the core 50 plus whatever the registered plugins contribute. */
 let seeded: Menu[]
 
 beforeAll(async () => {
-  await seedFileDatabase()
   seeded = await fileDb().select().from(sysMenu)
-  adminToken = (await login('admin')).accessToken
-  admin = menusAs(adminToken)
-  test = menusAs((await login('test')).accessToken)
+  admin = menusAs(tokens.admin)
+  test = menusAs(tokens.test)
 })
 
 /** The sidebar of a user, typed all the way down. */
@@ -359,7 +357,7 @@ describe('GET /sys/menus/{pk}', () => {
     const missing = await failure(admin.sys.menus[':pk'].$get(pk(9999)))
     expect(missing.status).toBe(404)
     expect(missing.body.msg).toBe('Menu not found')
-    const zh = api<typeof menuRoutes>(adminToken, { headers: { 'Accept-Language': 'zh-CN' } })
+    const zh = api<typeof menuRoutes>(tokens.admin, { headers: { 'Accept-Language': 'zh-CN' } })
     expect((await failure(zh.sys.menus[':pk'].$get(pk(9999)))).body.msg).toBe('菜单不存在')
     expect((await failure(admin.sys.menus[':pk'].$get(pk('abc')))).status).toBe(422)
   })
@@ -443,7 +441,7 @@ describe('POST /sys/menus', () => {
     ]
     for (const [override, loc, type] of cases) {
       const json = { ...menuBody({ title: 'Valid' }), ...override }
-      const res = await failure(send('POST', '/api/v1/sys/menus', { token: adminToken, json }))
+      const res = await failure(send('POST', '/api/v1/sys/menus', { token: tokens.admin, json }))
       expect(res.status, JSON.stringify(override)).toBe(422)
       expect(res.errors[0], JSON.stringify(override)).toMatchObject({ loc, type })
     }
@@ -574,7 +572,7 @@ describe('DELETE /sys/menus/{pk}', () => {
     )
     expect(created.status).toBe(200)
     const id = (await menuRow('Temp'))?.id as number
-    const roles = api<typeof roleRoutes>(adminToken)
+    const roles = api<typeof roleRoutes>(tokens.admin)
     expect(
       (await answer(roles.sys.roles[':pk'].menus.$put({ ...pk(1), json: { menus: [1, 2, 3, 50, id] } }))).status,
     ).toBe(200)

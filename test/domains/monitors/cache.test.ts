@@ -1,33 +1,26 @@
 /** The cached sidebar and the cache statistics endpoint. */
 import { eq } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { menuRoutes } from '../../../src/domains/menus/routes.v1'
 import { sysMenu } from '../../../src/domains/menus/schema'
 import type { cacheMonitorRoutes } from '../../../src/domains/monitors/cache'
-import { login } from '../../helpers/auth'
-import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { seedAndSignIn } from '../../helpers/auth'
+import { fileDb } from '../../helpers/database'
 import { answer, api } from '../../helpers/harness'
 import { signedInWith } from '../../helpers/permissions'
 
-let admin = ''
-let test = ''
-
-beforeAll(async () => {
-  await seedFileDatabase()
-  admin = (await login('admin')).accessToken
-  test = (await login('test')).accessToken
-})
+const tokens = seedAndSignIn()
 
 /** The test user's sidebar. */
 async function sidebar() {
-  const { status, data } = await answer(api<typeof menuRoutes>(test).sys.menus.sidebar.$get())
+  const { status, data } = await answer(api<typeof menuRoutes>(tokens.test).sys.menus.sidebar.$get())
   expect(status).toBe(200)
   return data
 }
 
 /** The cache counters of the sidebar namespace, read as admin. */
 async function sidebarCounters() {
-  const { status, data } = await answer(api<typeof cacheMonitorRoutes>(admin).monitors.cache.$get())
+  const { status, data } = await answer(api<typeof cacheMonitorRoutes>(tokens.admin).monitors.cache.$get())
   expect(status).toBe(200)
   return data.namespaces.sidebar
 }
@@ -46,7 +39,7 @@ describe('cache', () => {
     const titles = async () => JSON.stringify(await sidebar()).includes('Renamed Workspace')
     expect(await titles()).toBe(false)
     const body = { title: 'Renamed Workspace', name: 'Workspace', path: '/workspace', parent_id: 1, sort: 1, type: 1 }
-    const res = await api<typeof menuRoutes>(admin).sys.menus[':pk'].$put({
+    const res = await api<typeof menuRoutes>(tokens.admin).sys.menus[':pk'].$put({
       param: { pk: 3 },
       json: { ...body, component: '/dashboard/workspace/index', status: 1, display: 1, cache: 1 },
     })
@@ -57,7 +50,7 @@ describe('cache', () => {
   })
 
   it('needs monitor:cache', async () => {
-    expect((await api<typeof cacheMonitorRoutes>(test).monitors.cache.$get()).status).toBe(403)
+    expect((await api<typeof cacheMonitorRoutes>(tokens.test).monitors.cache.$get()).status).toBe(403)
     const holder = await signedInWith(['monitor:cache'])
     expect((await api<typeof cacheMonitorRoutes>(holder).monitors.cache.$get()).status).toBe(200)
   })

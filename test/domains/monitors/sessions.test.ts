@@ -2,10 +2,9 @@
  * `/monitors/sessions` (docs/fba-compatibility.md, "Monitors"): the online list and force-logout; access *and* refresh
  * end (docs/fba-compatibility.md, D4).
  */
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { monitorRoutes } from '../../../src/domains/monitors/routes.v1'
-import { login } from '../../helpers/auth'
-import { seedFileDatabase } from '../../helpers/database'
+import { login, seedAndSignIn } from '../../helpers/auth'
 import { DATETIME } from '../../helpers/fixtures'
 import { answer, api, type ClientOptions, failure, send } from '../../helpers/harness'
 import { signedInWith } from '../../helpers/permissions'
@@ -26,22 +25,17 @@ const SESSION_KEYS = [
   'expire_time',
 ].sort()
 
-let adminToken: string
-
-beforeAll(async () => {
-  await seedFileDatabase()
-  adminToken = (await login('admin')).accessToken
-})
+const tokens = seedAndSignIn(['admin'])
 
 const monitors = (token?: string, options?: ClientOptions) => api<typeof monitorRoutes>(token, options).monitors
 
 /** `GET /monitors/sessions` (the raw response), as this file's admin unless told otherwise. */
-const sessions = (query: { username?: string } = {}, token = adminToken) => monitors(token).sessions.$get({ query })
+const sessions = (query: { username?: string } = {}, token = tokens.admin) => monitors(token).sessions.$get({ query })
 
 /** The listed sessions, as this file's admin. */
 const listed = async (query: { username?: string } = {}) => (await answer(sessions(query))).data
 
-const kick = (pk: number, sessionUuid: string, token = adminToken) =>
+const kick = (pk: number, sessionUuid: string, token = tokens.admin) =>
   monitors(token).sessions[':pk'].$delete({ param: { pk }, query: { session_uuid: sessionUuid } })
 
 describe('GET /monitors/sessions', () => {
@@ -79,7 +73,7 @@ describe('GET /monitors/sessions', () => {
     const session = await login('test')
     const en = (await listed()).find((s) => s.session_uuid === session.sessionUuid)
     expect(en).toMatchObject({ ip: 'unknown', os: 'Unknown', browser: 'Unknown' })
-    const chinese = monitors(adminToken, { headers: { 'Accept-Language': 'zh-CN' } })
+    const chinese = monitors(tokens.admin, { headers: { 'Accept-Language': 'zh-CN' } })
     const { data } = await answer(chinese.sessions.$get({ query: {} }))
     const zh = data.find((s) => s.session_uuid === session.sessionUuid)
     expect(zh).toMatchObject({ os: '未知', browser: '未知' })
@@ -118,7 +112,7 @@ describe('DELETE /monitors/sessions/{pk}', () => {
     expect(await meStatus(target.accessToken)).toBe(401)
     expect((await refreshWith(target.refreshCookie)).status).toBe(401)
     // The caller's own session is untouched, and the ended one is gone from the list.
-    expect(await meStatus(adminToken)).toBe(200)
+    expect(await meStatus(tokens.admin)).toBe(200)
     const uuids = (await listed()).map((s) => s.session_uuid)
     expect(uuids).not.toContain(target.sessionUuid)
   })
@@ -137,7 +131,7 @@ describe('DELETE /monitors/sessions/{pk}', () => {
     expect(wrongUser.body.msg).toBe('Session not found')
     expect(await meStatus(test.accessToken)).toBe(200)
     expect((await kick(2, crypto.randomUUID())).status).toBe(404)
-    const missing = await failure(send('DELETE', '/api/v1/monitors/sessions/2', { token: adminToken }))
+    const missing = await failure(send('DELETE', '/api/v1/monitors/sessions/2', { token: tokens.admin }))
     expect(missing.status).toBe(422)
     expect(missing.errors[0]?.loc).toEqual(['query', 'session_uuid'])
   })

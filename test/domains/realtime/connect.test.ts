@@ -7,22 +7,17 @@ import { env } from 'cloudflare:workers'
 import { z } from '@hono/zod-openapi'
 import { eq } from 'drizzle-orm'
 import { SignJWT } from 'jose'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { authRoutes } from '../../../src/domains/auth/routes.v1'
 import { sysUser } from '../../../src/domains/users/schema'
-import { type LoggedIn, login } from '../../helpers/auth'
-import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { login, seedAndSignIn } from '../../helpers/auth'
+import { fileDb } from '../../helpers/database'
 import { api } from '../../helpers/harness'
 import { fileRedis } from '../../helpers/isolation'
 import { expectLogs } from '../../helpers/logs'
 import { connectAs, connectFrame, openSocket, socketPacket, upgrade } from './helpers'
 
-let admin: LoggedIn
-
-beforeAll(async () => {
-  await seedFileDatabase()
-  admin = await login('admin')
-})
+const { admin } = seedAndSignIn(['admin']).sessions
 
 /** CONNECTs with `auth` and expects a CONNECT_ERROR, then the socket closed; returns the error's payload. */
 async function refused(

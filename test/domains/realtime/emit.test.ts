@@ -2,29 +2,20 @@
  * The push API (infra/realtime.ts) through the hub's RPC: every target reaches exactly its sockets, in each connected
  * namespace's own frame; rooms are joined and left by the server; kicks send Socket.IO's DISCONNECT and close.
  */
-import { env } from 'cloudflare:workers'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../src/core/config'
 import { Logger } from '../../../src/core/logging'
-import { createRealtime, type Realtime } from '../../../src/infra/realtime'
-import { type LoggedIn, login } from '../../helpers/auth'
-import { seedFileDatabase } from '../../helpers/database'
-import { fileBindings } from '../../helpers/isolation'
+import { createRealtime } from '../../../src/infra/realtime'
+import { login, type Session, seedAndSignIn } from '../../helpers/auth'
 import { expectLogs } from '../../helpers/logs'
-import { connectAs, openSocket, type RawSocket, socketPacket } from './helpers'
+import { connectAs, fileRealtime, openSocket, type RawSocket, socketPacket } from './helpers'
 
-let admin: LoggedIn
-let otherAdmin: LoggedIn
-let test: LoggedIn
-let realtime: Realtime
+const { admin, test } = seedAndSignIn().sessions
+const realtime = fileRealtime()
+let otherAdmin: Session
 
 beforeAll(async () => {
-  await seedFileDatabase()
-  admin = await login('admin')
   otherAdmin = await login('admin')
-  test = await login('test')
-  const bindings = { ...env, ...fileBindings }
-  realtime = createRealtime(bindings, loadConfig(bindings), new Logger({}, 'warn'))
 })
 
 const open: RawSocket[] = []
@@ -43,7 +34,7 @@ afterEach(async () => {
 
 /** Four clients: the admin's session on `/` and on `/ws` (two sockets), another admin session, the test user. */
 async function clients() {
-  const connect = async (who: LoggedIn, nsp = '/') => {
+  const connect = async (who: Session, nsp = '/') => {
     const { socket } = await connectAs(who, { nsp })
     open.push(socket)
     return socket

@@ -7,10 +7,20 @@
 import { env } from 'cloudflare:workers'
 import { z } from '@hono/zod-openapi'
 import { expect } from 'vitest'
+import { loadConfig } from '../../../src/core/config'
+import { Logger } from '../../../src/core/logging'
+import { createRealtime, type Realtime } from '../../../src/infra/realtime'
 import type { Overrides } from '../../helpers/app'
 import { send } from '../../helpers/harness'
+import { fileBindings } from '../../helpers/isolation'
 
 export const SOCKET_PATH = '/ws/socket.io/?EIO=4&transport=websocket'
+
+/** The pushing side a domain gets (`c.var.realtime`), on this file's bindings, for tests that push without a request. */
+export function fileRealtime(): Realtime {
+  const bindings = { ...env, ...fileBindings }
+  return createRealtime(bindings, loadConfig(bindings), new Logger({}, 'warn'))
+}
 
 export interface Closed {
   code: number

@@ -5,31 +5,19 @@
  * stopped answering, never connected, or whose login session ended.
  */
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../../../src/core/config'
-import { Logger } from '../../../src/core/logging'
 import type { RealtimeHub } from '../../../src/domains/realtime/hub'
-import { createRealtime, type Realtime } from '../../../src/infra/realtime'
-import { type LoggedIn, login } from '../../helpers/auth'
-import { seedFileDatabase } from '../../helpers/database'
-import { fileBindings } from '../../helpers/isolation'
+import { login, seedAndSignIn } from '../../helpers/auth'
 import { codesWith } from '../auth/helpers'
-import { connectAs, connectFrame, hubStub, openSocket, socketPacket } from './helpers'
+import { connectAs, connectFrame, fileRealtime, hubStub, openSocket, socketPacket } from './helpers'
 
-let admin: LoggedIn
-let test: LoggedIn
-let realtime: Realtime
+const { admin, test } = seedAndSignIn().sessions
+const realtime = fileRealtime()
 
 beforeAll(async () => {
-  await seedFileDatabase()
-  admin = await login('admin')
-  test = await login('test')
   // Warm user snapshots, so the hub's logins read Redis only: eviction waits for in-flight work, and a cold login's
   // database deadline (DB_TIMEOUT_MS) would hold it for seconds.
   for (const who of [admin, test]) expect((await codesWith(who.accessToken)).status).toBe(200)
-  const bindings = { ...env, ...fileBindings }
-  realtime = createRealtime(bindings, loadConfig(bindings), new Logger({}, 'warn'))
 })
 
 const sweep = (at: number) => runInDurableObject(hubStub(), (hub: RealtimeHub) => hub.sweep(at))

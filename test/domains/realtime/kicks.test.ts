@@ -5,30 +5,21 @@
  * multi-login off, a new login without multi-login and the `users.end-sessions` consumer all kick without code of
  * their own.
  */
-import { env } from 'cloudflare:workers'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Logger } from '../../../src/core/logging'
+import { afterAll, describe, expect, it } from 'vitest'
 import type { authRoutes } from '../../../src/domains/auth/routes.v1'
 import { SessionStore } from '../../../src/domains/auth/sessions'
 import type { monitorRoutes } from '../../../src/domains/monitors/routes.v1'
 import type { userRoutes } from '../../../src/domains/users/routes.v1'
-import { createRealtime } from '../../../src/infra/realtime'
 import { redisKeys } from '../../../src/infra/redis-keys'
-import { type LoggedIn, login } from '../../helpers/auth'
-import { seedFileDatabase } from '../../helpers/database'
+import { login, seedAndSignIn } from '../../helpers/auth'
 import { deliverAll } from '../../helpers/deliveries'
 import { api } from '../../helpers/harness'
-import { fileBindings, fileRedis } from '../../helpers/isolation'
+import { fileRedis } from '../../helpers/isolation'
 import { fileConfig } from '../tasks/direct-submit'
 import { asAdmin, createUser } from '../users/helpers'
-import { connectAs, type RawSocket, socketPacket } from './helpers'
+import { connectAs, fileRealtime, type RawSocket, socketPacket } from './helpers'
 
-let admin: LoggedIn
-
-beforeAll(async () => {
-  await seedFileDatabase()
-  admin = await login('admin')
-})
+const { admin } = seedAndSignIn(['admin']).sessions
 // The deleted user's `user.deleted` goes to its consumer (which finds nothing left to end) before the file ends.
 afterAll(() => deliverAll())
 
@@ -133,12 +124,7 @@ describe('a session that ends closes its sockets', () => {
 
   it('request-less code that revokes through the store kicks too (as the users.end-sessions consumer does)', async () => {
     const { user, firstSocket, secondSocket } = await userWithTwoSockets()
-    const bindings = { ...env, ...fileBindings }
-    const store = new SessionStore(
-      fileRedis(),
-      redisKeys(fileConfig()),
-      createRealtime(bindings, fileConfig(), new Logger({}, 'warn')),
-    )
+    const store = new SessionStore(fileRedis(), redisKeys(fileConfig()), fileRealtime())
     expect(await store.revokeAllForUser(user.id)).toBe(2)
     await Promise.all([kicked(firstSocket), kicked(secondSocket)])
   })

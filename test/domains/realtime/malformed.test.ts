@@ -2,27 +2,15 @@
  * Whatever a client sends, the hub answers by closing that socket only — never by throwing, and never by breaking
  * the other sockets: after each bad frame a bystander still gets pushes.
  */
-import { env } from 'cloudflare:workers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../../../src/core/config'
-import { Logger } from '../../../src/core/logging'
-import { createRealtime, type Realtime } from '../../../src/infra/realtime'
-import { type LoggedIn, login } from '../../helpers/auth'
-import { seedFileDatabase } from '../../helpers/database'
-import { fileBindings } from '../../helpers/isolation'
-import { connectAs, connectFrame, openSocket, type RawSocket, socketPacket } from './helpers'
+import { seedAndSignIn } from '../../helpers/auth'
+import { connectAs, connectFrame, fileRealtime, openSocket, type RawSocket, socketPacket } from './helpers'
 
-let admin: LoggedIn
-let test: LoggedIn
-let realtime: Realtime
+const { admin, test } = seedAndSignIn().sessions
+const realtime = fileRealtime()
 let bystander: RawSocket
 
 beforeAll(async () => {
-  await seedFileDatabase()
-  admin = await login('admin')
-  test = await login('test')
-  const bindings = { ...env, ...fileBindings }
-  realtime = createRealtime(bindings, loadConfig(bindings), new Logger({}, 'warn'))
   bystander = (await connectAs(test)).socket
 })
 

@@ -5,13 +5,13 @@
  * are delivered through the QStash emulator and the relay (test/helpers/deliveries.ts), as in production.
  */
 import { eq } from 'drizzle-orm'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { schedulerRoutes } from '../../../src/domains/tasks/routes.schedulers'
 import { taskResult } from '../../../src/domains/tasks/schema'
 import type { noticeRoutes } from '../../../src/plugins/notice/routes.v1'
 import { sysNotice } from '../../../src/plugins/notice/schema'
-import { type LoggedIn, login } from '../../helpers/auth'
-import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { type Session, seedAndSignIn } from '../../helpers/auth'
+import { fileDb } from '../../helpers/database'
 import { deliverUntil } from '../../helpers/deliveries'
 import { unique } from '../../helpers/fixtures'
 import { answer, api } from '../../helpers/harness'
@@ -19,14 +19,7 @@ import { expectLogs } from '../../helpers/logs'
 import { submitTask, taskApp } from '../tasks/helpers'
 import { connectAs, type RawSocket, socketPacket } from './helpers'
 
-let admin: LoggedIn
-let test: LoggedIn
-
-beforeAll(async () => {
-  await seedFileDatabase()
-  admin = await login('admin')
-  test = await login('test')
-})
+const { admin, test } = seedAndSignIn().sessions
 
 const open: RawSocket[] = []
 
@@ -36,7 +29,7 @@ afterEach(async () => {
   await Promise.all(closing.map((socket) => socket.waitClosed()))
 })
 
-async function connect(who: LoggedIn, headers?: Record<string, string>): Promise<RawSocket> {
+async function connect(who: Session, headers?: Record<string, string>): Promise<RawSocket> {
   const { socket } = await connectAs(who, headers ? { headers } : {})
   open.push(socket)
   return socket

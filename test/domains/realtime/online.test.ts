@@ -3,19 +3,13 @@
  * per session, so one session going away never marks another offline (fba's `SPOP` removed a random member) — and
  * every live session reads 1 where the hub cannot be asked (a host without it).
  */
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { monitorRoutes } from '../../../src/domains/monitors/routes.v1'
-import { type LoggedIn, login } from '../../helpers/auth'
-import { seedFileDatabase } from '../../helpers/database'
+import { login, seedAndSignIn } from '../../helpers/auth'
 import { answer, api, type ClientOptions } from '../../helpers/harness'
 import { connectAs, connectFrame, socketPacket } from './helpers'
 
-let admin: LoggedIn
-
-beforeAll(async () => {
-  await seedFileDatabase()
-  admin = await login('admin')
-})
+const { admin } = seedAndSignIn(['admin']).sessions
 
 /** `status` of each listed session, by session uuid. */
 async function statuses(options?: ClientOptions): Promise<Map<string, number>> {

@@ -11,8 +11,8 @@ import { MENU_SEED } from '../../../src/domains/menus/seed'
 import type { roleRoutes } from '../../../src/domains/roles/routes.v1'
 import { sysRole } from '../../../src/domains/roles/schema'
 import { sysUser, sysUserRole } from '../../../src/domains/users/schema'
-import { login } from '../../helpers/auth'
-import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { seedAndSignIn } from '../../helpers/auth'
+import { fileDb } from '../../helpers/database'
 import { answer, api, failure } from '../../helpers/harness'
 import { pk } from '../depts/helpers'
 
@@ -26,17 +26,21 @@ const clientsOf = (token: string) => ({
 let admin: ReturnType<typeof clientsOf>
 let test: ReturnType<typeof clientsOf>
 
-beforeAll(async () => {
-  await seedFileDatabase()
-  const db = fileDb()
-  // Writes need staff as well as the permission code; set it before logging in.
-  await db.update(sysUser).set({ isStaff: true }).where(eq(sysUser.username, 'test'))
-  // The seeded admin's only role is role 1 too, and a user whose roles are all disabled is locked out — superusers
-  // included (fba's rule). Give admin a second role so it can disable role 1 and still act.
-  const [ops] = await db.insert(sysRole).values({ name: 'Ops' }).returning()
-  await db.insert(sysUserRole).values({ userId: 1, roleId: ops?.id as number })
-  admin = clientsOf((await login('admin')).accessToken)
-  test = clientsOf((await login('test')).accessToken)
+const tokens = seedAndSignIn(['admin', 'test'], {
+  prepare: async () => {
+    const db = fileDb()
+    // Writes need staff as well as the permission code; set it before logging in.
+    await db.update(sysUser).set({ isStaff: true }).where(eq(sysUser.username, 'test'))
+    // The seeded admin's only role is role 1 too, and a user whose roles are all disabled is locked out — superusers
+    // included (fba's rule). Give admin a second role so it can disable role 1 and still act.
+    const [ops] = await db.insert(sysRole).values({ name: 'Ops' }).returning()
+    await db.insert(sysUserRole).values({ userId: 1, roleId: ops?.id as number })
+  },
+})
+
+beforeAll(() => {
+  admin = clientsOf(tokens.admin)
+  test = clientsOf(tokens.test)
 })
 
 const codes = async (user: ReturnType<typeof clientsOf>) => {

@@ -4,8 +4,8 @@ import { MenuTreeSchema } from '../../../src/domains/menus/dto'
 import type { roleRoutes } from '../../../src/domains/roles/routes.v1'
 import { sysRole, sysRoleDataScope, sysRoleMenu } from '../../../src/domains/roles/schema'
 import { sysUserRole } from '../../../src/domains/users/schema'
-import { login } from '../../helpers/auth'
-import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { seedAndSignIn } from '../../helpers/auth'
+import { fileDb } from '../../helpers/database'
 import { anyDatetime } from '../../helpers/fixtures'
 import { answer, api, failure, send } from '../../helpers/harness'
 import { pk, treeOf } from '../depts/helpers'
@@ -13,15 +13,13 @@ import { pk, treeOf } from '../depts/helpers'
 const rolesAs = (token?: string) => api<typeof roleRoutes>(token)
 
 const anonymous = rolesAs()
-let adminToken: string
+const tokens = seedAndSignIn()
 let admin: ReturnType<typeof rolesAs>
 let test: ReturnType<typeof rolesAs>
 
-beforeAll(async () => {
-  await seedFileDatabase()
-  adminToken = (await login('admin')).accessToken
-  admin = rolesAs(adminToken)
-  test = rolesAs((await login('test')).accessToken)
+beforeAll(() => {
+  admin = rolesAs(tokens.admin)
+  test = rolesAs(tokens.test)
 })
 
 const roleByName = (name: string) =>
@@ -180,7 +178,7 @@ describe('POST /sys/roles', () => {
     const res = await failure(admin.sys.roles.$post({ json: { name: '测试', status: 1 } }))
     expect(res.status).toBe(409)
     expect(res.body.msg).toBe('Role already exists')
-    const zh = api<typeof roleRoutes>(adminToken, { headers: { 'Accept-Language': 'zh-CN' } })
+    const zh = api<typeof roleRoutes>(tokens.admin, { headers: { 'Accept-Language': 'zh-CN' } })
     expect((await failure(zh.sys.roles.$post({ json: { name: '测试', status: 1 } }))).body.msg).toBe('角色已存在')
   })
 
@@ -196,7 +194,7 @@ describe('POST /sys/roles', () => {
     ]
     for (const [override, loc, type] of cases) {
       const json = { name: 'Valid', status: 1, ...override }
-      const res = await failure(send('POST', '/api/v1/sys/roles', { token: adminToken, json }))
+      const res = await failure(send('POST', '/api/v1/sys/roles', { token: tokens.admin, json }))
       expect(res.status, JSON.stringify(override)).toBe(422)
       expect(res.errors[0], JSON.stringify(override)).toMatchObject({ loc, type })
     }
@@ -283,11 +281,11 @@ describe('PUT /sys/roles/{pk}/menus', () => {
   })
 
   it('validates the body and requires sys:role:menu:edit', async () => {
-    const missing = await failure(send('PUT', '/api/v1/sys/roles/1/menus', { token: adminToken, json: {} }))
+    const missing = await failure(send('PUT', '/api/v1/sys/roles/1/menus', { token: tokens.admin, json: {} }))
     expect(missing.status).toBe(422)
     expect(missing.errors[0]).toMatchObject({ loc: ['body', 'menus'], type: 'missing' })
     const bad = await failure(
-      send('PUT', '/api/v1/sys/roles/1/menus', { token: adminToken, json: { menus: [1, 'x'] } }),
+      send('PUT', '/api/v1/sys/roles/1/menus', { token: tokens.admin, json: { menus: [1, 'x'] } }),
     )
     expect(bad.errors[0]).toMatchObject({ loc: ['body', 'menus', 1], type: 'invalid_type' })
     expect((await failure(putMenus(1, [], anonymous))).status).toBe(401)

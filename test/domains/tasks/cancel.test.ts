@@ -4,12 +4,12 @@
  * is a 409; an unknown one a 404; it needs `sys:task:revoke`.
  */
 import { eq } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { TaskResultRepository } from '../../../src/domains/tasks/repository'
 import type { taskResultRoutes } from '../../../src/domains/tasks/routes.results'
 import { type NewTaskResult, type TaskStatus, taskResult } from '../../../src/domains/tasks/schema'
-import { login } from '../../helpers/auth'
-import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { login, seedAndSignIn } from '../../helpers/auth'
+import { fileDb } from '../../helpers/database'
 import { answer, api, failure, send } from '../../helpers/harness'
 import { expectLogs } from '../../helpers/logs'
 import { signedInWith } from '../../helpers/permissions'
@@ -18,14 +18,9 @@ import { messageStatus, submitter, UNREACHABLE } from './direct-submit'
 /** Long enough that the emulator (time scale 0.001) does not deliver during the test: 3 days → about 4 minutes. */
 const THREE_DAYS_MS = 3 * 86_400_000
 
-let adminToken: string
+const tokens = seedAndSignIn(['admin'])
 
-beforeAll(async () => {
-  await seedFileDatabase()
-  adminToken = (await login('admin')).accessToken
-})
-
-const cancel = (taskId: string, token = adminToken) =>
+const cancel = (taskId: string, token = tokens.admin) =>
   api<typeof taskResultRoutes>(token, { overrides: UNREACHABLE }).tasks[':task_id'].cancel.$delete({
     param: { task_id: taskId },
   })
@@ -78,7 +73,7 @@ describe('DELETE /tasks/{task_id}/cancel', () => {
     const taskId = await insertTask({ status: 'PENDING', messageId: 'msg_somewhere' })
     // The SDK prints the failed call itself; the service logs the cancel it could not make.
     expectLogs({ msg: 'task revoked; its QStash message could not be cancelled' }, /^\[Upstash QStash\]/)
-    const offline = api<typeof taskResultRoutes>(adminToken, { overrides: { QSTASH_URL: 'http://127.0.0.1:9' } })
+    const offline = api<typeof taskResultRoutes>(tokens.admin, { overrides: { QSTASH_URL: 'http://127.0.0.1:9' } })
     expect((await offline.tasks[':task_id'].cancel.$delete({ param: { task_id: taskId } })).status).toBe(200)
     expect(await rowOf(taskId)).toMatchObject({ status: 'REVOKED' })
   })
@@ -93,7 +88,7 @@ describe('DELETE /tasks/{task_id}/cancel', () => {
     const taskId = await insertTask({ status: 'STARTED', startedTime: new Date(), worker: 'worker@test' })
     expect((await cancel(taskId)).status).toBe(200)
     const repository = new TaskResultRepository(fileDb())
-    expect(await repository.finish(taskId, 'SUCCESS', { result: 'late' }, ['STARTED'])).toBe(false)
+    expect(await repository.finish(taskId, 'SUCCESS', { result: 'late' }, ['STARTED'])).toBeUndefined()
     expect(await rowOf(taskId)).toMatchObject({ status: 'REVOKED', result: null })
   })
 
@@ -110,7 +105,7 @@ describe('DELETE /tasks/{task_id}/cancel', () => {
     expect((await cancel(twice)).status).toBe(200)
     expect((await failure(cancel(twice))).status).toBe(409)
     const zh = await failure(
-      send('DELETE', `/api/v1/tasks/${twice}/cancel`, { token: adminToken, headers: { 'Accept-Language': 'zh-CN' } }),
+      send('DELETE', `/api/v1/tasks/${twice}/cancel`, { token: tokens.admin, headers: { 'Accept-Language': 'zh-CN' } }),
     )
     expect(zh.body.msg).toBe('任务已结束（REVOKED）')
   })

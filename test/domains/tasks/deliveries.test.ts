@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { taskResultRoutes } from '../../../src/domains/tasks/routes.results'
 import type { schedulerRoutes } from '../../../src/domains/tasks/routes.schedulers'
 import { taskResult } from '../../../src/domains/tasks/schema'
-import { QSTASH_DELIVERY_PATH as DELIVERY_PATH } from '../../../src/infra/qstash'
+import { QSTASH_DELIVERY_PATH as DELIVERY_PATH, QSTASH_FAILURE_PATH } from '../../../src/infra/qstash'
 import { login } from '../../helpers/auth'
 import { fileDb, seedFileDatabase } from '../../helpers/database'
 import { deliverAll, deliverUntil } from '../../helpers/deliveries'
@@ -21,6 +21,7 @@ import { unique } from '../../helpers/fixtures'
 import { answer } from '../../helpers/harness'
 import { fileBindings, fileRedis } from '../../helpers/isolation'
 import { expectLogs } from '../../helpers/logs'
+import { roundTrips } from '../../helpers/round-trips'
 import { runsKey, submitTask, taskApp, taskHarness } from './helpers'
 
 const bindings = env as unknown as Record<string, string>
@@ -256,6 +257,30 @@ describe('a delivery', () => {
     expect(again.status).toBe(200)
     expect(await again.json()).toMatchObject({ data: { task_id, state: 'SUCCESS', ran: false } })
     expect(await runs(label)).toBe(1)
+  })
+
+  it("that never answered is ended FAILURE by QStash's failure callback, in one database round trip", async () => {
+    const logs = expectLogs({ msg: 'task failure callback' })
+    const { task_id } = await submitTask('test.count', { label: unique('gave-up') }, HELD)
+    const source = JSON.stringify({ kind: 'task', task_id, name: 'test.count' })
+    const body = JSON.stringify({ status: 0, retried: 2, dlqId: 'dlq-gave-up', body: '', sourceBody: btoa(source) })
+    const url = `${fileBindings.PUBLIC_URL}${QSTASH_FAILURE_PATH}`
+    const signed = await signature({ key: bindings.QSTASH_CURRENT_SIGNING_KEY as string, url, body })
+    let recorded: unknown
+    const spent = await roundTrips(async () => {
+      const res = await tasks.send('POST', QSTASH_FAILURE_PATH, {
+        body,
+        headers: { 'Content-Type': 'application/json', 'Upstash-Signature': signed },
+      })
+      recorded = await res.json()
+    })
+    expect(recorded).toMatchObject({ code: 200, data: { recorded: true } })
+    expect(logs.entries[0]).toMatchObject({ task_id, recorded: true })
+    const row = await rowOf(task_id)
+    expect(row).toMatchObject({ status: 'FAILURE', traceback: 'QStash gave up after 3 attempt(s) (DLQ dlq-gave-up)' })
+    // The conditional write answers what the notification needs: the row is not read again.
+    expect(spent.db).toBe(1)
+    await release(task_id)
   })
 
   it('of a task cancelled before delivery never runs it', async () => {

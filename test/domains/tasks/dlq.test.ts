@@ -5,12 +5,12 @@
  */
 
 import { eq } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { taskResultRoutes } from '../../../src/domains/tasks/routes.results'
 import { taskResult } from '../../../src/domains/tasks/schema'
 import { QSTASH_DELIVERY_PATH as DELIVERY_PATH } from '../../../src/infra/qstash'
-import { login } from '../../helpers/auth'
-import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { login, seedAndSignIn } from '../../helpers/auth'
+import { fileDb } from '../../helpers/database'
 import { DATETIME } from '../../helpers/fixtures'
 import { answer, api, failure } from '../../helpers/harness'
 import { expectLogs } from '../../helpers/logs'
@@ -19,16 +19,11 @@ import { eventually, qstash, submitter, UNREACHABLE, UNREACHABLE_URL } from './d
 
 const DELIVERY_URL = `${UNREACHABLE_URL}${DELIVERY_PATH}`
 
-let adminToken: string
+const tokens = seedAndSignIn(['admin'])
 
-beforeAll(async () => {
-  await seedFileDatabase()
-  adminToken = (await login('admin')).accessToken
-})
-
-const dlq = (token = adminToken) => api<typeof taskResultRoutes>(token, { overrides: UNREACHABLE }).tasks.dlq
-const list = (query: { size?: string; cursor?: string } = {}, token = adminToken) => dlq(token).$get({ query })
-const retry = (dlqId: string, token = adminToken) => dlq(token)[':dlq_id'].retry.$post({ param: { dlq_id: dlqId } })
+const dlq = (token = tokens.admin) => api<typeof taskResultRoutes>(token, { overrides: UNREACHABLE }).tasks.dlq
+const list = (query: { size?: string; cursor?: string } = {}, token = tokens.admin) => dlq(token).$get({ query })
+const retry = (dlqId: string, token = tokens.admin) => dlq(token)[':dlq_id'].retry.$post({ param: { dlq_id: dlqId } })
 
 const rowOf = async (taskId: string) => {
   const [row] = await fileDb().select().from(taskResult).where(eq(taskResult.taskId, taskId))
@@ -125,7 +120,7 @@ describe('GET /tasks/dlq', () => {
 
   it('is a 503 without PUBLIC_URL (no delivery route to look for)', async () => {
     expectLogs({ msg: 'request failed', status: 503 })
-    const unset = api<typeof taskResultRoutes>(adminToken, { overrides: { PUBLIC_URL: undefined } })
+    const unset = api<typeof taskResultRoutes>(tokens.admin, { overrides: { PUBLIC_URL: undefined } })
     const unavailable = await failure(unset.tasks.dlq.$get({ query: {} }))
     expect(unavailable.status).toBe(503)
     expect(unavailable.body.data).toMatchObject({ service: 'qstash', reason: 'PUBLIC_URL not set' })

@@ -5,12 +5,12 @@
  */
 import type { z } from '@hono/zod-openapi'
 import { eq, sql } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { schedulerRoutes } from '../../../src/domains/tasks/routes.schedulers'
 import type { SchedulerBodySchema } from '../../../src/domains/tasks/scheduler-dto'
 import { taskResult, taskScheduler } from '../../../src/domains/tasks/schema'
-import { login } from '../../helpers/auth'
-import { fileDb, seedFileDatabase } from '../../helpers/database'
+import { seedAndSignIn } from '../../helpers/auth'
+import { fileDb } from '../../helpers/database'
 import { anyDatetime, unique } from '../../helpers/fixtures'
 import { answer, api, failure, send } from '../../helpers/harness'
 import { signedInWith } from '../../helpers/permissions'
@@ -43,28 +43,21 @@ const SCHEDULER_KEYS = [
 
 type Body = z.input<typeof SchedulerBodySchema>
 
-let admin = ''
-let testUser = ''
-
-beforeAll(async () => {
-  await seedFileDatabase()
-  admin = (await login('admin')).accessToken
-  testUser = (await login('test')).accessToken
-})
+const tokens = seedAndSignIn()
 
 // Submissions go nowhere: nothing listens at UNREACHABLE's address, and the task is not what these tests look at.
-const schedulers = (token = admin) => api<typeof schedulerRoutes>(token, { overrides: UNREACHABLE }).schedulers
+const schedulers = (token = tokens.admin) => api<typeof schedulerRoutes>(token, { overrides: UNREACHABLE }).schedulers
 type ListQuery = Parameters<ReturnType<typeof schedulers>['$get']>[0]['query']
 const pk = (id: number | string) => ({ param: { pk: String(id) } })
 
-const all = (token = admin) => schedulers(token).all.$get()
-const list = (query: ListQuery = {}, token = admin) => schedulers(token).$get({ query })
-const detail = (id: number | string, token = admin) => schedulers(token)[':pk'].$get(pk(id))
-const create = (json: Body, token = admin) => schedulers(token).$post({ json })
-const update = (id: number, json: Body, token = admin) => schedulers(token)[':pk'].$put({ ...pk(id), json })
-const toggle = (id: number, token = admin) => schedulers(token)[':pk'].status.$put(pk(id))
-const remove = (id: number, token = admin) => schedulers(token)[':pk'].$delete(pk(id))
-const execute = (id: number, token = admin) => schedulers(token)[':pk'].execute.$post(pk(id))
+const all = (token = tokens.admin) => schedulers(token).all.$get()
+const list = (query: ListQuery = {}, token = tokens.admin) => schedulers(token).$get({ query })
+const detail = (id: number | string, token = tokens.admin) => schedulers(token)[':pk'].$get(pk(id))
+const create = (json: Body, token = tokens.admin) => schedulers(token).$post({ json })
+const update = (id: number, json: Body, token = tokens.admin) => schedulers(token)[':pk'].$put({ ...pk(id), json })
+const toggle = (id: number, token = tokens.admin) => schedulers(token)[':pk'].status.$put(pk(id))
+const remove = (id: number, token = tokens.admin) => schedulers(token)[':pk'].$delete(pk(id))
+const execute = (id: number, token = tokens.admin) => schedulers(token)[':pk'].execute.$post(pk(id))
 
 /** A valid crontab body for the demo params task; `fields` override. */
 const body = (fields: Partial<Body> = {}): Body => ({
@@ -277,13 +270,13 @@ describe('POST /schedulers', () => {
       ['expire_time', '2026-13-01 00:00:00'],
     ] as const) {
       const res = await failure(
-        send('POST', '/api/v1/schedulers', { token: admin, json: { ...body(), [field]: value } }),
+        send('POST', '/api/v1/schedulers', { token: tokens.admin, json: { ...body(), [field]: value } }),
       )
       expect(res.status, `${field} ${JSON.stringify(value)}`).toBe(422)
       expect(res.errors[0]?.loc).toEqual(['body', field])
     }
     const res = await failure(
-      send('POST', '/api/v1/schedulers', { token: admin, json: { task: 'task_demo', type: 1 } }),
+      send('POST', '/api/v1/schedulers', { token: tokens.admin, json: { task: 'task_demo', type: 1 } }),
     )
     expect(res.status).toBe(422)
     expect(res.errors.map((e) => e.loc)).toEqual([['body', 'name']])
@@ -383,7 +376,7 @@ describe('permissions', () => {
     const id = await created()
     const others = await signedInWith(['sys:task:add', 'sys:task:edit', 'sys:task:del', 'sys:task:exec'])
     const viewer = await signedInWith(['sys:task:view'])
-    for (const token of [testUser, others]) {
+    for (const token of [tokens.test, others]) {
       expect((await failure(all(token))).status).toBe(403)
       expect((await failure(list({}, token))).status).toBe(403)
       expect((await failure(detail(id, token))).status).toBe(403)
@@ -405,7 +398,7 @@ describe('permissions', () => {
     ]
     for (const [code, write] of writes) {
       const id = await created()
-      for (const token of [testUser, viewer]) expect((await write(token, id)).status, `${code} denied`).toBe(403)
+      for (const token of [tokens.test, viewer]) expect((await write(token, id)).status, `${code} denied`).toBe(403)
       expect((await write(await signedInWith([code]), id)).status, `${code} granted`).toBe(200)
     }
   })

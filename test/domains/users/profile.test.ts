@@ -198,6 +198,31 @@ describe('POST /emails/captcha + PUT /sys/users/me/email', () => {
     expect(again.headers.get('Retry-After')).toMatch(/^\d+$/)
   })
 
+  it('limits the sending per user (RATE_LIMIT_EMAIL_CAPTCHA): 429 in the envelope with Retry-After, nothing sent', async () => {
+    // A sliding window weighs the previous one: keep the calls clear of an hour's edge.
+    const into = Date.now() % 3_600_000
+    if (into > 3_590_000) await sleep(3_600_000 - into + 50)
+    const limited = { overrides: { RATE_LIMIT_EMAIL_CAPTCHA: '2/1h' } }
+    const user = await signedIn()
+    for (let i = 0; i < 2; i++) {
+      expect((await sendCode(user.token, `${unique('rl')}@example.com`, limited)).status).toBe(200)
+    }
+    const address = `${unique('rl')}@example.com`
+    const third = sendCode(user.token, address, limited)
+    const { status, body } = await failure(third)
+    expect(status).toBe(429)
+    expect(body).toMatchObject({ code: 429, msg: 'Too many requests, please try again later', data: null })
+    const res = await third
+    expect(Number(res.headers.get('Retry-After'))).toBeGreaterThanOrEqual(1)
+    expect(res.headers.get('RateLimit-Limit')).toBe('2')
+    // Refused before the handler: nothing went out, no code is stored.
+    expect((await readOutbox(fileRedis(), PREFIX)).some((m) => m.to.includes(address))).toBe(false)
+    expect(await fileRedis().exists(codeKey(user.id, address))).toBe(0)
+    // Counted per user: another user from the same address still sends.
+    const other = await signedIn()
+    expect((await sendCode(other.token, `${unique('rl')}@example.com`, limited)).status).toBe(200)
+  })
+
   it('409 when the address belongs to someone else', async () => {
     const user = await signedIn()
     await sendCode(user.token, 'admin@example.com')

@@ -30,7 +30,8 @@ export async function startDevServer(dataDir: string, env: Record<string, string
     await proc.stop()
     throw new Error(`${String(err)}\n${proc.output()}`)
   }
-  return { url, proc, vars: parseDevVars(readFileSync(devVars, 'utf8')) }
+  // `dataDir` holds the emulators' run records (`run/<name>.json`: e.g. the SMTP stand-in's inbox URL).
+  return { url, proc, vars: parseDevVars(readFileSync(devVars, 'utf8')), dataDir }
 }
 
 export type DevServer = Awaited<ReturnType<typeof startDevServer>>

@@ -266,6 +266,13 @@ describe('global per-IP default (RATE_LIMIT_DEFAULT)', () => {
     const ping = await pingFrom(ip, overrides)
     expect(ping.status).toBe(200)
     expect(ping.headers.get('RateLimit-Limit')).toBeNull()
+    // So is the probe with its version in the header rather than the URL.
+    const headerPing = await send('GET', '/api/health/ping', {
+      overrides,
+      headers: { 'CF-Connecting-IP': ip, 'X-API-Version': 'v1' },
+    })
+    expect(headerPing.status).toBe(200)
+    expect(headerPing.headers.get('RateLimit-Limit')).toBeNull()
     // Outside /api nothing is limited.
     expect(
       (await send('GET', '/', { headers: { 'CF-Connecting-IP': ip }, overrides })).headers.get('RateLimit-Limit'),

@@ -21,6 +21,8 @@ import {
   seedPasswords,
   targetEnvironment,
 } from '../../../tools/cli/commands/db'
+import { specOfTable } from '../../../tools/cli/commands/gen'
+import { databaseTarget, dbSettings } from '../../../tools/cli/lib/database-target'
 import { applyMigrations } from '../../../tools/cli/lib/migrate'
 import { MIGRATIONS_DIR } from '../../../tools/cli/lib/paths'
 
@@ -178,6 +180,32 @@ describe('settings', () => {
     expect(isLocalDatabase('http://[::1]:8080')).toBe(true)
     expect(isLocalDatabase('file:local.db')).toBe(true)
     expect(isLocalDatabase('libsql://db-org.turso.io')).toBe(false)
+  })
+
+  it('reach the database from the environment over .dev.vars, for `stratum db` and `stratum gen <table>` alike', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stratum-target-'))
+    try {
+      const url = freshUrl()
+      await client(url).execute('create table shop_item (id integer primary key, name text not null)')
+      const file = join(dir, '.dev.vars')
+      writeFileSync(file, `TURSO_DATABASE_URL=${url}\nTURSO_AUTH_TOKEN=file-token\n`)
+      const fromFile = { STRATUM_DEV_VARS: file }
+      expect(databaseTarget(dbSettings(fromFile))).toEqual({ url, authToken: 'file-token' })
+      const overridden = { ...fromFile, TURSO_DATABASE_URL: 'http://127.0.0.1:1/env/' }
+      expect(databaseTarget(dbSettings(overridden))).toEqual({
+        url: 'http://127.0.0.1:1/env/',
+        authToken: 'file-token',
+      })
+      const spec = await specOfTable('shop_item', { dryRun: true, force: false }, fromFile)
+      expect(spec.table_name).toBe('shop_item')
+      const nowhere = { STRATUM_DEV_VARS: join(dir, 'none.vars') }
+      expect(() => databaseTarget(dbSettings(nowhere))).toThrow(/^TURSO_DATABASE_URL is not set/)
+      await expect(specOfTable('shop_item', { dryRun: true, force: false }, nowhere)).rejects.toThrow(
+        /^TURSO_DATABASE_URL is not set/,
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('defaults the environment to development locally and production remotely', () => {

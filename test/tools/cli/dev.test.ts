@@ -85,6 +85,8 @@ describe('npm run dev', () => {
     expect(first.vars).toMatchObject({
       EMAIL_TRANSPORT: 'smtp',
       EMAIL_HOST: '127.0.0.1',
+      // A login: the Worker's SMTP client refuses a server that offers AUTH when it has no credentials.
+      EMAIL_USERNAME: 'stratum@localhost',
       EMAIL_CONFIG_FROM_ENV: 'true',
     })
     expect(await smtpBanner(smtpPort)).toMatch(/^220 /)

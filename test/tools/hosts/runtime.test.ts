@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { scheduledJobs } from '../../../src/app/scheduled'
+import { ConfigError } from '../../../src/core/config'
 import { createLogger } from '../../../src/core/logging'
 import { createHost, cronTimer } from '../../../src/hosts/runtime'
 
@@ -49,6 +50,28 @@ describe('createHost', () => {
 
     process.env.STRATUM_ENV_FILE = join(dir, 'missing.vars')
     await expect(createHost({ name: 'node' })).rejects.toThrow(/env file .*missing\.vars: not found/)
+  })
+})
+
+describe('TRUSTED_PROXIES', () => {
+  it('is checked at start, its problem in the one message beside the bad config keys', async () => {
+    writeFileSync(join(dir, 'empty.vars'), '')
+    Object.assign(process.env, {
+      STRATUM_ENV_FILE: join(dir, 'empty.vars'),
+      STRATUM_CRON: 'off',
+      LOG_LEVEL: 'loud',
+      TRUSTED_PROXIES: '10.0.0.0/8, nginx',
+    })
+    const refused = createHost({ name: 'node' })
+    await expect(refused).rejects.toBeInstanceOf(ConfigError)
+    await expect(refused).rejects.toThrow(
+      /^Invalid configuration: LOG_LEVEL: .*; TRUSTED_PROXIES: "nginx" is not an IP address or a CIDR range/,
+    )
+    process.env.LOG_LEVEL = 'warn'
+    await expect(createHost({ name: 'node' })).rejects.toThrow(/^Invalid configuration: TRUSTED_PROXIES: "nginx"/)
+    process.env.TRUSTED_PROXIES = '10.0.0.0/8, fd00::/8'
+    const host = await createHost({ name: 'node' })
+    await host.shutdown()
   })
 })
 

@@ -17,34 +17,18 @@
  * Safety: the environment is `ENVIRONMENT` (environment, then .dev.vars). When it is not set and the database is not
  * local, the target is treated as production.
  */
-import { join } from 'node:path'
 import { createClient } from '@libsql/client'
 import { drizzle } from 'drizzle-orm/libsql'
 import { type SeedSummary, seedDatabase } from '../../../src/app/seed'
 import { isTursoHosted } from '../../../src/core/config'
 import { createPasswordHasher } from '../../../src/domains/auth/password'
-import { readDevVars } from '../lib/dev-vars'
+import { databaseTarget, dbSettings, type CliEnv as Env } from '../lib/database-target'
 import { applyMigrations } from '../lib/migrate'
-import { PROJECT_ROOT } from '../lib/paths'
 import { askSecret, canPrompt } from '../lib/prompt'
 
 export const DEV_SEED_PASSWORD = '123456'
 /** Shortest admin password a production seed accepts. */
 export const PRODUCTION_ADMIN_PASSWORD_MIN_LENGTH = 8
-
-type Env = Record<string, string | undefined>
-
-/** Settings for the db commands: the process environment wins over `.dev.vars`. */
-export function dbSettings(env: Env = process.env): Env {
-  const file = readDevVars(env.STRATUM_DEV_VARS ?? join(PROJECT_ROOT, '.dev.vars'))
-  return { ...file, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) }
-}
-
-export function databaseTarget(settings: Env = dbSettings()): { url: string; authToken?: string } {
-  const url = settings.TURSO_DATABASE_URL
-  if (!url) throw new Error('TURSO_DATABASE_URL is not set (run `npm run emulators` or set it in the environment)')
-  return { url, authToken: settings.TURSO_AUTH_TOKEN || undefined }
-}
 
 /** `file:`/`:memory:` databases and loopback hosts. */
 export function isLocalDatabase(url: string): boolean {

@@ -8,7 +8,6 @@
  * Writing registers the module in src/app/domains.ts and runs drizzle-kit for its migration.
  */
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { createClient } from '@libsql/client'
 import { drizzle } from 'drizzle-orm/libsql'
 import { tableColumns } from '../../../src/plugins/code_generator/catalogue'
@@ -16,7 +15,7 @@ import { defaultAppName, specFromTable } from '../../../src/plugins/code_generat
 import { generateModule } from '../../../src/plugins/code_generator/core/generate'
 import { type GenBusinessSpec, GenBusinessSpecSchema } from '../../../src/plugins/code_generator/core/spec'
 import { existingPaths, writablePaths, writeModule } from '../lib/codegen-writer'
-import { readDevVars } from '../lib/dev-vars'
+import { type CliEnv, databaseTarget, dbSettings } from '../lib/database-target'
 import { PROJECT_ROOT } from '../lib/paths'
 
 const USAGE =
@@ -65,22 +64,10 @@ export function readSpecFile(path: string): GenBusinessSpec {
   return parsed.data
 }
 
-type Env = Record<string, string | undefined>
-
-/**
- * The configured database, as `stratum db` reaches it (commands/db.ts `dbSettings`): the environment first, then
- * .dev.vars. Read here without loading the app, which the db commands need for seeding.
- */
-function databaseOf(env: Env = process.env): { url: string; authToken: string | undefined } {
-  const file = readDevVars(env.STRATUM_DEV_VARS ?? join(PROJECT_ROOT, '.dev.vars'))
-  const url = env.TURSO_DATABASE_URL || file.TURSO_DATABASE_URL
-  if (!url) throw new Error('TURSO_DATABASE_URL is not set (run `npm run emulators` or set it in the environment)')
-  return { url, authToken: env.TURSO_AUTH_TOKEN || file.TURSO_AUTH_TOKEN || undefined }
-}
-
 /** The spec of a table of the configured database. */
-export async function specOfTable(table: string, options: GenOptions, env?: Env): Promise<GenBusinessSpec> {
-  const { url, authToken } = databaseOf(env)
+export async function specOfTable(table: string, options: GenOptions, env?: CliEnv): Promise<GenBusinessSpec> {
+  // The database `stratum db` works on.
+  const { url, authToken } = databaseTarget(dbSettings(env))
   const client = createClient({ url, authToken })
   try {
     const columns = await tableColumns(drizzle({ client }), table)
@@ -96,7 +83,7 @@ export interface GenRunOptions {
   root?: string
   log?: (line: string) => void
   /** Environment to read the database from (default: process.env, then .dev.vars). */
-  env?: Env
+  env?: CliEnv
   /** Run drizzle-kit (default true). */
   migrate?: boolean
 }

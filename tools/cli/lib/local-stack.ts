@@ -156,6 +156,10 @@ export async function startService(
           EMAIL_HOST: '127.0.0.1',
           EMAIL_PORT: String(smtp.smtpPort),
           EMAIL_SSL: 'false',
+          // The stand-in offers AUTH and accepts any login; the Worker's worker-mailer refuses a server that offers
+          // AUTH when it has no credentials, so it logs in as it would in production (also the mail's `From`).
+          EMAIL_USERNAME: 'stratum@localhost',
+          EMAIL_PASSWORD: 'local',
           // The seeded EMAIL config rows name a real mail server: locally, mail goes to the stand-in whatever they say.
           EMAIL_CONFIG_FROM_ENV: 'true',
         },
