@@ -5,8 +5,8 @@
  */
 import { and, desc, eq, inArray, ne, type SQL, sql } from 'drizzle-orm'
 import { filter } from '../../infra/db/filters'
-import { readBatch } from '../../infra/db/read-batch'
-import { type ListQuery, Repository, type RepositoryDb } from '../../infra/db/repository'
+import { readBatch, readPage } from '../../infra/db/read-batch'
+import { type ListQuery, type PageShape, Repository, type RepositoryDb, reusableShape } from '../../infra/db/repository'
 import { type Dept, sysDept } from '../depts/schema'
 import { type Role, sysRole } from '../roles/schema'
 import { type NewUser, sysUser, sysUserPasswordHistory, sysUserRole, type User } from './schema'
@@ -100,18 +100,30 @@ export class UserRepository extends Repository<typeof sysUser> {
    */
   async listWithRelations(query: ListQuery): Promise<{ items: UserRelations[]; total: number }> {
     const window = this.pageWindow(query)
-    const [rows, totals, roles] = await readBatch(this.db, [
-      this.db
-        .select({ user: sysUser, dept: sysDept })
-        .from(sysUser)
-        .leftJoin(sysDept, eq(sysDept.id, sysUser.deptId))
-        .where(window.condition)
-        .orderBy(...window.order)
-        .limit(window.limit)
-        .offset(window.offset),
-      this.totalQuery(window),
-      this.#rolesWhere(inArray(sysUserRole.userId, this.pageIdsQuery(window))),
-    ])
+    const build = (shape: PageShape) =>
+      [
+        this.db
+          .select({ user: sysUser, dept: sysDept })
+          .from(sysUser)
+          .leftJoin(sysDept, eq(sysDept.id, sysUser.deptId))
+          .where(shape.condition)
+          .orderBy(...shape.order)
+          .limit(shape.limit)
+          .offset(shape.offset),
+        this.totalQuery(shape),
+        this.#rolesWhere(inArray(sysUserRole.userId, this.pageIdsQuery(shape))),
+      ] as const
+    const key = reusableShape(window, query.sort)
+    const [rows, totals, roles] =
+      key === undefined
+        ? await readBatch(this.db, build(window))
+        : await readPage(
+            this.db,
+            UserRepository,
+            `relations:${key}`,
+            (bounds) => build({ ...window, ...bounds }),
+            window,
+          )
     const rolesByUser = groupRoles(roles)
     return {
       items: rows.map(({ user, dept }) => ({ user, dept, roles: rolesByUser.get(user.id) ?? [] })),

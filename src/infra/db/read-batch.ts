@@ -10,6 +10,7 @@
  * total and the page see one snapshot. Databases this module cannot reach that way (`file:`, `ws:`) go through
  * `db.batch`.
  */
+import { fillPlaceholders, type Placeholder, sql } from 'drizzle-orm'
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch'
 import type { LibSQLDatabase } from 'drizzle-orm/libsql'
 
@@ -32,6 +33,9 @@ export function recordTransport(db: object, url: string, authToken: string | und
   if (!parsed.pathname.endsWith('/')) parsed.pathname += '/'
   transports.set(db, { baseUrl: parsed.href, authToken, fetch: fetcher })
 }
+
+/** The handle `readBatch` needs: Drizzle's `db.batch` (the fallback), keyed to its transport. */
+type BatchingDb = Pick<LibSQLDatabase<Record<string, unknown>>, 'batch'>
 
 /** Drizzle's prepared form of a query builder: what its own `db.batch` uses (`_prepare`, `getQuery`, `mapResult`). */
 interface Prepared {
@@ -78,17 +82,71 @@ export class ReadBatchError extends Error {
  * `db.batch`, which also reports affected rows.
  */
 export async function readBatch<T extends readonly [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]>(
-  db: Pick<LibSQLDatabase<Record<string, unknown>>, 'batch'>,
+  db: BatchingDb,
   queries: T,
 ): Promise<BatchResponse<T>> {
   const transport = transports.get(db)
   if (!transport) return db.batch(queries)
-  const prepared = queries.map((q) => (q as unknown as { _prepare(): Prepared })._prepare())
+  return (await send(transport, queries.map(prepare), {})) as BatchResponse<T>
+}
+
+/** A page's bounds: numbers for one request, placeholders for statements built once (`readPage`). */
+export interface PageBounds {
+  limit: number | Placeholder
+  offset: number | Placeholder
+}
+
+const BOUND_PLACEHOLDERS: PageBounds = { limit: sql.placeholder('limit'), offset: sql.placeholder('offset') }
+
+/** Statements built once per isolate: namespace (e.g. a repository class) → key → prepared statements. */
+const builtPages = new WeakMap<object, Map<string, Prepared[]>>()
+/** Keys per namespace before the oldest is forgotten (a key is a shape, e.g. a sort order, not a value). */
+const PAGES_PER_NAMESPACE = 64
+
+/**
+ * A page read whose statements differ between requests only in their bounds (no filter values, no data-permission
+ * condition): built and prepared once per isolate under `namespace` + `key`, then run with the page's bounds as
+ * parameters. Building the SQL is the largest part of a list's CPU after the client's rows (docs/benchmarks.md);
+ * `key` must name everything else the statements depend on (the sort order). Without an HTTP transport it builds
+ * and runs them as `db.batch` does.
+ */
+export async function readPage<T extends readonly [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]>(
+  db: BatchingDb,
+  namespace: object,
+  key: string,
+  build: (bounds: PageBounds) => T,
+  bounds: { limit: number; offset: number },
+): Promise<BatchResponse<T>> {
+  const transport = transports.get(db)
+  if (!transport) return db.batch(build(bounds))
+  let pages = builtPages.get(namespace)
+  if (!pages) {
+    pages = new Map()
+    builtPages.set(namespace, pages)
+  }
+  let prepared = pages.get(key)
+  if (!prepared) {
+    prepared = build(BOUND_PLACEHOLDERS).map(prepare)
+    pages.set(key, prepared)
+    if (pages.size > PAGES_PER_NAMESPACE) pages.delete(pages.keys().next().value as string)
+  }
+  return (await send(transport, prepared, bounds)) as BatchResponse<T>
+}
+
+const prepare = (query: BatchItem<'sqlite'>): Prepared => (query as unknown as { _prepare(): Prepared })._prepare()
+
+/** One Hrana pipeline request: the statements in a deferred transaction, their rows mapped as Drizzle maps them. */
+async function send(
+  transport: HranaTransport,
+  prepared: Prepared[],
+  values: Record<string, unknown>,
+): Promise<unknown[]> {
   const steps = [
     { stmt: { sql: 'BEGIN DEFERRED', want_rows: false } },
     ...prepared.map((p, i) => {
-      const { sql, params } = p.getQuery()
-      return { condition: { type: 'ok', step: i }, stmt: { sql, args: params.map(toHrana), want_rows: true } }
+      const { sql: text, params } = p.getQuery()
+      const args = fillPlaceholders(params, values).map(toHrana)
+      return { condition: { type: 'ok', step: i }, stmt: { sql: text, args, want_rows: true } }
     }),
     { condition: { type: 'ok', step: prepared.length }, stmt: { sql: 'COMMIT', want_rows: false } },
     {
@@ -114,7 +172,7 @@ export async function readBatch<T extends readonly [BatchItem<'sqlite'>, ...Batc
     const step = result.step_results[i + 1]
     if (!step) throw new ReadBatchError({ message: 'statement not executed (transaction rolled back)' })
     return p.mapResult({ rows: step.rows.map((row) => row.map(fromHrana)) }, true)
-  }) as BatchResponse<T>
+  })
 }
 
 /** A query parameter as the Hrana JSON encoding carries it (numbers as floats, as `@libsql/client` sends them). */

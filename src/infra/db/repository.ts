@@ -24,7 +24,7 @@ import type { LibSQLDatabase } from 'drizzle-orm/libsql/driver-core'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { BadRequestError } from '../../core/errors'
 import { buildFilters, type FilterSpec } from './filters'
-import { readBatch } from './read-batch'
+import { type PageBounds, readBatch, readPage } from './read-batch'
 
 /**
  * A Drizzle libSQL database: the Worker's web driver (`drizzle-orm/libsql/web`) and the Node driver
@@ -100,6 +100,18 @@ export interface PageWindow {
   offset: number
 }
 
+/** A page window whose bounds may be placeholders (statements built once, `readPage`). */
+export type PageShape = Omit<PageWindow, 'limit' | 'offset'> & PageBounds
+
+/**
+ * A key for a window's statements when they can be built once per isolate (`readPage`): only when nothing but the
+ * bounds varies between requests — no condition (no filter, no data permission) — keyed by its sort.
+ */
+export function reusableShape(window: PageWindow, sort: Sort | undefined): string | undefined {
+  if (window.condition !== undefined) return undefined
+  return typeof sort === 'string' ? sort : (sort ?? []).join(',')
+}
+
 export const DEFAULT_PAGE = 1
 export const DEFAULT_PAGE_SIZE = 20
 
@@ -170,14 +182,20 @@ export class Repository<TTable extends TableWithId> {
   /** One page plus the total number of matching rows, read in one round trip (`db.batch`). */
   async list(query: ListQuery = {}): Promise<ListResult<Row<TTable>>> {
     const window = this.pageWindow(query)
-    const [items, totals] = await readBatch(this.db, [
-      this.#select()
-        .where(window.condition)
-        .orderBy(...window.order)
-        .limit(window.limit)
-        .offset(window.offset),
-      this.totalQuery(window),
-    ])
+    const build = (shape: PageShape) =>
+      [
+        this.#select()
+          .where(shape.condition)
+          .orderBy(...shape.order)
+          .limit(shape.limit)
+          .offset(shape.offset),
+        this.totalQuery(shape),
+      ] as const
+    const key = reusableShape(window, query.sort)
+    const [items, totals] =
+      key === undefined
+        ? await readBatch(this.db, build(window))
+        : await readPage(this.db, this.constructor, `list:${key}`, (bounds) => build({ ...window, ...bounds }), window)
     return { items: items as Row<TTable>[], total: totals[0]?.total ?? 0 }
   }
 
@@ -197,12 +215,12 @@ export class Repository<TTable extends TableWithId> {
   }
 
   /** `SELECT count(*)` of a page window's condition (un-executed, for a batch). */
-  totalQuery(window: PageWindow) {
+  totalQuery(window: PageShape) {
     return this.db.select({ total: count() }).from(this.#anyTable).where(window.condition)
   }
 
   /** The ids of a page window's rows as a subquery (`inArray(child.parentId, repo.pageIdsQuery(window))`). */
-  pageIdsQuery(window: PageWindow) {
+  pageIdsQuery(window: PageShape) {
     return this.db
       .select({ id: this.table.id })
       .from(this.#anyTable)

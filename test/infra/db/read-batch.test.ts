@@ -8,7 +8,7 @@ import { blob, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../src/core/config'
 import { createDb, type Db } from '../../../src/infra/db/client'
-import { readBatch } from '../../../src/infra/db/read-batch'
+import { type PageBounds, readBatch, readPage } from '../../../src/infra/db/read-batch'
 import { fileClient, fileDb } from '../../helpers/database'
 import { fileBindings } from '../../helpers/isolation'
 
@@ -94,5 +94,42 @@ describe('readBatch', () => {
     const missing = sqliteTable('read_batch_missing', { id: integer().primaryKey() })
     const err = await readBatch(db, [db.select().from(probe), db.select().from(missing)]).catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'SQLITE_ERROR', message: expect.stringContaining('no such table') })
+  })
+})
+
+describe('readPage', () => {
+  /** The probe ids of a page, and the total, built through `build` (which counts how often it is called). */
+  const pageOf = (handle: Db, key: string, limit: number, offset: number, counter: { built: number }) =>
+    readPage(
+      handle,
+      probe,
+      key,
+      (bounds: PageBounds) => {
+        counter.built++
+        return [
+          handle.select({ id: probe.id }).from(probe).orderBy(probe.id).limit(bounds.limit).offset(bounds.offset),
+          handle.select({ total: count() }).from(probe),
+        ] as const
+      },
+      { limit, offset },
+    )
+
+  it('builds a shape once per isolate and runs it with each page’s bounds', async () => {
+    const counter = { built: 0 }
+    expect(await pageOf(db, 'by-id', 2, 0, counter)).toEqual([[{ id: 1 }, { id: 2 }], [{ total: 3 }]])
+    expect(await pageOf(db, 'by-id', 2, 2, counter)).toEqual([[{ id: 3 }], [{ total: 3 }]])
+    // Another request's handle (a database per tenant reads through its own) reuses the statements too.
+    const other = createDb(loadConfig({ TURSO_DATABASE_URL: fileBindings.TURSO_DATABASE_URL })) as Db
+    expect(await pageOf(other, 'by-id', 1, 1, counter)).toEqual([[{ id: 2 }], [{ total: 3 }]])
+    expect(counter.built).toBe(1)
+    await pageOf(db, 'another shape', 1, 0, counter)
+    expect(counter.built).toBe(2)
+  })
+
+  it('builds with the numbers every time for a handle it cannot reach over HTTP', async () => {
+    const counter = { built: 0 }
+    expect(await pageOf(fileDb() as unknown as Db, 'file', 1, 2, counter)).toEqual([[{ id: 3 }], [{ total: 3 }]])
+    await pageOf(fileDb() as unknown as Db, 'file', 1, 2, counter)
+    expect(counter.built).toBe(2)
   })
 })
