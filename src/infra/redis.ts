@@ -11,6 +11,7 @@
 import { errors, Redis, type Requester, type UpstashRequest } from '@upstash/redis'
 import type { Config } from '../core/config'
 import { Deadline } from './deadline'
+import { lazyInstance } from './lazy'
 
 /** One answer of the REST endpoint, read whole. */
 export interface UpstashReply {
@@ -132,20 +133,7 @@ export function redisRequester(
  * gathered whether or not its method needs Redis).
  */
 export function redisOn(requester: Requester): Redis {
-  let client: Redis | undefined
-  const real = (): Redis => {
-    client ??= PipelinedRedis.over(requester)
-    return client
-  }
-  return new Proxy({} as Redis, {
-    get(_, prop) {
-      const target = real()
-      const value: unknown = Reflect.get(target, prop)
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
-    },
-    has: (_, prop) => Reflect.has(real(), prop),
-    set: (_, prop, value) => Reflect.set(real(), prop, value),
-  })
+  return lazyInstance(() => PipelinedRedis.over(requester))
 }
 
 /** The Redis client for `config` over `transport` (default: fetch), bounded by `REDIS_TIMEOUT_MS`. */

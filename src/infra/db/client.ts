@@ -11,14 +11,19 @@ import { createClient } from '@libsql/client/web'
 import { drizzle } from 'drizzle-orm/libsql/web'
 import type { Config } from '../../core/config'
 import { Deadline } from '../deadline'
+import { lazyInstance } from '../lazy'
 import { recordTransport } from './read-batch'
 
 export function createDb(config: Config) {
   if (!config.TURSO_DATABASE_URL) return undefined
   const deadline = new Deadline('database', config.DB_TIMEOUT_MS)
   const fetcher = deadline.fetch()
-  const client = createClient({ url: config.TURSO_DATABASE_URL, authToken: config.TURSO_AUTH_TOKEN, fetch: fetcher })
-  const db = drizzle({ client, casing: 'snake_case' })
+  const { TURSO_DATABASE_URL: url, TURSO_AUTH_TOKEN: authToken } = config
+  const db = drizzle({
+    // Built on its first call: a request that only reads through ./read-batch.ts (a list) never needs it.
+    client: lazyInstance(() => createClient({ url, authToken, fetch: fetcher })),
+    casing: 'snake_case',
+  })
   // Lists read through the same URL, token and deadline without the client (./read-batch.ts).
   recordTransport(db, config.TURSO_DATABASE_URL, config.TURSO_AUTH_TOKEN, fetcher)
   return db
