@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping'
 import { PROJECT_ROOT } from '../cli/lib/paths'
-import { adminToken, captchaOff, seedUsers } from './lib/app-session'
+import { adminToken, captchaOff, productionBenchVars, seedUsers } from './lib/app-session'
 import { startEmulators } from './lib/emulators'
 import { load } from './lib/load'
 import { processCpuMs } from './lib/proc'
@@ -90,14 +90,7 @@ async function main(): Promise<void> {
   const emulators = await startEmulators()
   let stop = async () => {}
   try {
-    const vars: Record<string, string> = {
-      ...emulators.vars,
-      ENVIRONMENT: 'production',
-      LOG_LEVEL: 'warn',
-      SWAGGER_LOGIN_ENABLED: 'true',
-      PUBLIC_URL: 'http://bench.local',
-      RATE_LIMIT_DEFAULT: '100000000/60s',
-    }
+    const vars = productionBenchVars(emulators.vars)
     await captchaOff(vars)
     const bundle = buildWorkerdApp(workDir)
     const { config, port } = await serveConfig(bundle, vars)

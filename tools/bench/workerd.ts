@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { adminToken, captchaOff, seedUsers } from './lib/app-session'
+import { adminToken, captchaOff, productionBenchVars, seedUsers } from './lib/app-session'
 import { type BenchEmulators, startEmulators } from './lib/emulators'
 import { load } from './lib/load'
 import { busyShare, machineCpu, processCpuMs } from './lib/proc'
@@ -132,14 +132,8 @@ async function main(): Promise<void> {
   const running: RunningTarget[] = []
   try {
     emulators = await startEmulators()
-    // Production config; the default per-IP limit ON, with a limit the bench never reaches (one client IP).
     const vars: Record<string, string> = {
-      ...emulators.vars,
-      ENVIRONMENT: 'production',
-      LOG_LEVEL: 'warn',
-      SWAGGER_LOGIN_ENABLED: 'true',
-      PUBLIC_URL: 'http://bench.local',
-      RATE_LIMIT_DEFAULT: process.env.BENCH_RATE_LIMIT_DEFAULT ?? '100000000/60s',
+      ...productionBenchVars(emulators.vars),
       // The login scenario logs in over and over from one address, without a captcha (switched off below).
       RATE_LIMIT_LOGIN: '100000000/60s',
     }

@@ -6,6 +6,21 @@ import { createClient } from '@libsql/client'
 import { Redis } from '@upstash/redis'
 import type { RunningTarget } from './targets'
 
+/**
+ * The app's variables for a bench: production config (access lines off), the docs-UI login on (the bench signs in
+ * through it), and the default per-IP limit ON with a limit one client never reaches.
+ */
+export function productionBenchVars(emulatorVars: Record<string, string>): Record<string, string> {
+  return {
+    ...emulatorVars,
+    ENVIRONMENT: 'production',
+    LOG_LEVEL: 'warn',
+    SWAGGER_LOGIN_ENABLED: 'true',
+    PUBLIC_URL: 'http://bench.local',
+    RATE_LIMIT_DEFAULT: process.env.BENCH_RATE_LIMIT_DEFAULT ?? '100000000/60s',
+  }
+}
+
 /** The seeded admin's access token, through the docs-UI login (captcha read from Redis, as a person reads it). */
 export async function adminToken(app: RunningTarget, vars: Record<string, string>): Promise<string> {
   const captcha = (await (await fetch(`${app.url}/api/v1/auth/captcha`)).json()) as { data: { uuid: string } }
