@@ -40,7 +40,7 @@ export const UserInfoSchema = z
 export type UserInfo = z.infer<typeof UserInfoSchema>
 
 /** The fields UserInfo reads: a `sys_user` row, or the auth snapshot with its times as Dates. */
-type UserInfoSource = Pick<
+export type UserInfoSource = Pick<
   User,
   | 'id'
   | 'uuid'
@@ -111,7 +111,7 @@ export type UserWithRelation = z.infer<typeof UserWithRelationSchema>
 export const PageUserWithRelationSchema = pageSchema(UserWithRelationSchema).openapi('PageUserWithRelation')
 
 export function toUserWithRelation(
-  user: User,
+  user: UserInfoSource,
   dept: Dept | null | undefined,
   roles: readonly Role[],
 ): UserWithRelation {

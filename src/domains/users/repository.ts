@@ -11,11 +11,35 @@ import { type Dept, sysDept } from '../depts/schema'
 import { type Role, sysRole } from '../roles/schema'
 import { type NewUser, sysUser, sysUserPasswordHistory, sysUserRole, type User } from './schema'
 
-export interface UserRelations {
-  user: User
+export interface UserRelations<U = User> {
+  user: U
   dept: Dept | null
   roles: Role[]
 }
+
+/**
+ * The user columns a list shows (`UserInfo`): not the password hash, which a list has no reason to read, nor the
+ * bookkeeping times — a quarter fewer cells per row to send, decode and map.
+ */
+const listedUser = {
+  id: sysUser.id,
+  uuid: sysUser.uuid,
+  username: sysUser.username,
+  nickname: sysUser.nickname,
+  deptId: sysUser.deptId,
+  avatar: sysUser.avatar,
+  email: sysUser.email,
+  phone: sysUser.phone,
+  status: sysUser.status,
+  isSuperuser: sysUser.isSuperuser,
+  isStaff: sysUser.isStaff,
+  isMultiLogin: sysUser.isMultiLogin,
+  joinTime: sysUser.joinTime,
+  lastLoginTime: sysUser.lastLoginTime,
+}
+
+/** A listed user: the `User` fields of `listedUser`. */
+export type ListedUser = Pick<User, keyof typeof listedUser>
 
 export class UserRepository extends Repository<typeof sysUser> {
   constructor(db: RepositoryDb) {
@@ -98,12 +122,12 @@ export class UserRepository extends Repository<typeof sysUser> {
    * A page of users with their departments and roles, and the total, in one round trip: the roles are selected by the
    * page's ids as a subquery, so nothing waits for the page to come back first.
    */
-  async listWithRelations(query: ListQuery): Promise<{ items: UserRelations[]; total: number }> {
+  async listWithRelations(query: ListQuery): Promise<{ items: UserRelations<ListedUser>[]; total: number }> {
     const window = this.pageWindow(query)
     const build = (shape: PageShape) =>
       [
         this.db
-          .select({ user: sysUser, dept: sysDept })
+          .select({ user: listedUser, dept: sysDept })
           .from(sysUser)
           .leftJoin(sysDept, eq(sysDept.id, sysUser.deptId))
           .where(shape.condition)

@@ -36,7 +36,7 @@ import { type EventSink, eventsOf } from '../events/outbox'
 import type { CreateUserBody, PermissionType, UpdateUserBody } from './dto'
 import { userCreated, userDeleted, userUpdated } from './events'
 import { assertNotReused, assertPasswordRules, recentPasswordHashes } from './password-policy'
-import { type UserRelations, UserRepository } from './repository'
+import { type ListedUser, type UserRelations, UserRepository } from './repository'
 import { type NewUser, sysUser, type User } from './schema'
 
 /** How long an email verification code lives (fba's `EMAIL_CAPTCHA_EXPIRE_SECONDS`). */
@@ -135,7 +135,7 @@ export class UserService {
   async list(
     query: PageQuery & Record<string, unknown>,
     permission?: SQL,
-  ): Promise<{ items: UserRelations[]; total: number }> {
+  ): Promise<{ items: UserRelations<ListedUser>[]; total: number }> {
     const { page, size, ...filters } = query
     return this.users.listWithRelations({ page, size, filters, permission })
   }
