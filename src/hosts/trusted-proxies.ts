@@ -8,6 +8,7 @@
  *
  * Pure functions, no `node:` module: Node, Bun and Deno run it alike, and tests call it directly.
  */
+import { ipv6Groups, parseIpv4 } from '../core/ip'
 
 /** An IPv4 address (32 bits) or an IPv6 one (128 bits); IPv4-mapped IPv6 (`::ffff:a.b.c.d`) is read as IPv4. */
 interface Address {
@@ -26,61 +27,14 @@ interface Range {
 
 export type TrustedProxies = readonly Range[]
 
-const V4_PART = /^(?:0|[1-9]\d{0,2})$/
-const V6_GROUP = /^[0-9A-Fa-f]{1,4}$/
 // `203.0.113.7:51234`, `[2001:db8::1]:443`, `[2001:db8::1]`: some proxies write the client's port too.
 const V4_WITH_PORT = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/
 const BRACKETED_V6 = /^\[([^\]]+)\](?::\d{1,5})?$/
 
-/** Dotted-quad IPv4 as a number; leading zeros are refused (some parsers read them as octal). */
-function parseV4(text: string): number | undefined {
-  const parts = text.split('.')
-  if (parts.length !== 4) return undefined
-  let value = 0
-  for (const part of parts) {
-    if (!V4_PART.test(part)) return undefined
-    const n = Number(part)
-    if (n > 255) return undefined
-    value = value * 256 + n
-  }
-  return value
-}
-
-/** The 16-bit groups of one side of `::` (the last group may be a dotted IPv4 when `v4Tail`). */
-function v6Groups(side: string, v4Tail: boolean): number[] | undefined {
-  if (side === '') return []
-  const parts = side.split(':')
-  const groups: number[] = []
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] ?? ''
-    if (v4Tail && i === parts.length - 1 && part.includes('.')) {
-      const v4 = parseV4(part)
-      if (v4 === undefined) return undefined
-      groups.push(Math.floor(v4 / 65536), v4 % 65536)
-    } else if (V6_GROUP.test(part)) {
-      groups.push(Number.parseInt(part, 16))
-    } else {
-      return undefined
-    }
-  }
-  return groups
-}
-
-/** IPv6 (with `::` and a dotted IPv4 tail; no zone id) as a 128-bit number. */
+/** IPv6 as a 128-bit number. */
 function parseV6(text: string): bigint | undefined {
-  if (text.length < 2 || text.length > 45) return undefined
-  const gap = text.indexOf('::')
-  let groups: number[] | undefined
-  if (gap < 0) {
-    groups = v6Groups(text, true)
-    if (groups?.length !== 8) return undefined
-  } else {
-    if (text.indexOf('::', gap + 1) >= 0) return undefined
-    const left = v6Groups(text.slice(0, gap), false)
-    const right = v6Groups(text.slice(gap + 2), true)
-    if (!left || !right || left.length + right.length > 7) return undefined
-    groups = [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right]
-  }
+  const groups = ipv6Groups(text)
+  if (!groups) return undefined
   let value = 0n
   for (const group of groups) value = (value << 16n) | BigInt(group)
   return value
@@ -90,7 +44,7 @@ const MAPPED_V4 = 0xffffn
 
 /** An address as written (an X-Forwarded-For entry, a socket's peer), or undefined when it is not one. */
 export function parseAddress(text: string): Address | undefined {
-  const v4 = parseV4(text)
+  const v4 = parseIpv4(text)
   if (v4 !== undefined) return { v6: false, value: BigInt(v4), text }
   const v6 = parseV6(text)
   if (v6 === undefined) return undefined

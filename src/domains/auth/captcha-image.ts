@@ -4,6 +4,7 @@
  * encoded as an 8-bit RGB PNG by hand (the zlib stream comes from the native CompressionStream). The admin UI shows
  * the result as `data:image/png;base64,<image>`.
  */
+import { bytesToBase64 } from '../../core/encoding'
 
 /**
  * No 0/O, 1/I/L: characters people confuse on a noisy image. No E: `@upstash/redis` reads a stored value that parses
@@ -87,7 +88,7 @@ export async function renderCaptchaPng(code: string, options: CaptchaImageOption
   drawText(image, glyphs)
   drawNoiseLines(image, 2)
   drawNoiseDots(image, Math.round((width * height) / 30))
-  return toBase64(await encodePng(image))
+  return bytesToBase64(await encodePng(image))
 }
 
 /** RGB pixels stored directly as PNG scanlines: a filter byte (0, none) then the row's pixels. */
@@ -258,11 +259,4 @@ function crc32(bytes: Uint8Array): number {
   let crc = 0xffffffff
   for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8)
   return (crc ^ 0xffffffff) >>> 0
-}
-
-function toBase64(bytes: Uint8Array): string {
-  // Chunked: String.fromCharCode over a whole image could exceed the argument-count limit.
-  let binary = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return btoa(binary)
 }

@@ -9,6 +9,7 @@
  */
 
 import { PBKDF2_MAX_ITERATIONS } from '../../core/config'
+import { base64ToBytes, bytesToBase64 } from '../../core/encoding'
 
 export interface PasswordHasher {
   hash(plain: string): Promise<string>
@@ -132,16 +133,13 @@ function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 function toBase64Url(bytes: Uint8Array): string {
-  let binary = ''
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
+  return bytesToBase64(bytes).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
 }
 
 function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return null
   try {
-    const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'))
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0))
+    return base64ToBytes(text.replaceAll('-', '+').replaceAll('_', '/'))
   } catch {
     return null
   }

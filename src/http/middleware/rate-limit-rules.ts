@@ -17,6 +17,7 @@ import type { Context } from 'hono'
 import type { Config, ConfigRate } from '../../core/config'
 import { RATE_LIMIT_CONFIG_DEFAULTS } from '../../core/config'
 import { sha256Hex } from '../../core/encoding'
+import { ipv6Groups } from '../../core/ip'
 import type { Redis } from '../../infra/redis'
 import type { ScriptRunner } from '../../infra/redis-batch'
 import type { AppEnv } from '../context'
@@ -204,7 +205,7 @@ export function parseIdentity(text: string): Identity {
 export function ipBucket(ip: string): string {
   const addr = ip.trim().toLowerCase()
   if (!addr.includes(':')) return addr
-  const groups = expandIpv6(addr)?.map((g) => Number.parseInt(g, 16))
+  const groups = ipv6Groups(addr)
   if (!groups) return addr
   const [, , , , , g5 = 0, g6 = 0, g7 = 0] = groups
   if (groups.slice(0, 5).every((g) => g === 0) && g5 === 0xffff) return `${g6 >> 8}.${g6 & 255}.${g7 >> 8}.${g7 & 255}`
@@ -212,30 +213,6 @@ export function ipBucket(ip: string): string {
     .slice(0, 4)
     .map((g) => g.toString(16))
     .join(':')}::/64`
-}
-
-/** The 8 hextets of an IPv6 address (an embedded IPv4 tail counts as two), or null when it is not one. */
-function expandIpv6(addr: string): string[] | null {
-  const halves = addr.split('::')
-  if (halves.length > 2) return null
-  const parse = (part: string): string[] | null => {
-    if (!part) return []
-    const out: string[] = []
-    for (const piece of part.split(':')) {
-      if (/^[0-9a-f]{1,4}$/.test(piece)) out.push(piece)
-      else if (/^\d{1,3}(\.\d{1,3}){3}$/.test(piece)) {
-        const [a = 0, b = 0, c = 0, d = 0] = piece.split('.').map(Number)
-        out.push(((a << 8) | b).toString(16), ((c << 8) | d).toString(16))
-      } else return null
-    }
-    return out
-  }
-  const head = parse(halves[0] ?? '')
-  const tail = halves.length === 2 ? parse(halves[1] ?? '') : []
-  if (!head || !tail) return null
-  const missing = 8 - head.length - tail.length
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return null
-  return [...head, ...Array<string>(missing).fill('0'), ...tail]
 }
 
 /** Percent-encoding down to `[A-Za-z0-9_.%-]`: no `:` (key separator) and no glob character (`*?[]\`). */

@@ -13,6 +13,7 @@
 import { fillPlaceholders, type Placeholder, sql } from 'drizzle-orm'
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch'
 import type { LibSQLDatabase } from 'drizzle-orm/libsql'
+import { base64ToBytes, bytesToBase64 } from '../../core/encoding'
 
 /** How a request's database handle is reached over HTTP (recorded by `createDb`). */
 export interface HranaTransport {
@@ -24,14 +25,32 @@ export interface HranaTransport {
 
 const transports = new WeakMap<object, HranaTransport>()
 
-/** Records how `db` is reached, when it is over HTTP. */
-export function recordTransport(db: object, url: string, authToken: string | undefined, fetcher: typeof fetch): void {
+/** Base URLs by configured URL (parsed once per isolate, not per request); null: not reachable over HTTP. */
+const baseUrls = new Map<string, string | null>()
+/** Distinct database URLs remembered (one per tenant database); past it the map starts again. */
+const MAX_BASE_URLS = 256
+
+/** `http(s)://…/` for a libSQL URL as the client reads it (`libsql://` is HTTPS unless `tls=0`), else null. */
+function baseUrlOf(url: string): string | null {
+  let base = baseUrls.get(url)
+  if (base !== undefined) return base
   const parsed = new URL(url)
   if (parsed.protocol === 'libsql:') parsed.protocol = parsed.searchParams.get('tls') === '0' ? 'http:' : 'https:'
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return
-  parsed.search = ''
-  if (!parsed.pathname.endsWith('/')) parsed.pathname += '/'
-  transports.set(db, { baseUrl: parsed.href, authToken, fetch: fetcher })
+  base = null
+  if (parsed.protocol === 'http:' || parsed.protocol === 'https:') {
+    parsed.search = ''
+    if (!parsed.pathname.endsWith('/')) parsed.pathname += '/'
+    base = parsed.href
+  }
+  if (baseUrls.size >= MAX_BASE_URLS) baseUrls.clear()
+  baseUrls.set(url, base)
+  return base
+}
+
+/** Records how `db` is reached, when it is over HTTP. */
+export function recordTransport(db: object, url: string, authToken: string | undefined, fetcher: typeof fetch): void {
+  const baseUrl = baseUrlOf(url)
+  if (baseUrl) transports.set(db, { baseUrl, authToken, fetch: fetcher })
 }
 
 /** The handle `readBatch` needs: Drizzle's `db.batch` (the fallback), keyed to its transport. */
@@ -187,10 +206,7 @@ function toHrana(value: unknown): HranaValue {
   if (typeof value === 'boolean') return { type: 'integer', value: value ? '1' : '0' }
   if (value instanceof Date) return { type: 'float', value: value.valueOf() }
   if (value instanceof ArrayBuffer || value instanceof Uint8Array) {
-    const bytes = value instanceof Uint8Array ? value : new Uint8Array(value)
-    let binary = ''
-    for (const byte of bytes) binary += String.fromCharCode(byte)
-    return { type: 'blob', base64: btoa(binary) }
+    return { type: 'blob', base64: bytesToBase64(value instanceof Uint8Array ? value : new Uint8Array(value)) }
   }
   throw new TypeError(`Unsupported query parameter of type ${typeof value}`)
 }
@@ -209,11 +225,7 @@ function fromHrana(value: HranaValue): unknown {
         throw new RangeError('Received integer which is too large to be safely represented as a JavaScript number')
       return n
     }
-    case 'blob': {
-      const binary = atob(value.base64)
-      const bytes = new Uint8Array(binary.length)
-      for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
-      return bytes.buffer
-    }
+    case 'blob':
+      return base64ToBytes(value.base64).buffer
   }
 }
