@@ -21,6 +21,7 @@ import { realtimeRoutes } from '../domains/realtime/routes'
 import type { AccessCheck } from '../http/access'
 import type { AppEnv } from '../http/context'
 import { handleError } from '../http/error-handler'
+import { type MountedRoutes, mountRoutes, type RouteIndex, type RoutesEntry, unitKey } from '../http/lazy-routes'
 import { MemoRouter } from '../http/memo-router'
 import { requestPipeline } from '../http/middleware/pipeline'
 import { documentVersion } from '../http/openapi'
@@ -28,14 +29,15 @@ import { routeMiss } from '../http/route-miss'
 import { createRouter, type Router } from '../http/router'
 import type { ServiceFactories } from '../infra/services'
 import { checkPlugins } from '../plugins/check'
+import { gatedRouter } from '../plugins/gate'
 import { pluginMessages } from '../plugins/messages'
-import { mountPlugins } from '../plugins/mount'
 import { PLUGINS } from '../plugins/registry'
 import { pluginAdminRoutes } from '../plugins/routes'
 import { pluginRequestContext } from '../plugins/settings'
 import type { PluginManifest } from '../plugins/types'
 import { pageRoutes } from '../views/pages'
 import { appCatalogue, DOMAINS } from './domains'
+import { ROUTE_INDEX } from './route-index'
 
 /** The API versions some module serves, in order. */
 const versionsOf = (domains: readonly DomainModule[]): ApiVersion[] =>
@@ -43,14 +45,42 @@ const versionsOf = (domains: readonly DomainModule[]): ApiVersion[] =>
 
 export const SUPPORTED_VERSIONS: readonly string[] = versionsOf(DOMAINS)
 
-/** One version's router: every module's routers for it, in list order. */
-function versionRouter(version: ApiVersion, domains: readonly DomainModule[], catalogue: AppCatalogue): Router {
+interface VersionParts {
+  domains: readonly DomainModule[]
+  plugins: readonly PluginManifest[]
+  catalogue: AppCatalogue
+  index: RouteIndex
+  titles: RouteTitles
+}
+
+/**
+ * One version's router: every module's routers for it, in list order, then (v1) the plugin administration and every
+ * plugin's routers, each behind its gate. Lazy routers get stand-ins from the route index (http/lazy-routes.ts).
+ * Returns the router and, for the OpenAPI document, every mounted router in the same order.
+ */
+function versionRouter(version: ApiVersion, parts: VersionParts): { router: Router; mounted: MountedRoutes[] } {
+  const { domains, plugins, catalogue, index, titles } = parts
   const router = createRouter()
-  for (const domain of domains) {
-    const build = domain.routes?.[version]
-    if (build) router.route('/', build(catalogue))
+  const mounted: MountedRoutes[] = []
+  const mount = <F>(key: string, entry: RoutesEntry<F> | undefined, build: (factory: F) => Router) => {
+    if (!entry) return
+    // The operation log's titles: each router's route summaries, once it is built (a lazy one on its first request).
+    const titled = (built: Router) => titles.add(built, `/api/${version}`)
+    mounted.push(mountRoutes(router, key, entry, build, index[version]?.[key], titled))
   }
-  return router
+  for (const domain of domains) mount(unitKey('domain', domain.name), domain.routes?.[version], (f) => f(catalogue))
+  // Plugin administration is part of the v1 admin API.
+  if (version === 'v1')
+    mount(
+      'plugins',
+      () => pluginAdminRoutes(plugins),
+      (f) => f(),
+    )
+  // Every plugin is mounted, enabled or not: its gate decides per request, so a toggle needs no redeploy.
+  for (const plugin of plugins) {
+    mount(unitKey('plugin', plugin.name), plugin.routes?.[version], (f) => gatedRouter(plugin, f(), plugins))
+  }
+  return { router, mounted }
 }
 
 export interface AppOptions {
@@ -70,6 +100,8 @@ export interface AppOptions {
    * QStash and inserted by a consumer once the database is back, domains/logs/opera-deferred.ts).
    */
   operaLogFallback?: OperaLogFallback
+  /** The routes of the lazy routers (default: src/app/route-index.ts, written by `npm run routes`). */
+  routeIndex?: RouteIndex
 }
 
 export function createApp(options: AppOptions = {}) {
@@ -110,13 +142,11 @@ export function createApp(options: AppOptions = {}) {
   // Uploaded files, where fba serves them (`/static/upload/<key>`, docs/files.md).
   app.route('/', fileServeRoutes())
 
+  const index = options.routeIndex ?? ROUTE_INDEX
   for (const version of versions) {
-    const router = versionRouter(version, domains, catalogue)
-    // Plugin administration is part of the v1 admin API; each plugin's routers go behind its gate.
-    if (version === 'v1') router.route('/', pluginAdminRoutes(plugins))
-    mountPlugins(router, version, plugins)
-    documentVersion(router, version, APP_VERSION)
-    titles.add(router, `/api/${version}`)
+    const { router, mounted } = versionRouter(version, { domains, plugins, catalogue, index, titles })
+    // The document loads the lazy routers on its first request (it describes every route).
+    documentVersion(router, version, APP_VERSION, () => Promise.all(mounted.map((m) => m.router())))
     app.route(`/api/${version}`, router)
   }
 

@@ -13,12 +13,15 @@ import { type ClientRequestOptions, hc } from 'hono/client'
 import type { Schema } from 'hono/types'
 import type { DomainModules } from '../app/domains'
 import type { AppEnv } from '../http/context'
+import type { LazyRoutes } from '../http/lazy-routes'
 import type { InstalledPlugins } from '../plugins/registry'
 
 type ApiVersion = 'v1' | 'v2'
 
-/** The route schema of a router factory (`(catalogue) => Router`), or nothing. */
-type SchemaOf<F> = F extends (...args: never[]) => infer R
+/** The route schema of a router factory (`(catalogue) => Router`, or one loaded on first use), or nothing. */
+type SchemaOf<F> = F extends LazyRoutes<infer G> ? SchemaOfFactory<G> : SchemaOfFactory<F>
+
+type SchemaOfFactory<F> = F extends (...args: never[]) => infer R
   ? R extends Hono<infer _E extends Env, infer S extends Schema, infer _B extends string>
     ? KnownPaths<S>
     : never

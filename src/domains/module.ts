@@ -8,6 +8,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { MessageCatalogue } from '../core/i18n'
 import type { ApiVersion } from '../core/versioning'
+import type { RoutesEntry } from '../http/lazy-routes'
 import type { Router } from '../http/router'
 import type { RepositoryDb } from '../infra/db/repository'
 import type { AnyConsumerDefinition, EventDefinition } from './events/define'
@@ -38,8 +39,11 @@ export type SeedStep = readonly [table: string, query: BatchItem<'sqlite'>]
 export interface DomainModule {
   /** Folder name under src/domains. */
   name: string
-  /** Routers per API version, mounted at `/api/<version>` in list order (paths inside carry their own prefix). */
-  routes?: Partial<Record<ApiVersion, (app: AppCatalogue) => Router>>
+  /**
+   * Routers per API version, mounted at `/api/<version>` in list order (paths inside carry their own prefix). A
+   * `lazyRoutes(() => import(…))` entry is evaluated on its first request (docs/architecture.md, "Lazy routers").
+   */
+  routes?: Partial<Record<ApiVersion, RoutesEntry<(app: AppCatalogue) => Router>>>
   /** The domain's Drizzle tables (drizzle-kit reads the same `schema.ts`). */
   tables?: Readonly<Record<string, unknown>>
   /**

@@ -11,7 +11,7 @@ import { type Access, accessLabel, requireAccess } from './access'
 import type { AppEnv } from './context'
 import { declareBodyLimit } from './middleware/body-limit'
 import { type RouteRateLimit, routeRateLimit, skipDefaultRateLimit } from './middleware/rate-limit'
-import type { Router } from './router'
+import { createRouter, type Router } from './router'
 
 const ERROR_COMPONENTS = {
   400: ['BadRequest', 'Bad request'],
@@ -158,8 +158,8 @@ export function defineRoute<const R extends StratumRouteConfig>(config: R) {
   })
 }
 
-/** Registers the shared components and serves `GET <router>/openapi.json` for one API version. */
-export function documentVersion(router: Router, version: string, appVersion: string): void {
+/** The shared components every version's document references: security schemes, error envelopes and responses. */
+function registerComponents(router: Router): void {
   const registry = router.openAPIRegistry
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
   registry.registerComponent('securitySchemes', 'qstashSignature', {
@@ -177,15 +177,43 @@ export function documentVersion(router: Router, version: string, appVersion: str
       content: { 'application/json': { schema: { $ref: `#/components/schemas/${schemaName}` } } },
     })
   }
-  router.doc31('/openapi.json', (c) => ({
-    openapi: '3.1.0',
-    info: {
-      title: `${c.get('config').APP_NAME} API ${version}`,
-      version: appVersion,
-      description: `All responses use the \`{code, msg, data}\` envelope. Select the version with the URL (\`/api/${version}\`) or the \`X-API-Version: ${version}\` header.`,
-    },
-    servers: [{ url: `/api/${version}` }],
-  }))
+}
+
+/**
+ * Serves `GET <router>/openapi.json` for one API version: the document of `sources`, every router of the version in
+ * mount order. It is assembled on the first request (lazy routers are loaded for it, http/lazy-routes.ts) and kept.
+ */
+export function documentVersion(
+  router: Router,
+  version: string,
+  appVersion: string,
+  sources: () => Promise<readonly Router[]>,
+): void {
+  let documented: Promise<Router> | undefined
+  const assemble = async () => {
+    const doc = createRouter()
+    for (const source of await sources()) doc.route('/', source)
+    registerComponents(doc)
+    return doc
+  }
+  router.get('/openapi.json', async (c) => {
+    documented ??= assemble().catch((err: unknown) => {
+      documented = undefined
+      throw err
+    })
+    const doc = await documented
+    return c.json(
+      doc.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: {
+          title: `${c.get('config').APP_NAME} API ${version}`,
+          version: appVersion,
+          description: `All responses use the \`{code, msg, data}\` envelope. Select the version with the URL (\`/api/${version}\`) or the \`X-API-Version: ${version}\` header.`,
+        },
+        servers: [{ url: `/api/${version}` }],
+      }),
+    )
+  })
 }
 
 export { z }

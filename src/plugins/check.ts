@@ -6,6 +6,7 @@
  * no cycles). Returns the plugins in dependency order (a plugin after everything it depends on; otherwise registry
  * order) — the order they are mounted and seeded in.
  */
+import { isLazyRoutes } from '../http/lazy-routes'
 import type { ApiVersion, PluginManifest } from './types'
 
 /** Folder-name rule: lowercase letter first, then lowercase letters, digits or `_` (`dict`, `code_generator`). */
@@ -65,8 +66,9 @@ function manifestProblems(p: PluginManifest, versions: readonly string[] | undef
     if (versions && !versions.includes(version)) {
       problems.push(`${label}: has routes for ${version}, which this app does not serve (${versions.join(', ')})`)
     }
-    if (typeof p.routes?.[version as ApiVersion] !== 'function') {
-      problems.push(`${label}: routes.${version} must be a function returning a router`)
+    const entry = p.routes?.[version as ApiVersion]
+    if (typeof entry !== 'function' && !(entry && isLazyRoutes(entry))) {
+      problems.push(`${label}: routes.${version} must be a function returning a router, or lazyRoutes(…)`)
     }
   }
   return problems

@@ -4,6 +4,7 @@
  * enable}`; the rest mirrors plugin.toml (`[app] extend`/`router`, `[api.*] prefix`/`tags`, `[settings]`) with
  * Stratum's values, plus `plugin.required` (fba's `PLUGIN_REQUIRED`).
  */
+import { type RoutesEntry, routesFactory } from '../http/lazy-routes'
 import type { Router } from '../http/router'
 import { ownFlag, type PluginStates } from './state'
 import type { ApiVersion, PluginManifest } from './types'
@@ -61,17 +62,23 @@ function apiInfo(router: Router): PluginApiInfo {
   return { prefix: commonPrefix(paths), tags: [...tags].join(', ') }
 }
 
-/** Route summaries are derived by building the plugin's routers once per isolate. */
-const apiCache = new WeakMap<PluginManifest, Partial<Record<ApiVersion, PluginApiInfo>>>()
+/** Route summaries are derived by building the plugin's routers (loading lazy ones) once per isolate. */
+const apiCache = new WeakMap<PluginManifest, Promise<Partial<Record<ApiVersion, PluginApiInfo>>>>()
 
-function apiOf(plugin: PluginManifest): Partial<Record<ApiVersion, PluginApiInfo>> {
+async function describeApi(plugin: PluginManifest): Promise<Partial<Record<ApiVersion, PluginApiInfo>>> {
+  const api: Partial<Record<ApiVersion, PluginApiInfo>> = {}
+  for (const [version, entry] of Object.entries(plugin.routes ?? {}) as [ApiVersion, RoutesEntry<() => Router>][]) {
+    api[version] = apiInfo((await routesFactory(entry))())
+  }
+  return api
+}
+
+function apiOf(plugin: PluginManifest): Promise<Partial<Record<ApiVersion, PluginApiInfo>>> {
   let api = apiCache.get(plugin)
   if (!api) {
-    api = {}
-    for (const [version, build] of Object.entries(plugin.routes ?? {}) as [ApiVersion, () => Router][]) {
-      api[version] = apiInfo(build())
-    }
+    api = describeApi(plugin)
     apiCache.set(plugin, api)
+    api.catch(() => apiCache.delete(plugin))
   }
   return api
 }
@@ -82,7 +89,7 @@ function settingsDefaults(plugin: PluginManifest): Record<string, unknown> | und
   return parsed.success ? (parsed.data as Record<string, unknown>) : undefined
 }
 
-export function describePlugin(plugin: PluginManifest, states: PluginStates): PluginInfo {
+export async function describePlugin(plugin: PluginManifest, states: PluginStates): Promise<PluginInfo> {
   const versions = Object.keys(plugin.routes ?? {}) as ApiVersion[]
   const info: PluginInfo = {
     plugin: {
@@ -98,7 +105,7 @@ export function describePlugin(plugin: PluginManifest, states: PluginStates): Pl
     },
     app: plugin.kind === 'extend' ? { extend: 'admin' } : { router: versions },
   }
-  if (plugin.kind === 'extend' && versions.length) info.api = apiOf(plugin)
+  if (plugin.kind === 'extend' && versions.length) info.api = await apiOf(plugin)
   const settings = settingsDefaults(plugin)
   if (settings) info.settings = settings
   return info

@@ -44,7 +44,7 @@ export class PluginAdminService {
 
   async list(): Promise<PluginInfo[]> {
     const states = await pluginStates(this.c.get('services'))
-    return this.plugins.map((p) => describePlugin(p, states))
+    return Promise.all(this.plugins.map((p) => describePlugin(p, states)))
   }
 
   async changed(): Promise<boolean> {
@@ -93,7 +93,7 @@ export class PluginAdminService {
   async archive(name: string): Promise<Uint8Array> {
     const plugin = this.find(name)
     const states = await pluginStates(this.c.get('services'))
-    const manifest = describePlugin(plugin, states)
+    const manifest = await describePlugin(plugin, states)
     const sources = await pluginSources(this.c.env.ASSETS, name)
     const files = Object.entries(sources).map(([path, data]) => ({ name: `${name}/${path}`, data }))
     return createZip([{ name: `${name}/plugin.json`, data: `${JSON.stringify(manifest, null, 2)}\n` }, ...files])

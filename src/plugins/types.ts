@@ -12,6 +12,7 @@ import type { ApiVersion } from '../core/versioning'
 import type { AnyConsumerDefinition, EventDefinition } from '../domains/events/define'
 import type { MenuByName } from '../domains/menus/by-name'
 import type { AnyTaskDefinition } from '../domains/tasks/define'
+import type { RoutesEntry } from '../http/lazy-routes'
 import type { Router } from '../http/router'
 import type { RepositoryDb } from '../infra/db/repository'
 
@@ -44,8 +45,11 @@ export interface PluginManifest {
   dependencies?: string[]
   /** Plugin settings: a zod object whose defaults apply when nothing overrides them. */
   settings?: z.ZodObject
-  /** Routers per API version; each is mounted at `/api/<version>` (paths inside carry their own prefix). */
-  routes?: Partial<Record<ApiVersion, () => Router>>
+  /**
+   * Routers per API version; each is mounted at `/api/<version>` (paths inside carry their own prefix). A
+   * `lazyRoutes(() => import(…))` entry is evaluated on its first request (docs/architecture.md, "Lazy routers").
+   */
+  routes?: Partial<Record<ApiVersion, RoutesEntry<() => Router>>>
   /** The plugin's Drizzle tables (also exported from its schema.ts, which drizzle-kit reads). */
   tables?: Record<string, SQLiteTable>
   /** The plugin's user-facing messages (declare their keys too, see core/i18n). */

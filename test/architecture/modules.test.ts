@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { appCatalogue, DOMAINS } from '../../src/app/domains'
 import { LANGUAGES } from '../../src/core/i18n'
 import { MENU_SEED } from '../../src/domains/menus/seed'
+import { isLazyRoutes, routesFactory } from '../../src/http/lazy-routes'
 import type { Router } from '../../src/http/router'
 import { PLUGINS } from '../../src/plugins/registry'
 
@@ -21,10 +22,18 @@ function routePermissions(router: Router): string[] {
 }
 
 const catalogue = appCatalogue()
-const routers: [owner: string, router: Router][] = [
-  ...DOMAINS.flatMap((d) => Object.values(d.routes ?? {}).map((build): [string, Router] => [d.name, build(catalogue)])),
-  ...PLUGINS.flatMap((p) => Object.values(p.routes ?? {}).map((build): [string, Router] => [p.name, build()])),
-]
+const routers: [owner: string, router: Router][] = await Promise.all([
+  ...DOMAINS.flatMap((d) =>
+    Object.values(d.routes ?? {}).map(
+      async (entry): Promise<[string, Router]> => [d.name, (await routesFactory(entry))(catalogue)],
+    ),
+  ),
+  ...PLUGINS.flatMap((p) =>
+    Object.values(p.routes ?? {}).map(
+      async (entry): Promise<[string, Router]> => [p.name, (await routesFactory(entry))()],
+    ),
+  ),
+])
 
 const declared = new Set([
   ...DOMAINS.flatMap((d) => Object.values(d.permissions ?? {})),
@@ -38,6 +47,16 @@ const carried = new Set(
 )
 
 describe('module registration', () => {
+  it('loads every router on its first request but the liveness probe’s (docs/architecture.md, "Lazy routers")', () => {
+    const eager = [...DOMAINS, ...PLUGINS].flatMap((m) =>
+      Object.entries(m.routes ?? {}).flatMap(([version, entry]) =>
+        isLazyRoutes(entry) ? [] : [`${m.name} ${version}`],
+      ),
+    )
+    // The health module stays eager: its ping answers before anything else is loaded, and costs nothing to build.
+    expect(eager).toEqual(['health v1', 'health v2'])
+  })
+
   it('every permission a route checks is declared by its module or plugin', () => {
     const undeclared = routers.flatMap(([owner, router]) =>
       routePermissions(router)

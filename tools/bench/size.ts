@@ -22,6 +22,10 @@ export const TARGET_GZIP_KIB = 360
 export const FORBIDDEN_INPUTS: readonly { pattern: RegExp; why: string }[] = [
   { pattern: /node_modules\/zod\/v4\/locales\/(?!en\.js$)/, why: 'zod translation (wrangler.toml [alias])' },
   {
+    pattern: /node_modules\/zod\/v4\/classic\/from-json-schema\.js$/,
+    why: 'zod JSON-Schema import (wrangler.toml [alias])',
+  },
+  {
     pattern: /node_modules\/drizzle-orm\/(pg|mysql|singlestore|gel)-core\//,
     why: 'unused drizzle dialect (wrangler.toml [alias])',
   },

@@ -9,12 +9,13 @@
  *   stratum db reset     drop all tables, migrate, seed (not prod) (npm run db:reset)
  *   stratum plugin …     new <name> | add <path> | remove <name> | list | sources (docs/plugins.md)
  *   stratum gen …        <table> [--version v1|v2] [--dry-run] [--force] | --spec <file.json> (docs/codegen.md)
+ *   stratum routes       rewrite src/app/route-index.ts, the lazy routers' routes (docs/architecture.md)
  */
 // First: on a Node too old for the tools, one line saying so and how to fix it, before anything else loads.
 import './check-node.cjs'
 
 const USAGE =
-  'usage: stratum <dev|emulators [--only|--stop libsql|redis|qstash]|db migrate|db seed|db reset|plugin new|add|remove|list|sources|gen <table>|gen --spec <file>>'
+  'usage: stratum <dev|emulators [--only|--stop libsql|redis|qstash]|db migrate|db seed|db reset|plugin new|add|remove|list|sources|gen <table>|gen --spec <file>|routes>'
 
 // Each command loads only its own code (`stratum gen` and `plugin` need not load the whole app, as `db` does).
 async function main(argv: string[]): Promise<void> {
@@ -34,6 +35,11 @@ async function main(argv: string[]): Promise<void> {
     case 'gen':
       await (await import('./commands/gen')).gen(rest)
       return
+    case 'routes': {
+      const changed = await (await import('./lib/route-index')).writeRouteIndex()
+      console.log(changed ? 'src/app/route-index.ts rewritten' : 'src/app/route-index.ts is up to date')
+      return
+    }
     default:
       console.error(USAGE)
       process.exitCode = 2

@@ -1,14 +1,14 @@
 /** Data rules and the data-permission engine that turns them into SQL conditions (./data-permission.ts). */
+import { lazyRoutes } from '../../http/lazy-routes'
 import { defineDomain } from '../module'
 import { dataRulesMessages } from './messages'
 import { DATA_RULE_PERMS } from './perms'
-import { dataRuleRoutes } from './routes.v1'
 import * as schema from './schema'
 import { DATA_RULE_SEED } from './seed'
 
 export const dataRulesModule = defineDomain({
   name: 'data-rules',
-  routes: { v1: dataRuleRoutes },
+  routes: { v1: lazyRoutes(() => import('./routes.v1').then((m) => m.dataRuleRoutes)) },
   tables: schema,
   seed: ({ db }) => [
     [

@@ -1,14 +1,14 @@
 /** Data scopes: named sets of data rules that roles hold. */
+import { lazyRoutes } from '../../http/lazy-routes'
 import { defineDomain } from '../module'
 import { dataScopesMessages } from './messages'
 import { DATA_SCOPE_PERMS } from './perms'
-import { dataScopeRoutes } from './routes.v1'
 import * as schema from './schema'
 import { DATA_SCOPE_RULE_SEED, DATA_SCOPE_SEED } from './seed'
 
 export const dataScopesModule = defineDomain({
   name: 'data-scopes',
-  routes: { v1: dataScopeRoutes },
+  routes: { v1: lazyRoutes(() => import('./routes.v1').then((m) => m.dataScopeRoutes)) },
   tables: schema,
   seed: ({ db }) => [
     [

@@ -1,14 +1,14 @@
 /** Login and operation logs. */
+import { lazyRoutes } from '../../http/lazy-routes'
 import { defineDomain } from '../module'
 import { operaLogDeferred, writeDeferredOperaLog } from './opera-deferred'
 import { LOG_PERMS } from './perms'
-import { logRoutes } from './routes.v1'
 import * as schema from './schema'
 import { LOG_TASKS } from './tasks'
 
 export const logsModule = defineDomain({
   name: 'logs',
-  routes: { v1: logRoutes },
+  routes: { v1: lazyRoutes(() => import('./routes.v1').then((m) => m.logRoutes)) },
   tables: schema,
   // Placed by name under fba's LoginLog and OperaLog menus (seeded by the menus domain), beside their delete and clear
   // buttons.

@@ -1,11 +1,8 @@
 /** Monitors: online sessions, Redis, the cache and the server. */
+import { lazyRoutes } from '../../http/lazy-routes'
 import { defineDomain } from '../module'
-import { cacheMonitorRoutes } from './cache'
 import { monitorsMessages } from './messages'
 import { MONITOR_PERMS } from './perms'
-import { redisMonitorRoutes } from './redis'
-import { monitorRoutes } from './routes.v1'
-import { serverMonitorRoutes } from './server'
 
 /** A read permission as a button under one of fba's monitor menus (placed by name; the menus domain seeds those). */
 const button = (name: string, title: string, parent: string, perms: string) =>
@@ -14,11 +11,15 @@ const button = (name: string, title: string, parent: string, perms: string) =>
 export const monitorsModule = defineDomain({
   name: 'monitors',
   routes: {
-    v1: () =>
-      monitorRoutes()
-        .route('/', redisMonitorRoutes())
-        .route('/', cacheMonitorRoutes())
-        .route('/', serverMonitorRoutes()),
+    v1: lazyRoutes(async () => {
+      const [{ monitorRoutes }, { redisMonitorRoutes }, { cacheMonitorRoutes }, { serverMonitorRoutes }] =
+        await Promise.all([import('./routes.v1'), import('./redis'), import('./cache'), import('./server')])
+      return () =>
+        monitorRoutes()
+          .route('/', redisMonitorRoutes())
+          .route('/', cacheMonitorRoutes())
+          .route('/', serverMonitorRoutes())
+    }),
   },
   // The cache and rate-limit views have no page of their own: both live in Redis, so they sit under its menu.
   menus: [

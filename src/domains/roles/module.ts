@@ -1,15 +1,15 @@
 /** Roles: the holders of menus (permission codes) and data scopes. */
+import { lazyRoutes } from '../../http/lazy-routes'
 import { defineDomain } from '../module'
 import { ROLE_EVENTS } from './events'
 import { rolesMessages } from './messages'
 import { ROLE_PERMS } from './perms'
-import { roleRoutes } from './routes.v1'
 import * as schema from './schema'
 import { ROLE_DATA_SCOPE_SEED, ROLE_MENU_SEED, ROLE_SEED } from './seed'
 
 export const rolesModule = defineDomain({
   name: 'roles',
-  routes: { v1: roleRoutes },
+  routes: { v1: lazyRoutes(() => import('./routes.v1').then((m) => m.roleRoutes)) },
   tables: schema,
   seed: ({ db }) => [
     [

@@ -3,23 +3,31 @@
  * (registered tasks, cancel, results, schedulers) and the scheduler dispatcher run by the cron trigger.
  */
 
+import { lazyRoutes } from '../../http/lazy-routes'
 import { createRouter } from '../../http/router'
 import type { AppCatalogue } from '../module'
 import { defineDomain } from '../module'
 import { DEMO_TASKS } from './demo-tasks'
 import { tasksMessages } from './messages'
 import { TASK_PERMS } from './perms'
-import { deliveryRoutes } from './routes.deliveries'
-import { taskResultRoutes } from './routes.results'
-import { schedulerRoutes } from './routes.schedulers'
 import * as schema from './schema'
 import { seedSchedulers } from './seed'
 
 export const tasksModule = defineDomain({
   name: 'tasks',
   routes: {
-    v1: (app: AppCatalogue) =>
-      createRouter().route('/', deliveryRoutes(app)).route('/', taskResultRoutes(app)).route('/', schedulerRoutes(app)),
+    v1: lazyRoutes(async () => {
+      const [{ deliveryRoutes }, { taskResultRoutes }, { schedulerRoutes }] = await Promise.all([
+        import('./routes.deliveries'),
+        import('./routes.results'),
+        import('./routes.schedulers'),
+      ])
+      return (app: AppCatalogue) =>
+        createRouter()
+          .route('/', deliveryRoutes(app))
+          .route('/', taskResultRoutes(app))
+          .route('/', schedulerRoutes(app))
+    }),
   },
   tables: schema,
   seed: seedSchedulers,

@@ -1,16 +1,16 @@
 /** Users: accounts, profiles, passwords and their policy. */
+import { lazyRoutes } from '../../http/lazy-routes'
 import { defineDomain } from '../module'
 import { USER_CONSUMERS } from './consumers'
 import { USER_EVENTS } from './events'
 import { usersMessages } from './messages'
 import { USER_PERMS } from './perms'
-import { userRoutes } from './routes.v1'
 import * as schema from './schema'
 import { userSeed } from './seed'
 
 export const usersModule = defineDomain({
   name: 'users',
-  routes: { v1: userRoutes },
+  routes: { v1: lazyRoutes(() => import('./routes.v1').then((m) => m.userRoutes)) },
   tables: schema,
   seed: ({ db, passwordHashes }) => {
     const { users, userRoles } = userSeed(passwordHashes)

@@ -36,6 +36,10 @@ export function declareBodyLimit(method: string, path: string, bytes: number): v
   routeLimits.set(`${method.toUpperCase()} ${path}`, bytes)
 }
 
+/** A route's own body limit, if it declared one (the route index records it, http/lazy-routes.ts). */
+export const declaredBodyLimit = (method: string, path: string): number | undefined =>
+  routeLimits.get(`${method.toUpperCase()} ${path}`)
+
 function limitFor(c: Context<AppEnv>): number {
   if (routeLimits.size) {
     const below = pathBelowVersion(c.req.path)

@@ -206,7 +206,7 @@ export function rateLimit(declared: RateLimitRule): MiddlewareHandler<AppEnv> {
  */
 export function routeRateLimit(limit: RouteRateLimit, method: string, path: string) {
   const { carried, ...declared } = limit
-  if (carried && !path.includes('{')) carryingPaths.add(path)
+  if (carried) declareCarriedRateLimit(path)
   const rule: RateLimitRule = { ...declared, name: limit.name ?? `${method.toUpperCase()} ${path}` }
   return { rule, middleware: carried ? carriedRateLimit(rule) : rateLimit(rule), extension: describeRule(rule) }
 }
@@ -438,6 +438,16 @@ function listedBelowVersion(paths: ReadonlySet<string>, path: string): boolean {
  * Redis request takes the default rule's first count too, so it is not counted on its own before routing.
  */
 const carryingPaths = new Set<string>()
+
+/** Records a route whose handler counts its limit (`carried`; a lazy route's declaration, http/lazy-routes.ts). */
+export function declareCarriedRateLimit(path: string): void {
+  if (!path.includes('{')) carryingPaths.add(path)
+}
+
+/** What the default rule knows of a route before routing (the route index records it, http/lazy-routes.ts). */
+export function defaultLimitDeclarations(path: string): { independent: boolean; carried: boolean } {
+  return { independent: independentPaths.has(path), carried: carryingPaths.has(path) }
+}
 
 /** The default rule around the rest of an `/api` request (a step of the request pipeline, middleware/pipeline.ts). */
 export function withDefaultRateLimit(c: Context<AppEnv>, next: Next): Promise<void> {

@@ -4,9 +4,9 @@
  * writing into the checkout. The generator itself is pure (./core, docs/codegen.md); `stratum gen` uses the same.
  * See ./README.md.
  */
+import { lazyRoutes } from '../../http/lazy-routes'
 import { definePlugin } from '../types'
 import { codeGeneratorMessages } from './messages'
-import { codeGeneratorRoutes } from './routes.v1'
 import { genBusiness, genColumn } from './schema'
 import { CODEGEN_MENUS } from './seed'
 import { codegenSettingsSchema } from './settings'
@@ -20,7 +20,7 @@ export const codeGeneratorPlugin = definePlugin({
   tags: ['other'],
   kind: 'app',
   messages: codeGeneratorMessages,
-  routes: { v1: codeGeneratorRoutes },
+  routes: { v1: lazyRoutes(() => import('./routes.v1').then((m) => m.codeGeneratorRoutes)) },
   tables: { genBusiness, genColumn },
   menus: CODEGEN_MENUS,
   settings: codegenSettingsSchema,

@@ -2,11 +2,11 @@
  * The `config` plugin (fba's `config`): key/value parameters under `/api/v1/sys/configs`, and the database side of
  * the core's login and user-security settings (`settingsProvider`, see ./settings.ts). See ./README.md.
  */
+import { lazyRoutes } from '../../http/lazy-routes'
 import { definePlugin } from '../types'
 import { CONFIG_EVENTS } from './events'
 import { configMessages } from './messages'
 import { CONFIG_PERMS } from './perms'
-import { configRoutes } from './routes.v1'
 import { sysConfig } from './schema'
 import { configSeed } from './seed'
 import { configSettingsProvider } from './settings'
@@ -28,7 +28,7 @@ export const configPlugin = definePlugin({
   kind: 'extend',
   extends: 'admin',
   messages: configMessages,
-  routes: { v1: configRoutes },
+  routes: { v1: lazyRoutes(() => import('./routes.v1').then((m) => m.configRoutes)) },
   tables: { sysConfig },
   menus: [
     {

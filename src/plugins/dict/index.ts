@@ -2,10 +2,10 @@
  * The `dict` plugin (fba's `dict`, required): dictionary types and values the admin UI reads labels from. Extends the
  * admin API under `/api/v1/sys/dict-types` and `/api/v1/sys/dict-datas`. See ./README.md.
  */
+import { lazyRoutes } from '../../http/lazy-routes'
 import { definePlugin } from '../types'
 import { dictMessages } from './messages'
 import { DICT_PERMS } from './perms'
-import { dictRoutes } from './routes.v1'
 import { sysDictData, sysDictType } from './schema'
 import { dictSeed } from './seed'
 
@@ -25,7 +25,7 @@ export const dictPlugin = definePlugin({
   extends: 'admin',
   required: true,
   messages: dictMessages,
-  routes: { v1: dictRoutes },
+  routes: { v1: lazyRoutes(() => import('./routes.v1').then((m) => m.dictRoutes)) },
   tables: { sysDictType, sysDictData },
   menus: [
     {

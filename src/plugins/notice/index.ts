@@ -3,11 +3,11 @@
  * `/api/v1/sys/notices` and adds its menu (System → Notices) with three buttons. The worked example of
  * docs/plugins.md; see ./README.md.
  */
+import { lazyRoutes } from '../../http/lazy-routes'
 import { definePlugin } from '../types'
 import { NOTICE_CONSUMERS } from './consumers'
 import { NOTICE_EVENTS } from './events'
 import { noticeMessages } from './messages'
-import { noticeRoutes } from './routes.v1'
 import { sysNotice } from './schema'
 import { NOTICE_MENUS, noticeSeed } from './seed'
 
@@ -21,7 +21,7 @@ export const noticePlugin = definePlugin({
   kind: 'extend',
   extends: 'admin',
   messages: noticeMessages,
-  routes: { v1: noticeRoutes },
+  routes: { v1: lazyRoutes(() => import('./routes.v1').then((m) => m.noticeRoutes)) },
   tables: { sysNotice },
   menus: NOTICE_MENUS,
   seed: noticeSeed,

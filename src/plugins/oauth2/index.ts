@@ -3,9 +3,9 @@
  * and binding those accounts to a signed-in user (`sys_user_social`). Routes under `/api/v1/oauth2`. Every provider
  * URL is a setting, so both point at the local OAuth2 stand-in in dev and tests. See ./README.md and docs/oauth2.md.
  */
+import { lazyRoutes } from '../../http/lazy-routes'
 import { definePlugin } from '../types'
 import { oauth2Messages } from './messages'
-import { oauth2Routes } from './routes.v1'
 import { sysUserSocial } from './schema'
 import { oauth2SettingsSchema } from './settings'
 
@@ -18,7 +18,7 @@ export const oauth2Plugin = definePlugin({
   tags: ['auth'],
   kind: 'app',
   messages: oauth2Messages,
-  routes: { v1: oauth2Routes },
+  routes: { v1: lazyRoutes(() => import('./routes.v1').then((m) => m.oauth2Routes)) },
   tables: { sysUserSocial },
   settings: oauth2SettingsSchema,
 })

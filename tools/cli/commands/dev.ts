@@ -54,9 +54,11 @@ export async function dev(options: { worker: boolean }): Promise<void> {
   // The code generator's "write" button: the Worker has no file system, so this process writes for it (docs/codegen.md).
   const codeWriter = options.worker ? await startLocalWriter({ root: PROJECT_ROOT }) : undefined
   let worker: ChildProcess | undefined
+  let indexWatch: { close(): void } | undefined
   const shutdown = onShutdown(async (signal) => {
     console.log(`stratum: ${signal}, stopping…`)
     await stopChild(worker)
+    indexWatch?.close()
     await codeWriter?.close()
     await stack.stop()
   })
@@ -90,6 +92,10 @@ export async function dev(options: { worker: boolean }): Promise<void> {
     console.log('stratum: emulators running; Ctrl-C stops them')
     return
   }
+  // The lazy routers' routes (docs/architecture.md, "Lazy routers"): fresh at start, and after every edit.
+  const routeIndex = await import('../lib/route-index')
+  if (await routeIndex.writeRouteIndex()) console.log('stratum: src/app/route-index.ts rewritten')
+  indexWatch = routeIndex.watchRouteIndex()
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort())]
   args.push('--test-scheduled', '--show-interactive-dev-session=false')
   // Local state of the Worker's bindings (the uploads bucket, the realtime hub's storage) beside the emulators' data,
