@@ -4,7 +4,6 @@
  * run on Bun, Deno and Node.
  */
 import { createApp } from './app/app'
-import { runScheduled } from './app/scheduled'
 import type { Bindings } from './http/context'
 
 // The realtime hub (Socket.IO over Durable Object WebSockets, docs/realtime.md).
@@ -14,7 +13,9 @@ const app = createApp()
 
 export default {
   fetch: app.fetch,
+  // The cron side (the task dispatcher, croner, the outbox sweep) is loaded on the first tick, not at start-up.
   scheduled: (controller, env, ctx) => {
-    ctx.waitUntil(runScheduled(controller.cron, new Date(controller.scheduledTime), env))
+    const tick = new Date(controller.scheduledTime)
+    ctx.waitUntil(import('./app/scheduled').then(({ runScheduled }) => runScheduled(controller.cron, tick, env)))
   },
 } satisfies ExportedHandler<Bindings>

@@ -28,11 +28,11 @@ import { documentVersion } from '../http/openapi'
 import { routeMiss } from '../http/route-miss'
 import { createRouter, type Router } from '../http/router'
 import type { ServiceFactories } from '../infra/services'
+import { PLUGIN_ADMIN_UNIT, pluginAdminRouter } from '../plugins/admin'
 import { checkPlugins } from '../plugins/check'
 import { gatedRouter } from '../plugins/gate'
 import { pluginMessages } from '../plugins/messages'
 import { PLUGINS } from '../plugins/registry'
-import { pluginAdminRoutes } from '../plugins/routes'
 import { pluginRequestContext } from '../plugins/settings'
 import type { PluginManifest } from '../plugins/types'
 import { pageRoutes } from '../views/pages'
@@ -70,12 +70,7 @@ function versionRouter(version: ApiVersion, parts: VersionParts): { router: Rout
   }
   for (const domain of domains) mount(unitKey('domain', domain.name), domain.routes?.[version], (f) => f(catalogue))
   // Plugin administration is part of the v1 admin API.
-  if (version === 'v1')
-    mount(
-      'plugins',
-      () => pluginAdminRoutes(plugins),
-      (f) => f(),
-    )
+  if (version === 'v1') mount(PLUGIN_ADMIN_UNIT, pluginAdminRouter, (f) => f(plugins))
   // Every plugin is mounted, enabled or not: its gate decides per request, so a toggle needs no redeploy.
   for (const plugin of plugins) {
     mount(unitKey('plugin', plugin.name), plugin.routes?.[version], (f) => gatedRouter(plugin, f(), plugins))

@@ -122,6 +122,14 @@ export const ROUTE_INDEX: RouteIndex = {
       ['POST', '/schedulers/:pk/execute'],
     ],
     'domain/files': [['POST', '/sys/files/upload', { bodyLimit: 21037056 }]],
+    plugins: [
+      ['GET', '/sys/plugins'],
+      ['GET', '/sys/plugins/changed'],
+      ['POST', '/sys/plugins'],
+      ['PUT', '/sys/plugins/:plugin/status'],
+      ['GET', '/sys/plugins/:plugin'],
+      ['DELETE', '/sys/plugins/:plugin'],
+    ],
     'plugin/dict': [
       ['GET', '/sys/dict-types/all'],
       ['GET', '/sys/dict-types/:pk'],

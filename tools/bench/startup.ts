@@ -48,6 +48,8 @@ export interface StartupFigures {
   /** Every run, in order (ms). */
   bare: number[]
   app: number[]
+  /** The baseline bundle's (`BENCH_BASELINE`), when one was measured in the same runs. */
+  baseline?: { ref: string; ms: number; runs: number[] }
 }
 
 const median = (xs: readonly number[]) => {
@@ -56,19 +58,31 @@ const median = (xs: readonly number[]) => {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
 }
 
-/** Interleaved cold starts of bare Hono and the app (`vars`: the app's bindings; bare Hono gets none). */
+/**
+ * Interleaved cold starts of bare Hono and the app (`vars`: the app's bindings; bare Hono gets none), and of a
+ * baseline bundle of the app (another commit's) when given, in the same runs.
+ */
 export async function measureStartup(
   bare: WorkerdBundle,
   app: WorkerdBundle,
   vars: Record<string, string>,
   runs: number,
+  baseline?: { ref: string; bundle: WorkerdBundle },
 ): Promise<StartupFigures> {
   const figures = { bare: [] as number[], app: [] as number[] }
+  const before: number[] = []
   for (let i = 0; i < runs; i++) {
     figures.bare.push(await coldStart(bare, {}, '/ping'))
     figures.app.push(await coldStart(app, vars, '/api/v1/health/ping'))
+    if (baseline) before.push(await coldStart(baseline.bundle, vars, '/api/v1/health/ping'))
   }
-  return { runs, bareMs: median(figures.bare), appMs: median(figures.app), ...figures }
+  return {
+    runs,
+    bareMs: median(figures.bare),
+    appMs: median(figures.app),
+    ...figures,
+    ...(baseline ? { baseline: { ref: baseline.ref, ms: median(before), runs: before } } : {}),
+  }
 }
 
 export function reportStartup(f: StartupFigures): void {
@@ -78,4 +92,10 @@ export function reportStartup(f: StartupFigures): void {
       ` [${list(f.bare)}], app ${f.appMs.toFixed(0)} ms [${list(f.app)}]; the app costs ` +
       `${(f.appMs - f.bareMs).toFixed(0)} ms more (target ≤ 100 ms).`,
   )
+  if (f.baseline) {
+    const { ref, ms, runs } = f.baseline
+    console.log(
+      `  baseline @${ref}: ${ms.toFixed(0)} ms [${list(runs)}], ${(ms - f.bareMs).toFixed(0)} ms more than bare Hono.`,
+    )
+  }
 }

@@ -33,11 +33,19 @@ const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 7)
 const baseline = process.env.BENCH_BASELINE
 /** The working tree's bundle, kept for the start-up measurement. */
 let appBundle: WorkerdBundle | undefined
+/** The baseline's bundle, measured in the same start-up runs. */
+let baselineBundle: WorkerdBundle | undefined
 const appTargets: BenchTarget[] = [
   workerdApp(undefined, (bundle) => {
     appBundle = bundle
   }),
-  ...(baseline ? [workerdApp(baseline)] : []),
+  ...(baseline
+    ? [
+        workerdApp(baseline, (bundle) => {
+          baselineBundle = bundle
+        }),
+      ]
+    : []),
   // The Node, Bun and Deno hosts (issue 18, docs/hosts.md), each beside bare Hono on its own server (`BENCH_HOSTS`).
   ...benchHosts().map(hostApp),
 ]
@@ -189,7 +197,8 @@ async function main(): Promise<void> {
     }
     if (ROUNDS > 0) report(scenarios, samples, busyShare(machineBefore, machineCpu()))
     if (STARTUP_RUNS > 0 && appBundle) {
-      reportStartup(await measureStartup(await buildBareHono(workDir), appBundle, vars, STARTUP_RUNS))
+      const before = baseline && baselineBundle ? { ref: baseline, bundle: baselineBundle } : undefined
+      reportStartup(await measureStartup(await buildBareHono(workDir), appBundle, vars, STARTUP_RUNS, before))
     }
   } finally {
     for (const r of running.reverse()) await r.stop()

@@ -21,6 +21,7 @@ import {
 import { declaredBodyLimit } from '../../../src/http/middleware/body-limit'
 import { defaultLimitDeclarations } from '../../../src/http/middleware/rate-limit'
 import type { Router } from '../../../src/http/router'
+import { PLUGIN_ADMIN_UNIT, pluginAdminRouter } from '../../../src/plugins/admin'
 import { PLUGINS } from '../../../src/plugins/registry'
 import type { PluginManifest } from '../../../src/plugins/types'
 import { PROJECT_ROOT } from './paths'
@@ -76,6 +77,7 @@ export async function buildRouteIndex(
       if (entry) await add(version, unitKey('domain', domain.name), entry, (f) => f(catalogue))
     }
   }
+  await add('v1', PLUGIN_ADMIN_UNIT, pluginAdminRouter, (f) => f(plugins))
   for (const plugin of plugins) {
     for (const [version, entry] of Object.entries(plugin.routes ?? {}) as [ApiVersion, RoutesEntry<() => Router>][]) {
       // The app puts the router behind the plugin's gate: middleware at the same paths, the same routes.
