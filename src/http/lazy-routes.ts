@@ -48,14 +48,17 @@ export interface IndexedRouteFlags {
 /** One route of a lazy router: method, Hono pattern (`/sys/users/:pk`), what it declares for before routing. */
 export type IndexedRoute = readonly [method: string, path: string, flags?: IndexedRouteFlags]
 
-/** Per API version, per unit (`domain/<name>`, `plugin/<name>`): the routes of every lazy router, in order. */
+/**
+ * Per API version, per unit (`domain/<name>`, `plugin/<name>`, `plugins` for their administration): the routes of
+ * every lazy router, in order.
+ */
 export type RouteIndex = Readonly<Partial<Record<string, Readonly<Record<string, readonly IndexedRoute[]>>>>>
 
 /** The key of a module's or plugin's router in the route index. */
 export const unitKey = (kind: 'domain' | 'plugin', name: string): string => `${kind}/${name}`
 
 /** `/sys/users/:pk` → `/sys/users/{pk}` (how `defineRoute` and the registries name a path). */
-const openApiPath = (path: string) => path.replaceAll(/\/:([^/]+)/g, '/{$1}')
+export const openApiPath = (path: string): string => path.replaceAll(/\/:([^/]+)/g, '/{$1}')
 
 /** Declares what an indexed route checks before routing, as `defineRoute` does when the route module is evaluated. */
 export function declareIndexedRoute([method, path, flags]: IndexedRoute): void {
@@ -74,7 +77,6 @@ type Handler = MiddlewareHandler<AppEnv>
  */
 export class LazyRouter {
   #router: Promise<Router> | undefined
-  readonly #chains = new Map<string, Handler[]>()
 
   constructor(
     readonly key: string,
@@ -91,8 +93,9 @@ export class LazyRouter {
 
   /** The stand-in registered at `METHOD path`: runs that route's own handlers once the router is loaded. */
   standIn(method: string, path: string): Handler {
+    let chain: Handler[] | undefined
     return async (c, next) => {
-      const chain = this.#chains.get(`${method} ${path}`) ?? (await this.#chain(method, path))
+      chain ??= await this.#chain(method, path)
       return runChain(c, chain, next)
     }
   }
@@ -105,7 +108,6 @@ export class LazyRouter {
       .map((r) => r.handler as Handler)
     if (!chain.length)
       throw new Error(`${this.key}: no route ${method} ${path} (the route index is stale: npm run routes)`)
-    this.#chains.set(`${method} ${path}`, chain)
     return chain
   }
 }

@@ -14,6 +14,7 @@ import {
   type IndexedRoute,
   type IndexedRouteFlags,
   isLazyRoutes,
+  openApiPath,
   type RouteIndex,
   type RoutesEntry,
   unitKey,
@@ -27,8 +28,6 @@ import type { PluginManifest } from '../../../src/plugins/types'
 import { PROJECT_ROOT } from './paths'
 
 export const ROUTE_INDEX_FILE = join('src', 'app', 'route-index.ts')
-
-const openApiPath = (path: string) => path.replaceAll(/\/:([^/]+)/g, '/{$1}')
 
 /** The indexed routes of one built router: its concrete routes in registration order, each once. */
 function indexRouter(key: string, router: Router): IndexedRoute[] {
