@@ -181,7 +181,8 @@ function registerComponents(router: Router): void {
 
 /**
  * Serves `GET <router>/openapi.json` for one API version: the document of `sources`, every router of the version in
- * mount order. It is assembled on the first request (lazy routers are loaded for it, http/lazy-routes.ts) and kept.
+ * mount order. The router it is generated from is assembled on the first request (lazy routers are loaded for it,
+ * http/lazy-routes.ts) and kept; the document itself is generated per request, as `doc31` does.
  */
 export function documentVersion(
   router: Router,
