@@ -5,7 +5,7 @@
  * declarations checked before routing come from the index, and the OpenAPI document describes the lazy routes.
  */
 import { z } from '@hono/zod-openapi'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app/app'
 import { DOMAINS } from '../../src/app/domains'
 import { ROUTE_INDEX } from '../../src/app/route-index'
@@ -14,7 +14,9 @@ import { lazyRoutes, type RouteIndex } from '../../src/http/lazy-routes'
 import { defineRoute, jsonBody, jsonEnvelope } from '../../src/http/openapi'
 import { ok } from '../../src/http/respond'
 import { createRouter } from '../../src/http/router'
+import { seedFileDatabase } from '../helpers/database'
 import { harnessFor } from '../helpers/harness'
+import { expectLogs } from '../helpers/logs'
 
 const ItemSchema = z.object({ id: z.number().int(), name: z.string() })
 
@@ -56,6 +58,9 @@ const INDEXED: RouteIndex = {
     ],
   },
 }
+
+// Writes are recorded in the operation log: the database needs its tables.
+beforeAll(seedFileDatabase)
 
 /** A fresh app with the module, and how often its routes module was loaded. */
 function lazyApp() {
@@ -118,6 +123,21 @@ describe('lazy routers', () => {
     // The module is listed last, so its routes come after every real module's.
     expect(paths.indexOf('/lazy-test/items')).toBeGreaterThan(paths.indexOf('/sys/users/me'))
     expect(counter.loads).toBe(1)
+  })
+
+  it('answer 500 and name the fix for a route the index lists but the router no longer has', async () => {
+    const stale: RouteIndex = {
+      ...INDEXED,
+      v1: {
+        ...INDEXED.v1,
+        'domain/lazy-test': [...(INDEXED.v1?.['domain/lazy-test'] ?? []), ['GET', '/lazy-test/gone']],
+      },
+    }
+    const module: DomainModule = { name: 'lazy-test', routes: { v1: lazyRoutes(async () => itemRoutes) } }
+    const { send } = harnessFor(createApp({ domains: [...DOMAINS, module], routeIndex: stale }))
+    const logs = expectLogs({ msg: 'request failed', status: 500 })
+    expect((await send('GET', '/api/v1/lazy-test/gone')).status).toBe(500)
+    expect(logs.entries[0]?.message).toMatch(/domain\/lazy-test: no route GET \/lazy-test\/gone .*npm run routes/)
   })
 
   it('make the app refuse to build when the index lacks a lazy module (npm run routes)', () => {
