@@ -21,16 +21,14 @@ import { realtimeRoutes } from '../domains/realtime/routes'
 import type { AccessCheck } from '../http/access'
 import type { AppEnv } from '../http/context'
 import { handleError } from '../http/error-handler'
-import { type MountedRoutes, mountRoutes, type RouteIndex, type RoutesEntry, unitKey } from '../http/lazy-routes'
+import { type MountedRoutes, mountRoutes, type RouteIndex } from '../http/lazy-routes'
 import { MemoRouter } from '../http/memo-router'
 import { requestPipeline } from '../http/middleware/pipeline'
 import { documentVersion } from '../http/openapi'
 import { routeMiss } from '../http/route-miss'
 import { createRouter, type Router } from '../http/router'
 import type { ServiceFactories } from '../infra/services'
-import { PLUGIN_ADMIN_UNIT, pluginAdminRouter } from '../plugins/admin'
 import { checkPlugins } from '../plugins/check'
-import { gatedRouter } from '../plugins/gate'
 import { pluginMessages } from '../plugins/messages'
 import { PLUGINS } from '../plugins/registry'
 import { pluginRequestContext } from '../plugins/settings'
@@ -38,43 +36,26 @@ import type { PluginManifest } from '../plugins/types'
 import { pageRoutes } from '../views/pages'
 import { appCatalogue, DOMAINS } from './domains'
 import { ROUTE_INDEX } from './route-index'
-
-/** The API versions some module serves, in order. */
-const versionsOf = (domains: readonly DomainModule[]): ApiVersion[] =>
-  [...new Set(domains.flatMap((d) => Object.keys(d.routes ?? {}) as ApiVersion[]))].sort()
+import { type RouterSources, routerUnits, versionsOf } from './routers'
 
 export const SUPPORTED_VERSIONS: readonly string[] = versionsOf(DOMAINS)
 
-interface VersionParts {
-  domains: readonly DomainModule[]
-  plugins: readonly PluginManifest[]
-  catalogue: AppCatalogue
+interface VersionParts extends RouterSources {
   index: RouteIndex
   titles: RouteTitles
 }
 
 /**
- * One version's router: every module's routers for it, in list order, then (v1) the plugin administration and every
- * plugin's routers, each behind its gate. Lazy routers get stand-ins from the route index (http/lazy-routes.ts).
- * Returns the router and, for the OpenAPI document, every mounted router in the same order.
+ * One version's router, with stand-ins from the route index for its lazy routers (http/lazy-routes.ts), and every
+ * mounted router in mount order, for the OpenAPI document.
  */
 function versionRouter(version: ApiVersion, parts: VersionParts): { router: Router; mounted: MountedRoutes[] } {
-  const { domains, plugins, catalogue, index, titles } = parts
   const router = createRouter()
-  const mounted: MountedRoutes[] = []
-  const mount = <F>(key: string, entry: RoutesEntry<F> | undefined, build: (factory: F) => Router) => {
-    if (!entry) return
-    // The operation log's titles: each router's route summaries, once it is built (a lazy one on its first request).
-    const titled = (built: Router) => titles.add(built, `/api/${version}`)
-    mounted.push(mountRoutes(router, key, entry, build, index[version]?.[key], titled))
-  }
-  for (const domain of domains) mount(unitKey('domain', domain.name), domain.routes?.[version], (f) => f(catalogue))
-  // Plugin administration is part of the v1 admin API.
-  if (version === 'v1') mount(PLUGIN_ADMIN_UNIT, pluginAdminRouter, (f) => f(plugins))
-  // Every plugin is mounted, enabled or not: its gate decides per request, so a toggle needs no redeploy.
-  for (const plugin of plugins) {
-    mount(unitKey('plugin', plugin.name), plugin.routes?.[version], (f) => gatedRouter(plugin, f(), plugins))
-  }
+  // The operation log's titles: each router's route summaries, once it is built (a lazy one on its first request).
+  const titled = (built: Router) => parts.titles.add(built, `/api/${version}`)
+  const mounted = routerUnits(version, parts).map(({ key, entry }) =>
+    mountRoutes(router, key, entry, parts.index[version]?.[key], titled),
+  )
   return { router, mounted }
 }
 

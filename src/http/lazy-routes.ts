@@ -11,6 +11,7 @@
  * so `c.req.param()`, `c.req.routePath` and the operation log see exactly what the eager route would have given them.
  */
 import type { Context, MiddlewareHandler, Next } from 'hono'
+import { onceRetrying } from '../core/once'
 import type { AppEnv } from './context'
 import { handleError } from './error-handler'
 import { declareBodyLimit } from './middleware/body-limit'
@@ -30,6 +31,15 @@ export type RoutesEntry<F> = F | LazyRoutes<F>
 
 export const isLazyRoutes = <F>(entry: RoutesEntry<F>): entry is LazyRoutes<F> =>
   typeof entry === 'object' && entry !== null && typeof (entry as LazyRoutes<F>).load === 'function'
+
+/** `entry` with `build` applied to its factory: a factory of no arguments, loaded on first use if `entry` is. */
+export function bindRoutes<F>(entry: RoutesEntry<F>, build: (factory: F) => Router): RoutesEntry<() => Router> {
+  if (!isLazyRoutes(entry)) return () => build(entry)
+  return lazyRoutes(async () => {
+    const factory = await entry.load()
+    return () => build(factory)
+  })
+}
 
 /** The router factory of `entry`, loading its module if it is lazy. */
 export const routesFactory = <F>(entry: RoutesEntry<F>): Promise<F> =>
@@ -76,19 +86,13 @@ type Handler = MiddlewareHandler<AppEnv>
  * failed build is retried by the next request).
  */
 export class LazyRouter {
-  #router: Promise<Router> | undefined
+  readonly router: () => Promise<Router>
 
   constructor(
     readonly key: string,
-    private readonly build: () => Promise<Router>,
-  ) {}
-
-  router(): Promise<Router> {
-    this.#router ??= this.build().catch((err: unknown) => {
-      this.#router = undefined
-      throw err
-    })
-    return this.#router
+    build: () => Promise<Router>,
+  ) {
+    this.router = onceRetrying(build)
   }
 
   /** The stand-in registered at `METHOD path`: runs that route's own handlers once the router is loaded. */
@@ -146,27 +150,26 @@ export interface MountedRoutes {
 }
 
 /**
- * Mounts one module's router for a version on `target` (at `/`: its paths carry their own prefix): a plain factory is
- * built now; a lazy one gets a stand-in per route of `indexed` (the route index's entry for `key`), and the
- * declarations those routes check before routing. `built` sees every router once it exists (now, or when loaded).
+ * Mounts one router for a version on `target` (at `/`: its paths carry their own prefix): a plain factory is built
+ * now; a lazy one gets a stand-in per route of `indexed` (the route index's entry for `key`), and the declarations
+ * those routes check before routing. `built` sees every router once it exists (now, or when loaded).
  */
-export function mountRoutes<F>(
+export function mountRoutes(
   target: Router,
   key: string,
-  entry: RoutesEntry<F>,
-  build: (factory: F) => Router,
+  entry: RoutesEntry<() => Router>,
   indexed: readonly IndexedRoute[] | undefined,
   built: (router: Router) => void,
 ): MountedRoutes {
   if (!isLazyRoutes(entry)) {
-    const router = build(entry)
+    const router = entry()
     target.route('/', router)
     built(router)
     return { router: () => Promise.resolve(router) }
   }
   if (!indexed) throw new Error(`${key}: its lazy routes are not in the route index (run \`npm run routes\`)`)
   const lazy = new LazyRouter(key, async () => {
-    const router = build(await entry.load())
+    const router = (await entry.load())()
     built(router)
     return router
   })

@@ -7,6 +7,7 @@ import { createRoute, type RouteConfig, z } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ErrorEnvelopeSchema, envelopeOf, ValidationErrorEnvelopeSchema } from '../core/envelope'
+import { onceRetrying } from '../core/once'
 import { type Access, accessLabel, requireAccess } from './access'
 import type { AppEnv } from './context'
 import { declareBodyLimit } from './middleware/body-limit'
@@ -190,19 +191,14 @@ export function documentVersion(
   appVersion: string,
   sources: () => Promise<readonly Router[]>,
 ): void {
-  let documented: Promise<Router> | undefined
-  const assemble = async () => {
+  const documented = onceRetrying(async () => {
     const doc = createRouter()
     for (const source of await sources()) doc.route('/', source)
     registerComponents(doc)
     return doc
-  }
+  })
   router.get('/openapi.json', async (c) => {
-    documented ??= assemble().catch((err: unknown) => {
-      documented = undefined
-      throw err
-    })
-    const doc = await documented
+    const doc = await documented()
     return c.json(
       doc.getOpenAPI31Document({
         openapi: '3.1.0',

@@ -4,6 +4,7 @@
  * enable}`; the rest mirrors plugin.toml (`[app] extend`/`router`, `[api.*] prefix`/`tags`, `[settings]`) with
  * Stratum's values, plus `plugin.required` (fba's `PLUGIN_REQUIRED`).
  */
+import { onceRetrying } from '../core/once'
 import { type RoutesEntry, routesFactory } from '../http/lazy-routes'
 import type { Router } from '../http/router'
 import { ownFlag, type PluginStates } from './state'
@@ -62,25 +63,26 @@ function apiInfo(router: Router): PluginApiInfo {
   return { prefix: commonPrefix(paths), tags: [...tags].join(', ') }
 }
 
-/** Route summaries are derived by building the plugin's routers (loading lazy ones) once per isolate. */
-const apiCache = new WeakMap<PluginManifest, Promise<Partial<Record<ApiVersion, PluginApiInfo>>>>()
+type PluginApi = Partial<Record<ApiVersion, PluginApiInfo>>
 
-async function describeApi(plugin: PluginManifest): Promise<Partial<Record<ApiVersion, PluginApiInfo>>> {
-  const api: Partial<Record<ApiVersion, PluginApiInfo>> = {}
+async function describeApi(plugin: PluginManifest): Promise<PluginApi> {
+  const api: PluginApi = {}
   for (const [version, entry] of Object.entries(plugin.routes ?? {}) as [ApiVersion, RoutesEntry<() => Router>][]) {
     api[version] = apiInfo((await routesFactory(entry))())
   }
   return api
 }
 
-function apiOf(plugin: PluginManifest): Promise<Partial<Record<ApiVersion, PluginApiInfo>>> {
+/** Route summaries are derived by building the plugin's routers (loading lazy ones) once per isolate. */
+const apiCache = new WeakMap<PluginManifest, () => Promise<PluginApi>>()
+
+function apiOf(plugin: PluginManifest): Promise<PluginApi> {
   let api = apiCache.get(plugin)
   if (!api) {
-    api = describeApi(plugin)
+    api = onceRetrying(() => describeApi(plugin))
     apiCache.set(plugin, api)
-    api.catch(() => apiCache.delete(plugin))
   }
-  return api
+  return api()
 }
 
 function settingsDefaults(plugin: PluginManifest): Record<string, unknown> | undefined {

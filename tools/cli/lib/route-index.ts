@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync, watch, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { appCatalogue, DOMAINS } from '../../../src/app/domains'
-import type { ApiVersion } from '../../../src/core/versioning'
+import { routerUnits, versionsOf } from '../../../src/app/routers'
 import type { DomainModule } from '../../../src/domains/module'
 import {
   type IndexedRoute,
@@ -16,13 +16,10 @@ import {
   isLazyRoutes,
   openApiPath,
   type RouteIndex,
-  type RoutesEntry,
-  unitKey,
 } from '../../../src/http/lazy-routes'
 import { declaredBodyLimit } from '../../../src/http/middleware/body-limit'
 import { defaultLimitDeclarations } from '../../../src/http/middleware/rate-limit'
 import type { Router } from '../../../src/http/router'
-import { PLUGIN_ADMIN_UNIT, pluginAdminRouter } from '../../../src/plugins/admin'
 import { PLUGINS } from '../../../src/plugins/registry'
 import type { PluginManifest } from '../../../src/plugins/types'
 import { PROJECT_ROOT } from './paths'
@@ -59,28 +56,16 @@ function indexRouter(key: string, router: Router): IndexedRoute[] {
   return routes
 }
 
-/** Builds every lazy router of `domains` and `plugins` (all versions) and lists their routes. */
+/** Builds every lazy router of `domains` and `plugins` (all versions), as the app mounts them, and lists their routes. */
 export async function buildRouteIndex(
   domains: readonly DomainModule[] = DOMAINS,
   plugins: readonly PluginManifest[] = PLUGINS,
 ): Promise<RouteIndex> {
-  const catalogue = appCatalogue(domains, plugins)
+  const sources = { domains, plugins, catalogue: appCatalogue(domains, plugins) }
   const index: Record<string, Record<string, IndexedRoute[]>> = {}
-  const add = async <F>(version: string, key: string, entry: RoutesEntry<F>, build: (f: F) => Router) => {
-    if (!isLazyRoutes(entry)) return
-    const routes = indexRouter(key, build(await entry.load()))
-    index[version] = { ...index[version], [key]: routes }
-  }
-  for (const domain of domains) {
-    for (const [version, entry] of Object.entries(domain.routes ?? {})) {
-      if (entry) await add(version, unitKey('domain', domain.name), entry, (f) => f(catalogue))
-    }
-  }
-  await add('v1', PLUGIN_ADMIN_UNIT, pluginAdminRouter, (f) => f(plugins))
-  for (const plugin of plugins) {
-    for (const [version, entry] of Object.entries(plugin.routes ?? {}) as [ApiVersion, RoutesEntry<() => Router>][]) {
-      // The app puts the router behind the plugin's gate: middleware at the same paths, the same routes.
-      await add(version, unitKey('plugin', plugin.name), entry, (f) => f())
+  for (const version of versionsOf(domains)) {
+    for (const { key, entry } of routerUnits(version, sources)) {
+      if (isLazyRoutes(entry)) index[version] = { ...index[version], [key]: indexRouter(key, (await entry.load())()) }
     }
   }
   return index
