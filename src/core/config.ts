@@ -322,9 +322,9 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>
 
 export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
   constructor(readonly problems: string[]) {
     super(`Invalid configuration: ${problems.join('; ')}`)
-    this.name = 'ConfigError'
   }
 }
 

@@ -16,7 +16,12 @@ export interface AppErrorOptions {
   cause?: unknown
 }
 
+/**
+ * Every error class names itself (`override readonly name = '…'`): the Worker bundle is minified without keeping
+ * function names (docs/decisions.md, "Worker bundle"), so a class's own name is not there at run time.
+ */
 export abstract class AppError extends Error {
+  abstract override readonly name: string
   abstract readonly status: ContentfulStatusCode
   abstract readonly defaultKey: MessageKey
   readonly key: MessageKey | undefined
@@ -26,8 +31,8 @@ export abstract class AppError extends Error {
   readonly #code: number | undefined
 
   constructor(key?: MessageKey, options: AppErrorOptions = {}) {
-    super(key ?? new.target.name, { cause: options.cause })
-    this.name = new.target.name
+    // Without a key the message stays empty; logs show the name instead (core/logging.ts `describeError`).
+    super(key, { cause: options.cause })
     this.key = key
     this.params = options.params
     this.data = options.data ?? null
@@ -45,11 +50,13 @@ export abstract class AppError extends Error {
 }
 
 export class BadRequestError extends AppError {
+  override readonly name = 'BadRequestError'
   readonly status = 400
   readonly defaultKey = 'error.bad_request'
 }
 
 export class UnauthorizedError extends AppError {
+  override readonly name = 'UnauthorizedError'
   readonly status = 401
   readonly defaultKey = 'error.unauthorized'
   constructor(key?: MessageKey, options: AppErrorOptions = {}) {
@@ -58,31 +65,37 @@ export class UnauthorizedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
+  override readonly name = 'ForbiddenError'
   readonly status = 403
   readonly defaultKey = 'error.forbidden'
 }
 
 export class NotFoundError extends AppError {
+  override readonly name = 'NotFoundError'
   readonly status = 404
   readonly defaultKey = 'error.not_found'
 }
 
 export class MethodNotAllowedError extends AppError {
+  override readonly name = 'MethodNotAllowedError'
   readonly status = 405
   readonly defaultKey = 'error.method_not_allowed'
 }
 
 export class ConflictError extends AppError {
+  override readonly name = 'ConflictError'
   readonly status = 409
   readonly defaultKey = 'error.conflict'
 }
 
 export class PayloadTooLargeError extends AppError {
+  override readonly name = 'PayloadTooLargeError'
   readonly status = 413
   readonly defaultKey = 'error.payload_too_large'
 }
 
 export class UnsupportedMediaTypeError extends AppError {
+  override readonly name = 'UnsupportedMediaTypeError'
   readonly status = 415
   readonly defaultKey = 'error.unsupported_media_type'
 }
@@ -95,6 +108,7 @@ export interface FieldError {
 }
 
 export class ValidationError extends AppError {
+  override readonly name = 'ValidationError'
   readonly status = 422
   readonly defaultKey = 'error.validation'
   constructor(readonly errors: FieldError[]) {
@@ -105,22 +119,27 @@ export class ValidationError extends AppError {
 }
 
 export class TooManyRequestsError extends AppError {
+  override readonly name = 'TooManyRequestsError'
   readonly status = 429
   readonly defaultKey = 'error.too_many_requests'
 }
 
 export class InternalError extends AppError {
+  override readonly name = 'InternalError'
   readonly status = 500
   readonly defaultKey = 'error.internal'
 }
 
 export class ServiceUnavailableError extends AppError {
+  // Typed `string`: subclasses name themselves (infra/deadline.ts).
+  override readonly name: string = 'ServiceUnavailableError'
   readonly status = 503
   readonly defaultKey = 'error.service_unavailable'
 }
 
 /** A feature this host cannot offer at all (not a passing outage): realtime off Workers (docs/hosts.md). */
 export class NotImplementedError extends AppError {
+  override readonly name = 'NotImplementedError'
   readonly status = 501
   readonly defaultKey = 'error.not_implemented_on_host'
 }

@@ -21,6 +21,7 @@ export type FailureReason = 'timeout' | 'unreachable' | 'failing'
 
 /** A dependency that could not serve this request. */
 export class DependencyUnavailableError extends ServiceUnavailableError {
+  override readonly name = 'DependencyUnavailableError'
   constructor(
     /** Undefined when only the kind of failure is known (a deadline that fired while a client read a body). */
     readonly service: Dependency | undefined,

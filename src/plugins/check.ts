@@ -29,9 +29,9 @@ export const KNOWN_PLUGIN_TAGS = [
 ] as const
 
 export class PluginCheckError extends Error {
+  override readonly name = 'PluginCheckError'
   constructor(readonly problems: string[]) {
     super(`invalid plugin registry: ${problems.join('; ')}`)
-    this.name = 'PluginCheckError'
   }
 }
 

@@ -131,6 +131,12 @@ async function main(): Promise<void> {
       const root = source.indexOf(`${PROJECT_ROOT.slice(1)}/`)
       return root >= 0 ? source.slice(root + PROJECT_ROOT.length) : source
     }
+    // The bundle drops function names (wrangler.toml keep_names = false): a function's own name comes from the map.
+    const functionOf = (node: ProfileNode) => {
+      const { url, lineNumber, columnNumber, functionName } = node.callFrame
+      const mapped = url ? originalPositionFor(map, { line: lineNumber + 1, column: columnNumber }).name : undefined
+      return mapped ?? (functionName || '(anonymous)')
+    }
     const packageOf = (node: ProfileNode) => {
       const source = sourceOf(node)
       const pkg = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)?.[1]
@@ -153,11 +159,7 @@ async function main(): Promise<void> {
     const withoutIdle = (rows: [string, number][]) => rows.filter(([k]) => !k.includes('(idle)'))
     print('by package or source folder (self time, % of busy)', withoutIdle(selfTimes(profile, packageOf)), busy)
     print('by source file', withoutIdle(selfTimes(profile, sourceOf)), busy)
-    print(
-      'by function',
-      withoutIdle(selfTimes(profile, (n) => `${n.callFrame.functionName || '(anonymous)'}  ${sourceOf(n)}`)),
-      busy,
-    )
+    print('by function', withoutIdle(selfTimes(profile, (n) => `${functionOf(n)}  ${sourceOf(n)}`)), busy)
   } finally {
     await stop()
     await emulators.stop()

@@ -31,7 +31,9 @@ export type EventOutcome =
   | { status: 200; event_id: string; state: 'APPLIED' | 'DUPLICATE' | 'UNKNOWN' | 'INVALID'; ran: boolean }
   | { status: 500; event_id: string; state: 'FAILED'; ran: true; error: string }
 
-class AlreadyApplied extends Error {}
+class AlreadyApplied extends Error {
+  override readonly name = 'AlreadyApplied'
+}
 
 export async function runEventDelivery(
   deps: EventConsumerDeps,

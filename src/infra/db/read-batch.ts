@@ -14,6 +14,7 @@ import { fillPlaceholders, type Placeholder, sql } from 'drizzle-orm'
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch'
 import type { LibSQLDatabase } from 'drizzle-orm/libsql'
 import { base64ToBytes, bytesToBase64 } from '../../core/encoding'
+import { type MappablePrepared, rowMapperOf } from './row-mapper'
 
 /** How a request's database handle is reached over HTTP (recorded by `createDb`). */
 export interface HranaTransport {
@@ -56,8 +57,12 @@ export function recordTransport(db: object, url: string, authToken: string | und
 /** The handle `readBatch` needs: Drizzle's `db.batch` (the fallback), keyed to its transport. */
 type BatchingDb = Pick<LibSQLDatabase<Record<string, unknown>>, 'batch'>
 
-/** Drizzle's prepared form of a query builder: what its own `db.batch` uses (`_prepare`, `getQuery`, `mapResult`). */
-interface Prepared {
+/**
+ * Drizzle's prepared form of a query builder: what its own `db.batch` uses (`_prepare`, `getQuery`, `mapResult`),
+ * and what ./row-mapper.ts reads to map a select's rows without it.
+ */
+interface Prepared extends MappablePrepared {
+  executeMethod: string
   getQuery(): { sql: string; params: unknown[] }
   mapResult(response: { rows: unknown[][] }, isFromBatch: boolean): unknown
 }
@@ -88,10 +93,10 @@ interface PipelineResponse {
 
 /** A failure the database reported, shaped like the client's (`code`: `SQLITE_…`) so db/errors.ts reads it alike. */
 export class ReadBatchError extends Error {
+  override readonly name = 'ReadBatchError'
   readonly code: string | undefined
   constructor(error: HranaError) {
     super(`SQLite error: ${error.message}`)
-    this.name = 'ReadBatchError'
     this.code = error.code ?? undefined
   }
 }
@@ -190,8 +195,19 @@ async function send(
     if (error) throw new ReadBatchError(error)
     const step = result.step_results[i + 1]
     if (!step) throw new ReadBatchError({ message: 'statement not executed (transaction rolled back)' })
-    return p.mapResult({ rows: step.rows.map((row) => row.map(fromHrana)) }, true)
+    return mapRows(p, step.rows)
   })
+}
+
+/** A statement's rows as Drizzle's `mapResult` gives them (`all`: every row, `get`: the first or undefined). */
+function mapRows(p: Prepared, rows: HranaValue[][]): unknown {
+  const mapper = p.executeMethod === 'all' || p.executeMethod === 'get' ? rowMapperOf(p) : undefined
+  if (!mapper) return p.mapResult({ rows: rows.map((row) => row.map(fromHrana)) }, true)
+  if (p.executeMethod === 'get') {
+    const [first] = rows
+    return first && mapper(first.map(fromHrana))
+  }
+  return rows.map((row) => mapper(row.map(fromHrana)))
 }
 
 /** A query parameter as the Hrana JSON encoding carries it (numbers as floats, as `@libsql/client` sends them). */

@@ -41,8 +41,8 @@ export type GenBusinessSpecInput = z.input<typeof GenBusinessSpecSchema>
 
 /** A spec the generator cannot turn into code; `message` names the business or column and says what to change. */
 export class CodegenError extends Error {
+  override readonly name = 'CodegenError'
   constructor(message: string) {
     super(message)
-    this.name = 'CodegenError'
   }
 }
