@@ -31,8 +31,10 @@ export abstract class AppError extends Error {
   readonly #code: number | undefined
 
   constructor(key?: MessageKey, options: AppErrorOptions = {}) {
-    // Without a key the message stays empty; logs show the name instead (core/logging.ts `describeError`).
     super(key, { cause: options.cause })
+    // Without a key the message is the error's name, read when first asked for: `name` is a field of the subclass,
+    // set only after this constructor returns.
+    if (key === undefined) Object.defineProperty(this, 'message', { get: () => this.name, configurable: true })
     this.key = key
     this.params = options.params
     this.data = options.data ?? null

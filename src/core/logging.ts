@@ -128,8 +128,7 @@ function stackWith(err: Error, message: string): string | undefined {
  */
 export function describeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { error: String(err) }
-  // An app error raised without a message key has an empty message: its name says what it is.
-  const message = errorMessage(err) || err.name
+  const message = errorMessage(err)
   const causes: string[] = []
   for (let e = err.cause, depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
     causes.push(e instanceof Error ? `${e.name}: ${errorMessage(e)}` : String(e))

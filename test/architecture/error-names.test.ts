@@ -71,7 +71,10 @@ describe('error class names in the minified Worker bundle', () => {
     for (const { name } of errorClasses) {
       const cls = bundled[name]
       if (!cls) throw new Error(`${name} is not exported by the bundle`)
-      expect(construct(cls).name, name).toBe(name)
+      const error = construct(cls)
+      expect(error.name, name).toBe(name)
+      // An app error without a message key reads its name as its message (logs, health checks).
+      expect(error.message, name).not.toBe('')
     }
   })
 })
