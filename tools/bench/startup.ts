@@ -85,12 +85,15 @@ export async function measureStartup(
   }
 }
 
-export function reportStartup(f: StartupFigures): void {
+/** `busy`: the machine's busy share during the runs (0–1), when known. */
+export function reportStartup(f: StartupFigures, busy?: number): void {
   const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ')
+  const machine =
+    busy === undefined ? '' : ` Machine ${Math.round(busy * 100)} % busy during them, the cold starts included.`
   console.log(
     `\nStart-up (spawn → first 2xx answer, median of ${f.runs} interleaved runs): bare Hono ${f.bareMs.toFixed(0)} ms` +
       ` [${list(f.bare)}], app ${f.appMs.toFixed(0)} ms [${list(f.app)}]; the app costs ` +
-      `${(f.appMs - f.bareMs).toFixed(0)} ms more (target ≤ 100 ms).`,
+      `${(f.appMs - f.bareMs).toFixed(0)} ms more (target ≤ 100 ms).${machine}`,
   )
   if (f.baseline) {
     const { ref, ms, runs } = f.baseline
