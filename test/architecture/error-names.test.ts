@@ -4,25 +4,18 @@
  * envelope's handling read `err.name`. Every exported error class in src/ is bundled the way wrangler bundles it
  * (esbuild, minified, names not kept) and each instance must still carry its declared name.
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 import { describe, expect, it } from 'vitest'
+import { typeScriptFiles } from '../helpers/source-files'
 
 const ROOT = join(import.meta.dirname, '../..')
 const ERROR_CLASS = /^export class (\w+) extends (\w*Error)\b/gm
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) return sourceFiles(path)
-    return entry.name.endsWith('.ts') ? [path] : []
-  })
-}
-
 /** Exported error classes by file (the hosts' Node-only code is left out: it is not in the Worker). */
-const errorClasses = sourceFiles(join(ROOT, 'src'))
+const errorClasses = typeScriptFiles(join(ROOT, 'src'))
   .filter((file) => !relative(ROOT, file).startsWith('src/hosts/'))
   .flatMap((file) => [...readFileSync(file, 'utf8').matchAll(ERROR_CLASS)].map((m) => ({ file, name: m[1] as string })))
 

@@ -119,10 +119,22 @@ async function main(): Promise<void> {
     writeFileSync(OUT, JSON.stringify(profile))
 
     const map = new TraceMap(readFileSync(join(bundle.dir, 'dist', 'index.js.map'), 'utf8'))
+    // Where a profile node's function is in our sources: looked up once per node (keys are read once per sample).
+    const originals = new Map<number, ReturnType<typeof originalPositionFor> | undefined>()
+    const originalOf = (node: ProfileNode) => {
+      if (!originals.has(node.id)) {
+        const { url, lineNumber, columnNumber } = node.callFrame
+        originals.set(
+          node.id,
+          url ? originalPositionFor(map, { line: lineNumber + 1, column: columnNumber }) : undefined,
+        )
+      }
+      return originals.get(node.id)
+    }
     const sourceOf = (node: ProfileNode) => {
-      const { url, lineNumber, columnNumber } = node.callFrame
+      const { url } = node.callFrame
       if (!url) return `(${node.callFrame.functionName || 'program'})`
-      const source = originalPositionFor(map, { line: lineNumber + 1, column: columnNumber }).source
+      const source = originalOf(node)?.source
       if (!source) return url
       // Project files by their path in the project; a package's by `node_modules/<package>/…` (its own maps may point
       // into its sources, e.g. drizzle's `src/`).
@@ -132,11 +144,7 @@ async function main(): Promise<void> {
       return root >= 0 ? source.slice(root + PROJECT_ROOT.length) : source
     }
     // The bundle drops function names (wrangler.toml keep_names = false): a function's own name comes from the map.
-    const functionOf = (node: ProfileNode) => {
-      const { url, lineNumber, columnNumber, functionName } = node.callFrame
-      const mapped = url ? originalPositionFor(map, { line: lineNumber + 1, column: columnNumber }).name : undefined
-      return mapped ?? (functionName || '(anonymous)')
-    }
+    const functionOf = (node: ProfileNode) => originalOf(node)?.name ?? (node.callFrame.functionName || '(anonymous)')
     const packageOf = (node: ProfileNode) => {
       const source = sourceOf(node)
       const pkg = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)?.[1]

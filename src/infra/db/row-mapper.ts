@@ -39,7 +39,7 @@ interface Cell {
   decoder: Decoder | undefined
 }
 
-/** A nested object Drizzle sets to null when the cell at `decidedBy` is null (a left join that found nothing). */
+/** A nested object Drizzle sets to null when its first column (`key`) is null (a left join that found nothing). */
 interface NullableObject {
   name: string
   key: string
@@ -118,8 +118,12 @@ function compile(fields: SelectedField[], joinsNotNullable: Record<string, boole
     for (let i = 0; i < cells.length; i++) {
       const cell = cells[i] as Cell
       const raw = row[i]
-      const driverValue = typeof raw === 'object' ? normalize(raw) : raw
-      const value = raw === null ? null : cell.decoder ? cell.decoder.mapFromDriverValue(driverValue) : driverValue
+      let value: unknown = null
+      if (raw !== null) {
+        // Only a blob arrives as an object.
+        const driverValue = typeof raw === 'object' ? normalize(raw) : raw
+        value = cell.decoder ? cell.decoder.mapFromDriverValue(driverValue) : driverValue
+      }
       if (cell.object === undefined) result[cell.key] = value
       else {
         if (cell.opens) result[cell.object] = {}
